@@ -1,0 +1,109 @@
+import path from "node:path";
+import type { DMMF, GeneratorConfig } from "@prisma/generator-helper";
+import internals from "@prisma/internals";
+import { RedshiftViewsError } from "../errors.js";
+import { stripDatasourceUrls } from "./strip-datasource-urls.js";
+
+/** A schema file as read from disk: absolute path and text. */
+export type SchemaFile = readonly [path: string, content: string];
+
+/** A Prisma schema (one file or a folder of files) parsed without running the Prisma CLI. */
+export interface LoadedSchema {
+  /** The file or folder the schema was loaded from (absolute). */
+  readonly schemaPath: string;
+  readonly files: readonly SchemaFile[];
+  readonly datamodel: DMMF.Datamodel;
+  readonly generators: readonly GeneratorConfig[];
+}
+
+export interface LoadSchemaOptions {
+  /** `--schema`: a file or a multi-file schema folder. Default: Prisma's own lookup from `cwd`. */
+  readonly schemaPath?: string | undefined;
+  readonly cwd: string;
+}
+
+/**
+ * Finds and parses the schema the way Prisma does (`--schema`, then `prisma.config.ts`'s `schema`,
+ * then `prisma/schema.prisma` / `schema.prisma`), using Prisma's WASM parser only: no Prisma CLI,
+ * no engine, no network.
+ */
+export async function loadSchema(options: LoadSchemaOptions): Promise<LoadedSchema> {
+  const found = await findSchema(options);
+  return parseSchemaFiles(found.schemaPath, found.files);
+}
+
+/** Parses schema files already in memory (used by tests and by the Prisma generator entry). */
+export async function parseSchemaFiles(
+  schemaPath: string,
+  files: readonly SchemaFile[],
+): Promise<LoadedSchema> {
+  // Prisma 6 schemas keep connection URLs in the datasource block, which the Prisma 7 parser bundled
+  // here rejects. We never need them, so they are blanked (line numbers stay the same).
+  const datamodel = files.map(([file, content]) => [file, stripDatasourceUrls(content)] as [string, string]);
+  try {
+    const [dmmf, config] = await Promise.all([
+      internals.getDMMF({ datamodel }),
+      internals.getConfig({ datamodel }),
+    ]);
+    return { schemaPath, files, datamodel: dmmf.datamodel, generators: config.generators };
+  } catch (error) {
+    throw new RedshiftViewsError(
+      "E_SCHEMA_INVALID",
+      `Prisma could not parse the schema:\n${cleanPrismaMessage(error)}`,
+      {
+        location: { file: schemaPath },
+        hint: "Fix the schema errors above (`npx prisma validate` shows the same ones), then run the command again.",
+        cause: error,
+      },
+    );
+  }
+}
+
+async function findSchema(options: LoadSchemaOptions): Promise<{ schemaPath: string; files: SchemaFile[] }> {
+  const schemaPathInput =
+    options.schemaPath !== undefined
+      ? { cliProvidedPath: path.resolve(options.cwd, options.schemaPath) }
+      : await defaultSchemaPathInput(options.cwd);
+  try {
+    const result = await internals.getSchemaWithPath({ schemaPath: schemaPathInput, cwd: options.cwd });
+    return {
+      schemaPath: result.schemaPath,
+      files: result.schemas.map(([file, content]) => [file, content] as const),
+    };
+  } catch (error) {
+    throw new RedshiftViewsError("E_SCHEMA_NOT_FOUND", cleanPrismaMessage(error), {
+      location: { file: options.schemaPath ?? options.cwd },
+      hint: "Pass --schema <path to schema.prisma or a schema folder>, or run the command from the project root.",
+      cause: error,
+    });
+  }
+}
+
+/** `prisma.config.ts` may move the schema; honour it when the config loads, otherwise use the defaults. */
+async function defaultSchemaPathInput(
+  cwd: string,
+): Promise<{ configProvidedPath: string } | { baseDir: string }> {
+  try {
+    const { loadConfigFromFile } = await import("@prisma/config");
+    const loaded = await loadConfigFromFile({ configRoot: cwd });
+    if (loaded.error === undefined && loaded.config.schema !== undefined && loaded.resolvedPath !== null) {
+      return { configProvidedPath: path.resolve(path.dirname(loaded.resolvedPath), loaded.config.schema) };
+    }
+  } catch {
+    // No usable prisma.config.ts: Prisma's default locations apply.
+  }
+  return { baseDir: cwd };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes in Prisma's messages.
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+function cleanPrismaMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message
+    .replace(ANSI, "")
+    .split("\n")
+    .filter((line) => !/^\[Context: |^Prisma CLI Version :/.test(line.trim()))
+    .join("\n")
+    .trim();
+}
