@@ -1,0 +1,38 @@
+import type { ArgsDef } from "citty";
+
+/** Flags every command that reads the schema takes. */
+export const schemaArgs = {
+  schema: {
+    type: "string",
+    description:
+      "Path to schema.prisma or a multi-file schema folder (default: Prisma's lookup, prisma/schema.prisma)",
+    valueHint: "path",
+  },
+  generator: {
+    type: "string",
+    description: "Name of the prisma-redshift-views generator block, when the schema has several",
+    valueHint: "name",
+  },
+} as const satisfies ArgsDef;
+
+export const outputArgs = {
+  output: {
+    type: "string",
+    description: "Folder for the templates (default: the generator block's output, ../generated-views)",
+    valueHint: "dir",
+  },
+} as const satisfies ArgsDef;
+
+/** Flags of commands that talk to a warehouse. */
+export const warehouseArgs = {
+  environment: {
+    type: "positional",
+    description: "Environment to act on, e.g. development, staging, production",
+    required: true,
+  },
+  config: {
+    type: "string",
+    description: "Path to redshift-views.config.ts/.json (default: found next to the project)",
+    valueHint: "path",
+  },
+} as const satisfies ArgsDef;

@@ -1,0 +1,80 @@
+import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import { formatErrorLine, toRedshiftViewsErrors } from "../errors.js";
+import { commands, rootCommand, VERSION } from "./commands/index.js";
+import type { CliIo } from "./io.js";
+
+const HELP = new Set(["--help", "-h"]);
+
+/** A problem with how the command was called: exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * Runs the CLI in-process and returns the exit code: 0 success, 1 failure or drift, 2 usage error.
+ * `bin.ts` is the only caller that touches `process`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || HELP.has(name)) {
+    io.stdout(plain(io, await renderUsage(rootCommand)));
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(VERSION);
+    return 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    io.stderr(
+      `Unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}. See redshift-views --help.`,
+    );
+    return 2;
+  }
+  if (rest.some((arg) => HELP.has(arg))) {
+    io.stdout(plain(io, await renderUsage(command, rootCommand)));
+    return 0;
+  }
+  try {
+    checkFlags(rest, command);
+    const { result } = await runCommand(command, { rawArgs: [...rest], data: io });
+    return typeof result === "number" ? result : 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof Error && error.name === "CLIError")) {
+      io.stderr(`${io.colors.red("✖")} ${stripAnsi(error.message)}\n  → See redshift-views ${name} --help.`);
+      return 2;
+    }
+    for (const problem of toRedshiftViewsErrors(error))
+      io.stderr(`${io.colors.red("✖")} ${formatErrorLine(problem)}`);
+    return 1;
+  }
+}
+
+/** citty accepts any flag; a typo such as `--dryrun` must not silently do the real thing. */
+function checkFlags(rawArgs: readonly string[], command: CommandDef<ArgsDef>): void {
+  const args = (command.args ?? {}) as ArgsDef;
+  const known = new Set<string>();
+  for (const [key, def] of Object.entries(args)) {
+    if (def.type === "positional") continue;
+    known.add(key);
+    known.add(key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`));
+    for (const alias of ["alias" in def ? (def.alias ?? []) : []].flat()) known.add(alias);
+  }
+  for (const arg of rawArgs) {
+    if (arg === "--") break;
+    if (!arg.startsWith("-")) continue;
+    const flag = arg.replace(/^--?/, "").split("=")[0] ?? "";
+    if (!known.has(flag) && !known.has(flag.replace(/^no-/, ""))) {
+      throw new UsageError(`Unknown option ${arg}.`);
+    }
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing citty's colour codes.
+const ANSI = /\u001b\[[0-9;]*m/g;
+function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+/** citty colours its usage text on its own; keep it plain when our output is. */
+function plain(io: CliIo, text: string): string {
+  return io.colors.isColorSupported ? text : stripAnsi(text);
+}

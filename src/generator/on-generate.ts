@@ -1,0 +1,48 @@
+import type { GeneratorOptions } from "@prisma/generator-helper";
+import internals from "@prisma/internals";
+import { formatErrorLine, toRedshiftViewsErrors } from "../errors.js";
+import { buildTemplates } from "../generate/build-templates.js";
+import { syncTemplates } from "../generate/generate.js";
+import { displayPathFrom, findProjectRoot } from "../generate/project.js";
+import { DEFAULT_OUTPUT, parseGeneratorOptions } from "../schema/generator-options.js";
+import type { SchemaFile } from "../schema/load-schema.js";
+
+/**
+ * `prisma generate` hands us the parsed schema; we only read the schema files again (no second
+ * parse) so that errors can point at lines.
+ */
+export async function onGenerate(options: GeneratorOptions): Promise<void> {
+  const projectRoot = findProjectRoot(options.schemaPath);
+  const displayPath = displayPathFrom(projectRoot);
+  try {
+    const files = await readSchemaFiles(options.schemaPath, options.datamodel);
+    const outputDir = options.generator.output?.value;
+    if (outputDir === null || outputDir === undefined)
+      throw new Error(`Prisma passed no output folder (default ${DEFAULT_OUTPUT}).`);
+    const viewsOptions = parseGeneratorOptions(options.generator.config, outputDir, {
+      file: displayPath(options.generator.sourceFilePath || options.schemaPath),
+      generator: options.generator.name,
+    });
+    const built = buildTemplates({
+      datamodel: options.dmmf.datamodel,
+      files,
+      displayPath,
+      options: viewsOptions,
+    });
+    await syncTemplates(outputDir, built.templates, true);
+  } catch (error) {
+    // Prisma prints the message of what we throw; make it the same text the CLI prints.
+    throw new Error(
+      `prisma-redshift-views: no file was changed.\n${toRedshiftViewsErrors(error).map(formatErrorLine).join("\n")}`,
+    );
+  }
+}
+
+async function readSchemaFiles(schemaPath: string, datamodel: string): Promise<SchemaFile[]> {
+  try {
+    const result = await internals.getSchemaWithPath({ schemaPath: { cliProvidedPath: schemaPath } });
+    return result.schemas.map(([file, content]) => [file, content] as const);
+  } catch {
+    return [[schemaPath, datamodel]];
+  }
+}

@@ -1,0 +1,190 @@
+import path from "node:path";
+import type { GeneratorConfig } from "@prisma/generator-helper";
+import { closest } from "../annotations/suggest.js";
+import { RedshiftViewsError, RedshiftViewsErrors } from "../errors.js";
+import { PLACEHOLDER } from "../templates/placeholder.js";
+
+export const PACKAGE_NAME = "prisma-redshift-views";
+
+/** The generator block's settings, parsed once at the edge into types. */
+export interface ViewsOptions {
+  /** Absolute folder the templates are written to. */
+  readonly outputDir: string;
+  /** Schema of the non-PII views; may contain the environment placeholder. */
+  readonly viewSchema: string;
+  /** Schema of the PII views; may contain the environment placeholder. */
+  readonly piiViewSchema: string;
+  /** Database and schema of the replicated tables; may contain the placeholder. */
+  readonly sourceSchema: { readonly database: string; readonly schema: string };
+}
+
+export const DEFAULT_OUTPUT = "../generated-views";
+export const DEFAULT_VIEW_SCHEMA = `analytics_${PLACEHOLDER}`;
+export const DEFAULT_PII_VIEW_SCHEMA = `analytics_${PLACEHOLDER}_pii`;
+
+const KEYS = ["viewSchema", "piiViewSchema", "sourceSchema"] as const;
+const NAME_PART = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+const QUOTED_OR_BARE = /^(?:"([^"]+)"|([^".]+))\.(?:"([^"]+)"|([^".]+))$/;
+const SNIPPET = `generator views {\n  provider     = "${PACKAGE_NAME}"\n  sourceSchema = "\\"<database>\\".\\"<schema>\\""\n}`;
+
+/** Our generator block: the one named by `--generator`, else the one whose provider runs this package. */
+export function findGeneratorBlock(
+  generators: readonly GeneratorConfig[],
+  file: string,
+  name?: string,
+): GeneratorConfig {
+  if (name !== undefined) {
+    const named = generators.find((generator) => generator.name === name);
+    if (named !== undefined) return named;
+    throw new RedshiftViewsError("E_GENERATOR_NOT_FOUND", `There is no generator block named "${name}".`, {
+      location: { file },
+      hint: `Use one of: ${generators.map((generator) => generator.name).join(", ") || "(none)"}, or leave --generator out.`,
+    });
+  }
+  const ours = generators.filter((generator) => generator.provider.value?.includes(PACKAGE_NAME));
+  const [only, ...others] = ours;
+  if (only === undefined) {
+    throw new RedshiftViewsError("E_GENERATOR_NOT_FOUND", `No generator block uses ${PACKAGE_NAME}.`, {
+      location: { file },
+      hint: `Add one to the schema:\n${SNIPPET}`,
+    });
+  }
+  if (others.length > 0) {
+    throw new RedshiftViewsError(
+      "E_GENERATOR_AMBIGUOUS",
+      `Several generator blocks use ${PACKAGE_NAME}: ${ours.map((generator) => generator.name).join(", ")}.`,
+      { location: { file }, hint: "Choose one with --generator <name>." },
+    );
+  }
+  return only;
+}
+
+/**
+ * Turns the block's string settings into options. Every problem is reported at once; unknown keys
+ * are errors so that a typo (`viewSchemas`) cannot silently fall back to a default.
+ */
+export function parseGeneratorOptions(
+  config: Readonly<Record<string, string | string[] | undefined>>,
+  outputDir: string,
+  location: { file: string; generator: string },
+): ViewsOptions {
+  const errors: RedshiftViewsError[] = [];
+  const at = { file: location.file, model: `generator ${location.generator}` };
+  for (const key of Object.keys(config)) {
+    if ((KEYS as readonly string[]).includes(key)) continue;
+    const suggestion = closest(key, KEYS, 3);
+    errors.push(
+      new RedshiftViewsError("E_GENERATOR_CONFIG_UNKNOWN_KEY", `Unknown setting "${key}".`, {
+        location: at,
+        hint:
+          suggestion === undefined
+            ? `Settings are output, ${KEYS.join(", ")}; remove "${key}".`
+            : `Did you mean "${suggestion}"?`,
+      }),
+    );
+  }
+  const text = (key: (typeof KEYS)[number], fallback: string | undefined): string | undefined => {
+    const value = config[key];
+    if (Array.isArray(value)) {
+      errors.push(
+        new RedshiftViewsError("E_GENERATOR_CONFIG_INVALID", `"${key}" must be a string, not a list.`, {
+          location: at,
+          hint: `Write ${key} = "…".`,
+        }),
+      );
+      return undefined;
+    }
+    return value ?? fallback;
+  };
+  const schemaName = (key: "viewSchema" | "piiViewSchema", fallback: string): string => {
+    const value = text(key, fallback) ?? fallback;
+    const problem = checkNamePart(value);
+    if (problem !== undefined) {
+      errors.push(
+        new RedshiftViewsError("E_GENERATOR_CONFIG_INVALID", `"${key}" = "${value}" ${problem}.`, {
+          location: at,
+          hint: `Use letters, digits and underscores, with ${PLACEHOLDER} where the environment name goes (default "${fallback}").`,
+        }),
+      );
+    }
+    return value;
+  };
+  const viewSchema = schemaName("viewSchema", DEFAULT_VIEW_SCHEMA);
+  const piiViewSchema = schemaName("piiViewSchema", DEFAULT_PII_VIEW_SCHEMA);
+  if (viewSchema === piiViewSchema) {
+    errors.push(
+      new RedshiftViewsError(
+        "E_GENERATOR_CONFIG_INVALID",
+        `viewSchema and piiViewSchema are both "${viewSchema}".`,
+        {
+          location: at,
+          hint: "The PII views must live in their own schema so access can be granted separately.",
+        },
+      ),
+    );
+  }
+  const sourceSchema = parseSourceSchema(text("sourceSchema", undefined), at, errors);
+  if (errors.length > 0) throw new RedshiftViewsErrors(errors);
+  if (sourceSchema === undefined) throw new Error("unreachable: sourceSchema errors are collected above");
+  return { outputDir, viewSchema, piiViewSchema, sourceSchema };
+}
+
+function parseSourceSchema(
+  value: string | undefined,
+  at: { file: string; model: string },
+  errors: RedshiftViewsError[],
+): ViewsOptions["sourceSchema"] | undefined {
+  const example = `sourceSchema = "\\"${PLACEHOLDER}_app_zeroetl\\".\\"app\\""`;
+  if (value === undefined) {
+    errors.push(
+      new RedshiftViewsError(
+        "E_GENERATOR_SOURCE_SCHEMA_MISSING",
+        "The generator block has no sourceSchema.",
+        {
+          location: at,
+          hint: `Name the zero-ETL database and schema the replicated tables are in, e.g. ${example}.`,
+        },
+      ),
+    );
+    return undefined;
+  }
+  const match = QUOTED_OR_BARE.exec(value.trim());
+  const database = match?.[1] ?? match?.[2];
+  const schema = match?.[3] ?? match?.[4];
+  const problem =
+    database === undefined || schema === undefined
+      ? "is not a two-part name"
+      : (checkNamePart(database) ?? checkNamePart(schema));
+  if (problem !== undefined || database === undefined || schema === undefined) {
+    errors.push(
+      new RedshiftViewsError("E_GENERATOR_CONFIG_INVALID", `sourceSchema = "${value}" ${problem}.`, {
+        location: at,
+        hint: `Write "<database>"."<schema>", e.g. ${example}.`,
+      }),
+    );
+    return undefined;
+  }
+  return { database, schema };
+}
+
+/** A schema or database name: identifier characters around any number of placeholders. */
+function checkNamePart(value: string): string | undefined {
+  const withoutPlaceholder = value.split(PLACEHOLDER).join("x");
+  if (withoutPlaceholder.includes("<%") || withoutPlaceholder.includes("%>")) {
+    return `uses a template tag other than ${PLACEHOLDER}`;
+  }
+  if (!NAME_PART.test(withoutPlaceholder)) return "is not a valid Redshift name";
+  if (Buffer.byteLength(withoutPlaceholder) > 100)
+    return "is too long (Redshift names are at most 127 bytes)";
+  return undefined;
+}
+
+/** Where templates go: `output` resolves against the file that declares the generator, as Prisma does. */
+export function resolveOutputDir(generator: GeneratorConfig, schemaFile: string, override?: string): string {
+  if (override !== undefined) return path.resolve(override);
+  const declaredIn = generator.sourceFilePath
+    ? path.resolve(path.dirname(schemaFile), generator.sourceFilePath)
+    : schemaFile;
+  const output = generator.output?.value ?? DEFAULT_OUTPUT;
+  return path.resolve(path.dirname(declaredIn), output);
+}

@@ -1,0 +1,36 @@
+import { isExposed, TIERS, type Tier } from "../classification/levels.js";
+import type { ViewsOptions } from "../schema/generator-options.js";
+import type { ExportedTable, ViewSpec } from "./view-spec.js";
+
+export function templateFileName(table: string, tier: Tier): string {
+  return tier === "pii" ? `${table}_pii.sql.ejs` : `${table}.sql.ejs`;
+}
+
+/** One spec per tier per table, skipping tiers with nothing to show; sorted by file name. */
+export function buildViewSpecs(
+  tables: readonly ExportedTable[],
+  options: Pick<ViewsOptions, "viewSchema" | "piiViewSchema" | "sourceSchema">,
+): ViewSpec[] {
+  const specs: ViewSpec[] = [];
+  for (const table of tables) {
+    for (const tier of TIERS) {
+      const columns = table.columns
+        .filter((column) => isExposed(column.classification.level, tier))
+        .map((column) => column.column);
+      if (columns.length === 0) continue;
+      const leadingKey = table.primaryKey[0];
+      specs.push({
+        tier,
+        model: table.model,
+        sourceFile: table.sourceFile,
+        table: table.table,
+        fileName: templateFileName(table.table, tier),
+        viewSchema: tier === "pii" ? options.piiViewSchema : options.viewSchema,
+        sourceSchema: options.sourceSchema,
+        columns,
+        distKey: leadingKey !== undefined && columns.includes(leadingKey) ? leadingKey : null,
+      });
+    }
+  }
+  return specs.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+}

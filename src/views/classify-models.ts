@@ -1,0 +1,242 @@
+import type { DMMF } from "@prisma/generator-helper";
+import {
+  type AnnotationProblem,
+  parseEnumAnnotations,
+  parseFieldAnnotations,
+  parseModelAnnotations,
+} from "../annotations/parse-annotations.js";
+import { classifyField } from "../classification/classify-field.js";
+import { LEVELS } from "../classification/levels.js";
+import { type ErrorLocation, RedshiftViewsError } from "../errors.js";
+import type { SchemaFile } from "../schema/load-schema.js";
+import { locate, locateEnum } from "../schema/locate.js";
+import { checkIdentifier } from "./identifiers.js";
+import type { ClassifiedColumn, ExportedTable } from "./view-spec.js";
+
+export interface ClassifyInput {
+  readonly datamodel: DMMF.Datamodel;
+  readonly files: readonly SchemaFile[];
+  /** Turns an absolute schema file path into the path shown to people (relative to the project root). */
+  readonly displayPath: (file: string) => string;
+}
+
+export interface ClassifyResult {
+  readonly tables: readonly ExportedTable[];
+  readonly errors: readonly RedshiftViewsError[];
+}
+
+/**
+ * Reads the annotations of every model and classifies the columns of the exported ones. Every problem
+ * in the schema is collected, so one run reports them all.
+ */
+export function classifyModels(input: ClassifyInput): ClassifyResult {
+  const errors: RedshiftViewsError[] = [];
+  const where = (model: string, field?: string): ErrorLocation => {
+    const position = locate(input.files, model, field);
+    return {
+      ...(position === undefined ? {} : { file: input.displayPath(position.file), line: position.line }),
+      model,
+      ...(field === undefined ? {} : { field }),
+    };
+  };
+
+  for (const enumType of input.datamodel.enums) {
+    const position = locateEnum(input.files, enumType.name);
+    const location: ErrorLocation = {
+      ...(position === undefined ? {} : { file: input.displayPath(position.file), line: position.line }),
+      model: `enum ${enumType.name}`,
+    };
+    for (const problem of parseEnumAnnotations(enumType.documentation))
+      errors.push(annotationError(problem, location));
+  }
+
+  const tables: ExportedTable[] = [];
+  for (const model of input.datamodel.models) {
+    const annotations = parseModelAnnotations(model.documentation);
+    for (const problem of annotations.problems) errors.push(annotationError(problem, where(model.name)));
+
+    const columns: ClassifiedColumn[] = [];
+    for (const field of model.fields) {
+      const isRelation = field.kind === "object";
+      const parsed = parseFieldAnnotations(field.documentation, isRelation);
+      for (const problem of parsed.problems)
+        errors.push(annotationError(problem, where(model.name, field.name)));
+      if (isRelation) continue;
+      const column = field.dbName ?? field.name;
+      const facts = { kind: field.kind, type: field.type, isList: field.isList, column };
+      columns.push({
+        field: field.name,
+        column,
+        type: field.type,
+        classification: classifyField(facts, parsed.level),
+      });
+    }
+    if (!annotations.exported) continue;
+
+    const table = model.dbName ?? model.name;
+    const primaryKey = primaryKeyColumns(model);
+    const modelErrors: RedshiftViewsError[] = [];
+    if (primaryKey.length === 0) {
+      modelErrors.push(
+        new RedshiftViewsError(
+          "E_MODEL_NO_PRIMARY_KEY",
+          `Model ${model.name} is exported but has no primary key.`,
+          {
+            location: where(model.name),
+            hint: "Zero-ETL only replicates tables with a primary key: add @id or @@id, or remove /// @exportToAnalytics.",
+          },
+        ),
+      );
+    }
+    for (const field of model.fields.filter(
+      (candidate) => candidate.type === "Bytes" && candidate.kind === "scalar",
+    )) {
+      modelErrors.push(
+        new RedshiftViewsError(
+          "E_MODEL_BYTES_COLUMN",
+          `Model ${model.name} is exported but has a Bytes column.`,
+          {
+            location: where(model.name, field.name),
+            hint: "Zero-ETL cannot replicate binary columns: move the data to another model, or remove /// @exportToAnalytics.",
+          },
+        ),
+      );
+    }
+    for (const problem of [
+      checkIdentifier(table, "table"),
+      ...columns.map((c) => checkIdentifier(c.column, "column")),
+    ]) {
+      if (problem !== undefined) {
+        modelErrors.push(
+          new RedshiftViewsError("E_IDENTIFIER_INVALID", problem, {
+            location: where(model.name),
+            hint: "Rename it with @map/@@map to a name of at most 127 bytes without quotes, control characters or <% %>.",
+          }),
+        );
+      }
+    }
+    errors.push(...modelErrors);
+    if (modelErrors.length > 0) continue;
+    const position = locate(input.files, model.name);
+    tables.push({
+      model: model.name,
+      table,
+      sourceFile: position === undefined ? "" : input.displayPath(position.file),
+      primaryKey,
+      columns,
+    });
+  }
+  errors.push(...collisions(tables, where));
+  return { tables, errors };
+}
+
+function primaryKeyColumns(model: DMMF.Model): string[] {
+  const columnOf = (name: string) => {
+    const field = model.fields.find((candidate) => candidate.name === name);
+    return field?.dbName ?? name;
+  };
+  if (model.primaryKey !== null && model.primaryKey !== undefined)
+    return model.primaryKey.fields.map(columnOf);
+  return model.fields.filter((field) => field.isId).map((field) => field.dbName ?? field.name);
+}
+
+/** Template names must be unique on case-insensitive file systems, and `<t>_pii` must not meet `<t>`'s PII file. */
+function collisions(
+  tables: readonly ExportedTable[],
+  where: (model: string, field?: string) => ErrorLocation,
+): RedshiftViewsError[] {
+  const errors: RedshiftViewsError[] = [];
+  const byLowerName = new Map<string, ExportedTable>();
+  for (const table of tables) {
+    const other = byLowerName.get(table.table.toLowerCase());
+    if (other !== undefined) {
+      errors.push(
+        new RedshiftViewsError(
+          "E_TABLE_NAME_COLLISION",
+          `Tables "${other.table}" (model ${other.model}) and "${table.table}" (model ${table.model}) differ only by case.`,
+          {
+            location: where(table.model),
+            hint: "Their templates would overwrite each other on macOS and Windows: give one a different @@map.",
+          },
+        ),
+      );
+    } else {
+      byLowerName.set(table.table.toLowerCase(), table);
+    }
+  }
+  for (const table of tables) {
+    const base = table.table.toLowerCase().endsWith("_pii")
+      ? byLowerName.get(table.table.toLowerCase().slice(0, -4))
+      : undefined;
+    if (base !== undefined) {
+      errors.push(
+        new RedshiftViewsError(
+          "E_TABLE_NAME_COLLISION",
+          `Table "${table.table}" (model ${table.model}) collides with the PII template of "${base.table}" (model ${base.model}).`,
+          {
+            location: where(table.model),
+            hint: `Both would be written to ${base.table}_pii.sql.ejs: rename one with @@map, or stop exporting one of them.`,
+          },
+        ),
+      );
+    }
+  }
+  return errors;
+}
+
+function annotationError(problem: AnnotationProblem, location: ErrorLocation): RedshiftViewsError {
+  switch (problem.kind) {
+    case "misspelled":
+      return new RedshiftViewsError("E_ANNOTATION_MISSPELLED", `Unknown annotation @${problem.written}.`, {
+        location,
+        hint: `Did you mean @${problem.suggestion}?`,
+      });
+    case "duplicate":
+      return new RedshiftViewsError("E_ANNOTATION_DUPLICATE", `@${problem.tag} is written more than once.`, {
+        location,
+        hint: "Keep exactly one.",
+      });
+    case "misplaced":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_MISPLACED",
+        `@${problem.tag} does not belong on ${describeNode(problem.on)}.`,
+        {
+          location,
+          hint:
+            problem.tag === "exportToAnalytics"
+              ? "Put /// @exportToAnalytics on the model, above `model …`."
+              : "Put /// @classification <level> on a scalar field of a model.",
+        },
+      );
+    case "missing-level":
+      return new RedshiftViewsError("E_ANNOTATION_MISSING_LEVEL", "@classification has no level.", {
+        location,
+        hint: `Write /// @classification <level>, with one of: ${LEVELS.join(", ")}.`,
+      });
+    case "unknown-level":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_UNKNOWN_LEVEL",
+        `Unknown classification level "${problem.written}".`,
+        {
+          location,
+          hint:
+            problem.suggestion === undefined
+              ? `Use one of: ${LEVELS.join(", ")}.`
+              : `Did you mean "${problem.suggestion}"? Levels: ${LEVELS.join(", ")}.`,
+        },
+      );
+  }
+}
+
+function describeNode(on: "model" | "field" | "relation" | "enum"): string {
+  switch (on) {
+    case "model":
+      return "a model";
+    case "field":
+      return "a field";
+    case "relation":
+      return "a relation field (it is not a column)";
+    case "enum":
+      return "an enum";
+  }
+}
