@@ -14,6 +14,8 @@ export interface LoadedSchema {
   readonly files: readonly SchemaFile[];
   readonly datamodel: DMMF.Datamodel;
   readonly generators: readonly GeneratorConfig[];
+  /** The datasource's provider (`mysql`, `postgresql`, …), when the schema has a datasource block. */
+  readonly provider: string | undefined;
 }
 
 export interface LoadSchemaOptions {
@@ -45,7 +47,13 @@ export async function parseSchemaFiles(
       internals.getDMMF({ datamodel }),
       internals.getConfig({ datamodel }),
     ]);
-    return { schemaPath, files, datamodel: dmmf.datamodel, generators: config.generators };
+    return {
+      schemaPath,
+      files,
+      datamodel: dmmf.datamodel,
+      generators: config.generators,
+      provider: config.datasources[0]?.activeProvider,
+    };
   } catch (error) {
     throw new RedshiftViewsError(
       "E_SCHEMA_INVALID",

@@ -1,0 +1,93 @@
+import { RedshiftViewsError } from "../errors.js";
+
+/** Zero-ETL's limits on data filters. */
+export const MAX_FILTER_PATTERNS = 99;
+export const MAX_PATTERN_LENGTH = 256;
+
+export interface DataFilterInput {
+  /** `mysql` → `database.table`; `postgresql` → `database.schema.table`. */
+  readonly provider: string | undefined;
+  /** The source database name (MySQL: the replicated schema, e.g. dashboard_production). */
+  readonly database: string;
+  /** PostgreSQL only: the source schema. */
+  readonly schema?: string | undefined;
+  readonly tables: readonly string[];
+}
+
+/**
+ * The integration data filter (`include: …`, Maxwell syntax) that replicates exactly the exported
+ * tables, so nothing else leaves the application database. Past 99 tables, names are folded into
+ * regular-expression patterns of at most 256 characters.
+ */
+export function dataFilter(input: DataFilterInput): string {
+  const prefix = sourcePrefix(input);
+  const tables = [...new Set(input.tables)].sort();
+  let patterns = tables.map((table) => `${prefix}${literalName(table)}`);
+  if (
+    patterns.length > MAX_FILTER_PATTERNS ||
+    patterns.some((pattern) => pattern.length > MAX_PATTERN_LENGTH)
+  ) {
+    patterns = regexPatterns(prefix, tables);
+  }
+  if (patterns.length > MAX_FILTER_PATTERNS) {
+    throw new RedshiftViewsError(
+      "E_DATA_FILTER_TOO_LARGE",
+      `The exported tables need ${patterns.length} filter patterns; zero-ETL allows ${MAX_FILTER_PATTERNS}.`,
+      {
+        hint: "Replicate the whole database instead, or shorten table names.",
+      },
+    );
+  }
+  return `include: ${patterns.join(", ")}`;
+}
+
+function sourcePrefix(input: DataFilterInput): string {
+  switch (input.provider) {
+    case "mysql":
+      return `${input.database}.`;
+    case "postgresql":
+    case "postgres":
+      if (input.schema === undefined) {
+        throw new RedshiftViewsError(
+          "E_DATA_FILTER_SOURCE",
+          "A PostgreSQL filter needs the source database name.",
+          {
+            hint: "Pass --source-database <name of the Aurora PostgreSQL database>.",
+          },
+        );
+      }
+      return `${input.database}.${input.schema}.`;
+    default:
+      throw new RedshiftViewsError(
+        "E_DATA_FILTER_PROVIDER",
+        `Zero-ETL data filters are for MySQL and PostgreSQL sources, not "${input.provider ?? "none"}".`,
+        {
+          hint: "Set the datasource provider in schema.prisma to mysql or postgresql.",
+        },
+      );
+  }
+}
+
+/** Names with characters Maxwell treats specially are written as an anchored regular expression. */
+function literalName(table: string): string {
+  return /^[A-Za-z0-9_$]+$/.test(table) ? table : `/^${escapeRegExp(table)}$/`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+function regexPatterns(prefix: string, tables: readonly string[]): string[] {
+  const patterns: string[] = [];
+  let group: string[] = [];
+  const render = (names: readonly string[]) => `${prefix}/^(${names.map(escapeRegExp).join("|")})$/`;
+  for (const table of tables) {
+    if (group.length > 0 && render([...group, table]).length > MAX_PATTERN_LENGTH) {
+      patterns.push(render(group));
+      group = [];
+    }
+    group.push(table);
+  }
+  if (group.length > 0) patterns.push(render(group));
+  return patterns;
+}
