@@ -1,0 +1,6 @@
+import type { RedshiftViewsConfig } from "./types.js";
+
+/** Identity function that gives `redshift-views.config.ts` its types. */
+export function defineConfig(config: RedshiftViewsConfig): RedshiftViewsConfig {
+  return config;
+}

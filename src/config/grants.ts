@@ -1,0 +1,37 @@
+import type { Grantee } from "./types.js";
+
+export const GRANTEE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
+
+const KEYWORDS: Readonly<Record<string, Grantee["kind"]>> = { GROUP: "group", ROLE: "role", USER: "user" };
+
+/** Parses `"GROUP analysts"`, `"ROLE pii_readers"`, `"USER bob"` or `"bob"`; a string describing the problem otherwise. */
+export function parseGrantee(entry: string): Grantee | string {
+  const words = entry.trim().split(/\s+/);
+  const [first, second, ...rest] = words;
+  if (first === undefined || first === "") return "a grantee must not be empty";
+  if (rest.length > 0) return `expected "[GROUP|ROLE|USER] <name>", got ${JSON.stringify(entry)}`;
+  const kind = second === undefined ? "user" : KEYWORDS[first.toUpperCase()];
+  const name = second ?? first;
+  if (kind === undefined)
+    return `unknown grantee keyword ${JSON.stringify(first)} in ${JSON.stringify(entry)}: use GROUP, ROLE or USER`;
+  if (name.toUpperCase() === "PUBLIC")
+    return "granting to PUBLIC would expose the views to every user: name a group, role or user instead";
+  if (second === undefined && KEYWORDS[name.toUpperCase()] !== undefined)
+    return `${JSON.stringify(entry)} has a keyword but no name: write e.g. "${name.toUpperCase()} analysts"`;
+  if (!GRANTEE_NAME_PATTERN.test(name))
+    return `invalid grantee name ${JSON.stringify(name)}: it must match ${GRANTEE_NAME_PATTERN.source}`;
+  return { kind, name };
+}
+
+/** The grantee as it appears after `TO` in a Redshift `GRANT` (the name is validated, so quoting is safe). */
+export function formatGrantee(grantee: Grantee): string {
+  const quoted = `"${grantee.name}"`;
+  switch (grantee.kind) {
+    case "group":
+      return `GROUP ${quoted}`;
+    case "role":
+      return `ROLE ${quoted}`;
+    case "user":
+      return quoted;
+  }
+}

@@ -1,0 +1,72 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { loadConfig as loadC12Config } from "c12";
+import { RedshiftViewsError } from "../errors.js";
+import { parseConfig } from "./parse-config.js";
+import type { LoadedConfig } from "./types.js";
+
+export const CONFIG_NAME = "redshift-views";
+
+export interface LoadConfigOptions {
+  /** Project root: where the config file is looked for and where `.redshift-views/` lives. */
+  readonly cwd: string;
+  /** An explicit config file (`--config`); relative paths are resolved against `cwd`. Must exist. */
+  readonly configFile?: string;
+  /** Variables `resolveTarget` reads `REDSHIFT_*` overrides from; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Finds and evaluates `redshift-views.config.{ts,mts,js,mjs,json,...}` in `cwd` with c12, without
+ * c12's extras (rc files, global rc, .env loading, package.json keys, `$env` sections, `extends`):
+ * the file is the whole configuration, so what a reviewer reads is what runs.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const projectRoot = path.resolve(options.cwd);
+  const explicit =
+    options.configFile === undefined ? undefined : path.resolve(projectRoot, options.configFile);
+  if (explicit !== undefined && !existsSync(explicit))
+    throw new RedshiftViewsError("E_CONFIG_NOT_FOUND", `Config file ${explicit} does not exist.`, {
+      location: { file: explicit },
+      hint: "Check the --config path, or leave it out to use redshift-views.config.ts in the project root.",
+    });
+
+  let loaded: { config: unknown; _configFile?: string | undefined };
+  try {
+    loaded = await loadC12Config({
+      name: CONFIG_NAME,
+      cwd: projectRoot,
+      ...(explicit === undefined ? {} : { configFile: explicit }),
+      rcFile: false,
+      globalRc: false,
+      dotenv: false,
+      packageJson: false,
+      envName: false,
+      extend: false,
+      giget: false,
+      configFileRequired: explicit !== undefined,
+    });
+  } catch (error) {
+    const file = explicit ?? path.join(projectRoot, `${CONFIG_NAME}.config.*`);
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new RedshiftViewsError("E_CONFIG_LOAD", `Could not load the config file: ${reason}`, {
+      location: { file },
+      hint: "Fix the syntax error or failing import in the config file (it is evaluated as a module).",
+      cause: error,
+    });
+  }
+
+  const file = loaded._configFile;
+  const env = options.env ?? process.env;
+  if (file === undefined)
+    return {
+      file: undefined,
+      projectRoot,
+      environments: {},
+      concurrency: parseConfig({}, "(no config file)").concurrency,
+      grants: { nonPii: [], pii: [] },
+      env,
+    };
+  const parsed = parseConfig(loaded.config, file);
+  return { file, projectRoot, ...parsed, env };
+}

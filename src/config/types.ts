@@ -1,0 +1,125 @@
+/** A principal that is granted SELECT on the views of a tier. */
+export interface Grantee {
+  readonly kind: "user" | "group" | "role";
+  /** Validated against `^[A-Za-z_][A-Za-z0-9_$]{0,126}$`, so it is safe inside double quotes. */
+  readonly name: string;
+}
+
+/** Grants per view tier, as written in the config (`"GROUP analysts"`, `"ROLE pii_readers"`, `"bob"`). */
+export interface GrantsConfig {
+  nonPii?: string[];
+  pii?: string[];
+}
+
+/** Parsed grants for both tiers. */
+export interface Grants {
+  readonly nonPii: readonly Grantee[];
+  readonly pii: readonly Grantee[];
+}
+
+export interface LocalEnvironmentConfig {
+  target: "local";
+  grants?: GrantsConfig;
+}
+
+export interface ClusterEnvironmentConfig {
+  target?: "redshift";
+  database: string;
+  region?: string;
+  clusterIdentifier: string;
+  dbUser?: string;
+  secretArn?: string;
+  grants?: GrantsConfig;
+}
+
+export interface ServerlessEnvironmentConfig {
+  target?: "redshift";
+  database: string;
+  region?: string;
+  workgroupName: string;
+  secretArn?: string;
+  grants?: GrantsConfig;
+}
+
+export type EnvironmentConfig =
+  | LocalEnvironmentConfig
+  | ClusterEnvironmentConfig
+  | ServerlessEnvironmentConfig;
+
+/** The shape of `redshift-views.config.ts` / `.json`. */
+export interface RedshiftViewsConfig {
+  environments?: Record<string, EnvironmentConfig>;
+  /** Most Data API statements/batches kept in flight at once. Default 20, at most 200. */
+  concurrency?: number;
+  /** Default grants for every environment; an environment's `grants` replaces them tier by tier. */
+  grants?: GrantsConfig;
+}
+
+/** Per-tier grant overrides of one environment (a tier left out inherits the defaults). */
+export interface GrantOverrides {
+  readonly nonPii?: readonly Grantee[];
+  readonly pii?: readonly Grantee[];
+}
+
+/**
+ * One environment as validated from the file. Redshift connection fields may still be missing here:
+ * `REDSHIFT_*` variables can supply them, so completeness is checked by `resolveTarget`.
+ */
+export type ParsedEnvironment =
+  | { readonly target: "local"; readonly grants: GrantOverrides }
+  | {
+      readonly target: "redshift";
+      readonly database?: string;
+      readonly region?: string;
+      readonly clusterIdentifier?: string;
+      readonly workgroupName?: string;
+      readonly dbUser?: string;
+      readonly secretArn?: string;
+      readonly grants: GrantOverrides;
+    };
+
+/** The result of `loadConfig`: validated and with defaults applied. */
+export interface LoadedConfig {
+  /** Absolute path of the config file used, or undefined when there is none (everything is local). */
+  readonly file: string | undefined;
+  /** Where `.redshift-views/` lives (the `cwd` given to `loadConfig`). */
+  readonly projectRoot: string;
+  readonly environments: Readonly<Record<string, ParsedEnvironment>>;
+  readonly concurrency: number;
+  readonly grants: Grants;
+  /** The variables `resolveTarget` reads overrides from, unless it is given others. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Where statements for one environment go, with every value needed to connect. */
+export type ResolvedTarget =
+  | {
+      readonly kind: "local";
+      readonly environment: string;
+      /** `<projectRoot>/.redshift-views/<environment>` */
+      readonly dataDir: string;
+      readonly database: "dev";
+      readonly grants: Grants;
+    }
+  | {
+      readonly kind: "cluster";
+      readonly environment: string;
+      readonly clusterIdentifier: string;
+      readonly dbUser?: string;
+      readonly secretArn?: string;
+      readonly database: string;
+      readonly region: string;
+      readonly grants: Grants;
+      /** Names of the environment variables that overrode the file. */
+      readonly overriddenBy: readonly string[];
+    }
+  | {
+      readonly kind: "serverless";
+      readonly environment: string;
+      readonly workgroupName: string;
+      readonly secretArn?: string;
+      readonly database: string;
+      readonly region: string;
+      readonly grants: Grants;
+      readonly overriddenBy: readonly string[];
+    };
