@@ -1,0 +1,331 @@
+import { randomUUID } from "node:crypto";
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  type DescribeStatementResponse,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  ListStatementsCommand,
+  type RedshiftDataClient,
+  type StatementData,
+} from "@aws-sdk/client-redshift-data";
+import type { ResolvedTarget } from "../config/types.js";
+import { RedshiftViewsError } from "../errors.js";
+import { type ConnectionFields, connectionFields, listFilter } from "./connection-fields.js";
+import { createLimiter } from "./limiter.js";
+import { toRows } from "./result-values.js";
+import { DEFAULT_RETRY, withRetry } from "./retry.js";
+import type {
+  DataApiOperation,
+  ListStatementsOptions,
+  PollOptions,
+  ResultRow,
+  RetryOptions,
+  StatementOptions,
+  StatementOutcome,
+  StatementStatus,
+  StatementSummary,
+  Warehouse,
+  WarehouseEvent,
+} from "./types.js";
+import { warehouseError } from "./warehouse-errors.js";
+
+/** Redshift limits enforced before sending, so the caller gets a clear error instead of a ValidationException. */
+export const MAX_BATCH_STATEMENTS = 40;
+export const MAX_STATEMENT_BYTES = 100 * 1024;
+const DEFAULT_CONCURRENCY = 20;
+const DEFAULT_LIST_LIMIT = 5000;
+export const DEFAULT_POLL: Required<PollOptions> = {
+  initialDelayMs: 100,
+  maxDelayMs: 500,
+  factor: 1.5,
+  timeoutMs: 6 * 60 * 60 * 1000,
+};
+
+export interface CreateWarehouseOptions {
+  readonly client: RedshiftDataClient;
+  /** Its connection fields go into every request. */
+  readonly target: ResolvedTarget;
+  /** Most statements in flight (submit to completion) at once. Default 20. */
+  readonly concurrency?: number;
+  readonly poll?: PollOptions;
+  readonly retry?: RetryOptions;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1); used for backoff jitter. */
+  readonly random?: () => number;
+  readonly now?: () => number;
+  /** Idempotency token per submission, reused across its retries. */
+  readonly clientToken?: () => string;
+  /** Once aborted, nothing new is submitted and waiting stops (E_INTERRUPTED). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: WarehouseEvent) => void;
+}
+
+const TERMINAL: ReadonlySet<string> = new Set(["FINISHED", "FAILED", "ABORTED"]);
+const STATUSES: readonly StatementStatus[] = [
+  "SUBMITTED",
+  "PICKED",
+  "STARTED",
+  "FINISHED",
+  "ABORTED",
+  "FAILED",
+];
+
+function toStatus(value: string | undefined): StatementStatus {
+  return STATUSES.find((status) => status === value) ?? "SUBMITTED";
+}
+
+function nanosToMs(nanos: number | undefined): number | undefined {
+  return nanos === undefined || nanos < 0 ? undefined : nanos / 1_000_000;
+}
+
+function shorten(sql: string, max = 500): string {
+  return sql.length <= max ? sql : `${sql.slice(0, max)}…`;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
+  const { client, target } = options;
+  const connection: ConnectionFields = connectionFields(target);
+  const poll = { ...DEFAULT_POLL, ...options.poll };
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const newToken = options.clientToken ?? randomUUID;
+  const report = options.onProgress ?? (() => {});
+  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const calls: Partial<Record<DataApiOperation, number>> = {};
+
+  function interrupted(what: string): RedshiftViewsError {
+    return new RedshiftViewsError("E_INTERRUPTED", `Interrupted ${what}.`, {
+      hint: "The run was stopped. Statements already submitted may still complete; run `status` to see them, then re-run (provisioning converges).",
+    });
+  }
+
+  /** One Data API call, counted, retried on throttling and transient failures, mapped to our errors. */
+  async function call<T>(operation: DataApiOperation, send: () => Promise<T>): Promise<T> {
+    const result = await withRetry(
+      () => {
+        calls[operation] = (calls[operation] ?? 0) + 1;
+        return send();
+      },
+      {
+        options: retry,
+        sleep,
+        random,
+        onRetry: (attempt, delayMs, failure) =>
+          report({ kind: "retrying", operation, attempt, delayMs, reason: failure.name }),
+      },
+    );
+    if (result.ok) return result.value;
+    throw warehouseError(result.failure, {
+      operation,
+      target,
+      attempts: result.attempts,
+      cause: result.cause,
+    });
+  }
+
+  async function waitFor(id: string): Promise<DescribeStatementResponse> {
+    const started = now();
+    for (let delay = poll.initialDelayMs; ; delay = Math.min(poll.maxDelayMs, delay * poll.factor)) {
+      await sleep(delay);
+      if (options.signal?.aborted === true) throw interrupted(`while waiting for statement ${id}`);
+      const description = await call("DescribeStatement", () =>
+        client.send(new DescribeStatementCommand({ Id: id })),
+      );
+      const status = toStatus(description.Status);
+      report({ kind: "polled", id, status });
+      if (TERMINAL.has(status)) return description;
+      if (now() - started > poll.timeoutMs)
+        throw new RedshiftViewsError(
+          "E_STATEMENT_TIMEOUT",
+          `Statement ${id} was still ${status} after ${Math.round(poll.timeoutMs / 1000)} s.`,
+          {
+            hint: `It keeps running on the warehouse; check it with \`aws redshift-data describe-statement --id ${id}\` or cancel it with \`aws redshift-data cancel-statement --id ${id}\`.`,
+          },
+        );
+    }
+  }
+
+  function outcomeOf(
+    description: DescribeStatementResponse,
+    sqls: readonly string[],
+    name: string | undefined,
+  ) {
+    const id = description.Id ?? "";
+    const named = name === undefined ? {} : { name };
+    const durationMs = nanosToMs(description.Duration);
+    switch (toStatus(description.Status)) {
+      case "FINISHED":
+        return {
+          kind: "finished",
+          id,
+          ...named,
+          durationMs: durationMs ?? 0,
+          hasResultSet: description.HasResultSet !== false,
+          resultRows: description.ResultRows ?? -1,
+        } satisfies StatementOutcome;
+      case "ABORTED":
+        return { kind: "aborted", id, ...named } satisfies StatementOutcome;
+      default: {
+        // A batch stops at its first failing sub-statement; later ones are ABORTED, earlier ones rolled back.
+        const subs = description.SubStatements ?? [];
+        const failedAt = subs.findIndex((sub) => sub.Status === "FAILED");
+        const sub = subs[failedAt];
+        const indexFromId = sub?.Id === undefined ? undefined : Number(sub.Id.split(":").pop()) - 1;
+        const index = indexFromId !== undefined && Number.isInteger(indexFromId) ? indexFromId : failedAt;
+        const failedSql =
+          sub?.QueryString ?? (sqls.length === 1 ? sqls[0] : sub === undefined ? undefined : sqls[index]);
+        return {
+          kind: "failed",
+          id,
+          ...named,
+          error: sub?.Error ?? description.Error ?? "The statement failed without a message.",
+          ...(failedSql === undefined ? {} : { failedSql }),
+          ...(sub === undefined || sqls.length === 1 ? {} : { subStatementIndex: index }),
+          ...(durationMs === undefined ? {} : { durationMs }),
+        } satisfies StatementOutcome;
+      }
+    }
+  }
+
+  function checkSize(sqls: readonly string[], name: string | undefined): void {
+    const where = name === undefined ? "" : ` (${name})`;
+    if (sqls.length === 0) throw new RangeError(`executeBatch${where} needs at least one statement`);
+    if (sqls.length > MAX_BATCH_STATEMENTS)
+      throw new RedshiftViewsError(
+        "E_BATCH_TOO_LARGE",
+        `A batch of ${sqls.length} statements${where} exceeds the Data API limit of ${MAX_BATCH_STATEMENTS}.`,
+        { hint: "Split the statements into batches of at most 40." },
+      );
+    for (const sql of sqls) {
+      const bytes = Buffer.byteLength(sql, "utf8");
+      if (bytes > MAX_STATEMENT_BYTES)
+        throw new RedshiftViewsError(
+          "E_STATEMENT_TOO_LARGE",
+          `A statement${where} is ${bytes} bytes; the Data API accepts at most ${MAX_STATEMENT_BYTES}: ${shorten(sql, 120)}`,
+          { hint: "Reduce the statement (for a view: fewer or shorter column names)." },
+        );
+    }
+  }
+
+  async function run(
+    sqls: readonly string[],
+    name: string | undefined,
+    batch: boolean,
+  ): Promise<StatementOutcome> {
+    checkSize(sqls, name);
+    return limit(async () => {
+      if (options.signal?.aborted === true)
+        throw interrupted(`before submitting${name === undefined ? "" : ` ${name}`}`);
+      const common = {
+        ...connection,
+        ClientToken: newToken(),
+        ...(name === undefined ? {} : { StatementName: name }),
+      };
+      const submitted = batch
+        ? await call("BatchExecuteStatement", () =>
+            client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })),
+          )
+        : await call("ExecuteStatement", () =>
+            client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })),
+          );
+      const id = submitted.Id;
+      if (id === undefined)
+        throw new RedshiftViewsError("E_WAREHOUSE", "The Data API accepted a statement but returned no id.", {
+          hint: "This is unexpected; re-run, and report it if it persists.",
+        });
+      report({ kind: "submitted", id, ...(name === undefined ? {} : { name }), statements: sqls.length });
+      const outcome = outcomeOf(await waitFor(id), sqls, name);
+      report({ kind: "completed", outcome });
+      return outcome;
+    });
+  }
+
+  async function fetchRows(id: string): Promise<ResultRow[]> {
+    const rows: ResultRow[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await call("GetStatementResult", () =>
+        client.send(
+          new GetStatementResultCommand({ Id: id, ...(token === undefined ? {} : { NextToken: token }) }),
+        ),
+      );
+      rows.push(...toRows(page.ColumnMetadata ?? [], page.Records ?? []));
+      nextToken = page.NextToken === "" ? undefined : page.NextToken;
+    } while (nextToken !== undefined);
+    return rows;
+  }
+
+  function summary(statement: StatementData): StatementSummary {
+    return {
+      id: statement.Id ?? "",
+      ...(statement.StatementName === undefined || statement.StatementName === ""
+        ? {}
+        : { name: statement.StatementName }),
+      status: toStatus(statement.Status),
+      ...(statement.CreatedAt === undefined ? {} : { createdAt: statement.CreatedAt }),
+      ...(statement.UpdatedAt === undefined ? {} : { updatedAt: statement.UpdatedAt }),
+      isBatch: statement.IsBatchStatement === true,
+      sqls: statement.QueryStrings ?? (statement.QueryString === undefined ? [] : [statement.QueryString]),
+    };
+  }
+
+  return {
+    stats: { calls },
+
+    execute: (sql, statement?: StatementOptions) => run([sql], statement?.name, false),
+
+    executeBatch: (sqls, statement?: StatementOptions) => run(sqls, statement?.name, true),
+
+    async query(sql, statement?: StatementOptions) {
+      const outcome = await run([sql], statement?.name, false);
+      switch (outcome.kind) {
+        case "finished":
+          return outcome.hasResultSet ? fetchRows(outcome.id) : [];
+        case "failed":
+          throw new RedshiftViewsError(
+            "E_STATEMENT_FAILED",
+            `Query failed: ${outcome.error}\nSQL: ${shorten(sql)}`,
+            {
+              hint: `Check the SQL and that the objects it reads exist in database "${connection.Database}" (statement ${outcome.id}).`,
+            },
+          );
+        case "aborted":
+          throw new RedshiftViewsError("E_STATEMENT_ABORTED", `Query was cancelled: ${shorten(sql, 200)}`, {
+            hint: `Statement ${outcome.id} was cancelled on the warehouse (CancelStatement or a WLM rule); re-run when that is resolved.`,
+          });
+      }
+    },
+
+    async listStatements({ namePrefix, status, limit: max = DEFAULT_LIST_LIMIT }: ListStatementsOptions) {
+      const found: StatementSummary[] = [];
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page = await call("ListStatements", () =>
+          client.send(
+            new ListStatementsCommand({
+              ...listFilter(connection),
+              StatementName: namePrefix,
+              Status: status ?? "ALL",
+              MaxResults: 100,
+              ...(token === undefined ? {} : { NextToken: token }),
+            }),
+          ),
+        );
+        for (const statement of page.Statements ?? []) found.push(summary(statement));
+        nextToken = page.NextToken === "" ? undefined : page.NextToken;
+      } while (nextToken !== undefined && found.length < max);
+      const time = (date: Date | undefined) => date?.getTime() ?? 0;
+      return found
+        .filter((statement) => statement.name?.startsWith(namePrefix) === true)
+        .sort((a, b) => time(b.createdAt) - time(a.createdAt))
+        .slice(0, max);
+    },
+  };
+}
