@@ -304,8 +304,12 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
 
     async listStatements({ namePrefix, status, limit: max = DEFAULT_LIST_LIMIT }: ListStatementsOptions) {
       const found: StatementSummary[] = [];
+      // Also bounded by pages, in case a server keeps returning tokens with empty pages.
+      const maxPages = Math.ceil(max / 100) + 10;
+      let pages = 0;
       let nextToken: string | undefined;
       do {
+        pages++;
         const token = nextToken;
         const page = await call("ListStatements", () =>
           client.send(
@@ -320,7 +324,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         );
         for (const statement of page.Statements ?? []) found.push(summary(statement));
         nextToken = page.NextToken === "" ? undefined : page.NextToken;
-      } while (nextToken !== undefined && found.length < max);
+      } while (nextToken !== undefined && found.length < max && pages < maxPages);
       const time = (date: Date | undefined) => date?.getTime() ?? 0;
       return found
         .filter((statement) => statement.name?.startsWith(namePrefix) === true)

@@ -595,3 +595,12 @@ describe("listStatements", () => {
     expect(page).toBe(3);
   });
 });
+
+describe("listStatements bounds", () => {
+  it("stops paging when a server keeps returning empty pages with tokens", async () => {
+    const { mock, warehouse } = setup();
+    mock.on(ListStatementsCommand).resolves({ Statements: [], NextToken: "again" });
+    expect(await warehouse.listStatements({ namePrefix: "p:", limit: 100 })).toEqual([]);
+    expect(warehouse.stats.calls.ListStatements).toBe(11);
+  });
+});
