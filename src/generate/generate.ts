@@ -1,3 +1,4 @@
+import path from "node:path";
 import { diffTemplates, type FileAction } from "../files/sync-templates.js";
 import { applyFileActions, readTemplateFolder } from "../files/template-folder.js";
 import {
@@ -37,7 +38,11 @@ export async function prepareViews(options: GenerateOptions): Promise<PreparedVi
   const declaredIn = generator.sourceFilePath || mainFile;
   const viewsOptions = parseGeneratorOptions(
     generator.config,
-    resolveOutputDir(generator, mainFile, options.outputDir),
+    resolveOutputDir(
+      generator,
+      mainFile,
+      options.outputDir === undefined ? undefined : path.resolve(options.cwd, options.outputDir),
+    ),
     { file: displayPath(declaredIn), generator: generator.name },
   );
   const built = buildTemplates({

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import ejs from "ejs";
 import { RedshiftViewsError } from "../errors.js";
-import { ENVIRONMENT_NAME } from "./placeholder.js";
+import { ENVIRONMENT_NAME, PLACEHOLDER } from "./placeholder.js";
 import { HEADER_PREFIX } from "./render-view.js";
 
 export function assertEnvironmentName(environment: string): void {
@@ -16,9 +16,26 @@ export function assertEnvironmentName(environment: string): void {
   }
 }
 
+/**
+ * EJS runs any JavaScript in a tag, and strict mode still lets a tag read globals (`<%= process.pid %>`),
+ * so a template whose tags are not all exactly the placeholder is refused before it is rendered.
+ */
+export function assertOnlyPlaceholder(template: string): void {
+  if (template.split(PLACEHOLDER).some((part) => part.includes("<%") || part.includes("%>"))) {
+    throw new RedshiftViewsError(
+      "E_TEMPLATE_INVALID",
+      `The template uses an EJS tag other than ${PLACEHOLDER}.`,
+      {
+        hint: "Templates are generated: run `redshift-views generate` to restore it instead of editing it.",
+      },
+    );
+  }
+}
+
 /** Fills `<%= environment %>` in a template. The environment name is validated first: it ends up in SQL. */
 export function renderTemplate(template: string, environment: string): string {
   assertEnvironmentName(environment);
+  assertOnlyPlaceholder(template);
   // Strict mode: a template that mentions anything but `environment` fails instead of printing "undefined".
   return ejs.render(
     template,

@@ -51,6 +51,9 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
   }
 
   const tables: ExportedTable[] = [];
+  // Every exported table takes part in the collision check, also those with errors of their own,
+  // so that one run reports every problem.
+  const exportedNames: Pick<ExportedTable, "model" | "table">[] = [];
   for (const model of input.datamodel.models) {
     const annotations = parseModelAnnotations(model.documentation);
     for (const problem of annotations.problems) errors.push(annotationError(problem, where(model.name)));
@@ -74,6 +77,7 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
     if (!annotations.exported) continue;
 
     const table = model.dbName ?? model.name;
+    exportedNames.push({ model: model.name, table });
     const primaryKey = primaryKeyColumns(model);
     const modelErrors: RedshiftViewsError[] = [];
     if (primaryKey.length === 0) {
@@ -126,7 +130,7 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
       columns,
     });
   }
-  errors.push(...collisions(tables, where));
+  errors.push(...collisions(exportedNames, where));
   return { tables, errors };
 }
 
@@ -142,11 +146,11 @@ function primaryKeyColumns(model: DMMF.Model): string[] {
 
 /** Template names must be unique on case-insensitive file systems, and `<t>_pii` must not meet `<t>`'s PII file. */
 function collisions(
-  tables: readonly ExportedTable[],
+  tables: readonly Pick<ExportedTable, "model" | "table">[],
   where: (model: string, field?: string) => ErrorLocation,
 ): RedshiftViewsError[] {
   const errors: RedshiftViewsError[] = [];
-  const byLowerName = new Map<string, ExportedTable>();
+  const byLowerName = new Map<string, Pick<ExportedTable, "model" | "table">>();
   for (const table of tables) {
     const other = byLowerName.get(table.table.toLowerCase());
     if (other !== undefined) {

@@ -1,0 +1,122 @@
+import type { GeneratorConfig } from "@prisma/generator-helper";
+import { describe, expect, it } from "vitest";
+import {
+  findGeneratorBlock,
+  parseGeneratorOptions,
+  resolveOutputDir,
+} from "../../src/schema/generator-options.js";
+import { caughtErrors } from "../helpers/index.js";
+
+const at = { file: "prisma/schema.prisma", generator: "views" };
+const SOURCE = '"<%= environment %>_app_zeroetl"."app"';
+
+function generator(name: string, provider: string, extra: Partial<GeneratorConfig> = {}): GeneratorConfig {
+  return {
+    name,
+    provider: { fromEnvVar: null, value: provider },
+    output: null,
+    config: {},
+    binaryTargets: [],
+    previewFeatures: [],
+    sourceFilePath: "/project/prisma/schema.prisma",
+    ...extra,
+  };
+}
+
+describe("parseGeneratorOptions", () => {
+  it("applies the defaults and splits sourceSchema", () => {
+    expect(parseGeneratorOptions({ sourceSchema: SOURCE }, "/out", at)).toEqual({
+      outputDir: "/out",
+      viewSchema: "analytics_<%= environment %>",
+      piiViewSchema: "analytics_<%= environment %>_pii",
+      sourceSchema: { database: "<%= environment %>_app_zeroetl", schema: "app" },
+    });
+    expect(
+      parseGeneratorOptions({ sourceSchema: "db.app", viewSchema: "v" }, "/out", at).sourceSchema,
+    ).toEqual({
+      database: "db",
+      schema: "app",
+    });
+  });
+
+  it("requires sourceSchema, naming the generator block", async () => {
+    const errors = await caughtErrors(() => parseGeneratorOptions({}, "/out", at));
+    expect(errors.map((error) => [error.code, error.location])).toEqual([
+      ["E_GENERATOR_SOURCE_SCHEMA_MISSING", { file: "prisma/schema.prisma", model: "generator views" }],
+    ]);
+    expect(errors[0]?.hint).toContain("sourceSchema =");
+  });
+
+  it("refuses unknown keys with a suggestion, and reports every problem at once", async () => {
+    const errors = await caughtErrors(() =>
+      parseGeneratorOptions({ viewSchemas: "x", piiSchema: "y", colour: "blue" }, "/out", at),
+    );
+    expect(errors.map((error) => [error.code, error.message, error.hint])).toEqual([
+      ["E_GENERATOR_CONFIG_UNKNOWN_KEY", 'Unknown setting "viewSchemas".', 'Did you mean "viewSchema"?'],
+      ["E_GENERATOR_CONFIG_UNKNOWN_KEY", 'Unknown setting "piiSchema".', expect.any(String)],
+      [
+        "E_GENERATOR_CONFIG_UNKNOWN_KEY",
+        'Unknown setting "colour".',
+        'Settings are output, viewSchema, piiViewSchema, sourceSchema; remove "colour".',
+      ],
+      ["E_GENERATOR_SOURCE_SCHEMA_MISSING", "The generator block has no sourceSchema.", expect.any(String)],
+    ]);
+    expect(errors.every((error) => error.location.model === "generator views")).toBe(true);
+  });
+
+  it.each([
+    [{ sourceSchema: "onlyone" }],
+    [{ sourceSchema: "a.b.c" }],
+    [{ sourceSchema: SOURCE, viewSchema: "bad-name" }],
+    [{ sourceSchema: SOURCE, viewSchema: "v_<%= env %>" }],
+    [{ sourceSchema: SOURCE, viewSchema: "same", piiViewSchema: "same" }],
+    [{ sourceSchema: [SOURCE] }],
+  ])("refuses invalid settings %j", async (config) => {
+    const errors = await caughtErrors(() => parseGeneratorOptions(config, "/out", at));
+    expect(errors.map((error) => error.code)).toContain("E_GENERATOR_CONFIG_INVALID");
+  });
+});
+
+describe("findGeneratorBlock", () => {
+  it("finds the block that runs this package, or the one named", () => {
+    const client = generator("client", "prisma-client");
+    const ours = generator("views", "prisma-redshift-views");
+    const byPath = generator("views2", "node node_modules/prisma-redshift-views/dist/generator/bin.js");
+    expect(findGeneratorBlock([client, ours], "schema.prisma")).toBe(ours);
+    expect(findGeneratorBlock([client, byPath], "schema.prisma")).toBe(byPath);
+    expect(findGeneratorBlock([client, ours, byPath], "schema.prisma", "views2")).toBe(byPath);
+  });
+
+  it("explains a missing, an unknown or an ambiguous block", async () => {
+    const client = generator("client", "prisma-client");
+    const ours = generator("views", "prisma-redshift-views");
+    const other = generator("more", "prisma-redshift-views");
+    expect((await caughtErrors(() => findGeneratorBlock([client], "s.prisma"))).map((e) => e.code)).toEqual([
+      "E_GENERATOR_NOT_FOUND",
+    ]);
+    expect(
+      (await caughtErrors(() => findGeneratorBlock([ours], "s.prisma", "nope"))).map((e) => e.code),
+    ).toEqual(["E_GENERATOR_NOT_FOUND"]);
+    expect(
+      (await caughtErrors(() => findGeneratorBlock([ours, other], "s.prisma"))).map((e) => e.code),
+    ).toEqual(["E_GENERATOR_AMBIGUOUS"]);
+  });
+});
+
+describe("resolveOutputDir", () => {
+  it("resolves output against the file that declares the generator, default ../generated-views", () => {
+    const block = generator("views", "prisma-redshift-views", {
+      sourceFilePath: "/project/prisma/schema/generators.prisma",
+    });
+    expect(resolveOutputDir(block, "/project/prisma/schema/main.prisma")).toBe(
+      "/project/prisma/generated-views",
+    );
+    expect(
+      resolveOutputDir(
+        { ...block, output: { fromEnvVar: null, value: "../../views" } },
+        "/project/prisma/schema/main.prisma",
+      ),
+    ).toBe("/project/views");
+    expect(resolveOutputDir(block, "/x.prisma", "/elsewhere")).toBe("/elsewhere");
+  });
+});

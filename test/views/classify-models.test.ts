@@ -1,0 +1,469 @@
+import { describe, expect, it } from "vitest";
+import type { RedshiftViewsError } from "../../src/errors.js";
+import { classifyText, schema } from "../helpers/index.js";
+
+/** 1-based line of the first line of `text` that starts with `start`. */
+function lineOf(text: string, start: string): number {
+  return text.split("\n").findIndex((line) => line.startsWith(start)) + 1;
+}
+
+/** `[code, location]` pairs, the stable part of an error, in the order they were reported. */
+function codesAndPlaces(errors: readonly RedshiftViewsError[]) {
+  return errors.map((error) => [error.code, error.location]);
+}
+
+describe("classifyModels: columns of exported models", () => {
+  it("applies every default through a real schema, deciding DateTime by the column name (@map)", async () => {
+    const { tables, errors } = await classifyText(
+      schema(`
+enum Role {
+  STUDENT
+  TEACHER
+}
+
+/// @exportToAnalytics
+model Person {
+  id          Int       @id
+  name        String
+  profile     Json
+  tags        Json[]
+  score       Float
+  visits      BigInt
+  balance     Decimal
+  active      Boolean
+  role        Role
+  birthday    DateTime
+  createdAt   DateTime  @map("created_at")
+  updatedAt   DateTime
+  deletedAt   DateTime? @map("deleted_at")
+  /// The Prisma name looks like a timestamp, the column does not.
+  createdOn   DateTime  @map("creation_time")
+  /// The column is a timestamp, whatever the Prisma name.
+  removed     DateTime  @map("deletedAt")
+  posts       Post[]
+
+  @@map("people")
+}
+
+model Post {
+  id       Int    @id
+  personId Int
+  person   Person @relation(fields: [personId], references: [id])
+}
+`).replace('provider = "mysql"', 'provider = "postgresql"'),
+    );
+    expect(errors).toEqual([]);
+    expect(tables).toHaveLength(1);
+    const [table] = tables;
+    expect(table?.table).toBe("people");
+    expect(table?.sourceFile).toBe("prisma/schema.prisma");
+    expect(table?.primaryKey).toEqual(["id"]);
+    expect(
+      table?.columns.map((column) => `${column.field}→${column.column}: ${column.classification.level}`),
+    ).toEqual([
+      "id→id: public",
+      "name→name: restricted",
+      "profile→profile: restricted",
+      "tags→tags: restricted",
+      "score→score: public",
+      "visits→visits: public",
+      "balance→balance: public",
+      "active→active: public",
+      "role→role: public",
+      "birthday→birthday: restricted",
+      "createdAt→created_at: public",
+      "updatedAt→updatedAt: public",
+      "deletedAt→deleted_at: public",
+      "createdOn→creation_time: restricted",
+      "removed→deletedAt: public",
+    ]);
+    expect(table?.columns.every((column) => column.classification.source === "default")).toBe(true);
+  });
+
+  it("lets annotations override the defaults both ways", async () => {
+    const { tables, errors } = await classifyText(
+      schema(`
+/// @exportToAnalytics
+model Account {
+  /// @classification confidential
+  id        Int      @id
+  /// @classification public
+  country   String
+  /// @classification highly_restricted
+  balance   Decimal
+  /// @classification restricted
+  createdAt DateTime @map("created_at")
+  nickname  String
+}
+`),
+    );
+    expect(errors).toEqual([]);
+    expect(
+      tables[0]?.columns.map((column) => [
+        column.column,
+        column.classification.level,
+        column.classification.source,
+      ]),
+    ).toEqual([
+      ["id", "confidential", "annotated"],
+      ["country", "public", "annotated"],
+      ["balance", "highly_restricted", "annotated"],
+      ["created_at", "restricted", "annotated"],
+      ["nickname", "restricted", "default"],
+    ]);
+  });
+
+  it("exports only annotated models and keeps composite keys in @@id order, by column name", async () => {
+    const { tables, errors } = await classifyText(
+      schema(`
+/// @exportToAnalytics
+model Membership {
+  groupId Int @map("group_id")
+  userId  Int @map("user_id")
+
+  @@id([userId, groupId])
+  @@map("memberships")
+}
+
+model Secret {
+  id Int @id
+}
+`),
+    );
+    expect(errors).toEqual([]);
+    expect(tables.map((table) => [table.model, table.table, table.primaryKey])).toEqual([
+      ["Membership", "memberships", ["user_id", "group_id"]],
+    ]);
+  });
+});
+
+describe("classifyModels: errors", () => {
+  it("names file, line, model and field of an unknown level, with a suggestion", async () => {
+    const text = schema(`
+/// @exportToAnalytics
+model User {
+  id    Int    @id
+  /// @classification restriced
+  email String
+}
+`);
+    const { errors } = await classifyText(text);
+    const emailLine = lineOf(text, "  email");
+    expect(codesAndPlaces(errors)).toEqual([
+      [
+        "E_ANNOTATION_UNKNOWN_LEVEL",
+        { file: "prisma/schema.prisma", line: emailLine, model: "User", field: "email" },
+      ],
+    ]);
+    expect(errors[0]?.message).toContain('"restriced"');
+    expect(errors[0]?.hint).toContain('Did you mean "restricted"?');
+  });
+
+  it("reports a missing level and lists the levels", async () => {
+    const { errors } = await classifyText(
+      schema(`
+model User {
+  id    Int    @id
+  /// @classification
+  email String
+}
+`),
+    );
+    expect(errors.map((error) => [error.code, error.location.field])).toEqual([
+      ["E_ANNOTATION_MISSING_LEVEL", "email"],
+    ]);
+    expect(errors[0]?.hint).toContain("public, confidential, restricted, highly_restricted");
+  });
+
+  it("reports misplaced annotations on a model, a relation field, an enum and a field", async () => {
+    const { errors } = await classifyText(
+      schema(`
+/// @classification public
+enum Role {
+  A
+}
+
+/// @exportToAnalytics
+/// @classification restricted
+model User {
+  id    Int    @id
+  /// @exportToAnalytics
+  role  Role
+  /// @classification public
+  posts Post[]
+}
+
+model Post {
+  id     Int  @id
+  userId Int
+  user   User @relation(fields: [userId], references: [id])
+}
+`),
+    );
+    expect(
+      errors.map((error) => [error.code, error.location.model, error.location.field, error.message]),
+    ).toEqual([
+      ["E_ANNOTATION_MISPLACED", "enum Role", undefined, "@classification does not belong on an enum."],
+      ["E_ANNOTATION_MISPLACED", "User", undefined, "@classification does not belong on a model."],
+      ["E_ANNOTATION_MISPLACED", "User", "role", "@exportToAnalytics does not belong on a field."],
+      [
+        "E_ANNOTATION_MISPLACED",
+        "User",
+        "posts",
+        "@classification does not belong on a relation field (it is not a column).",
+      ],
+    ]);
+    expect(errors.every((error) => error.location.file === "prisma/schema.prisma")).toBe(true);
+  });
+
+  it("reports duplicate annotations on models and fields", async () => {
+    const { errors } = await classifyText(
+      schema(`
+/// @exportToAnalytics
+/// @exportToAnalytics
+model User {
+  id    Int    @id
+  /// @classification public
+  /// @classification restricted
+  email String
+}
+`),
+    );
+    expect(errors.map((error) => [error.code, error.location.model, error.location.field])).toEqual([
+      ["E_ANNOTATION_DUPLICATE", "User", undefined],
+      ["E_ANNOTATION_DUPLICATE", "User", "email"],
+    ]);
+  });
+
+  it("reports misspelled tags with the right spelling, and leaves other tools' tags alone", async () => {
+    const { errors, tables } = await classifyText(
+      schema(`
+/// @exportToAnalytic
+model Draft {
+  id Int @id
+}
+
+/// @ExportToAnalytics
+model Other {
+  id Int @id
+}
+
+/// @deprecated
+/// @exportToAnalytics
+model User {
+  id    Int    @id
+  /// @clasification public
+  email String
+  /// @zod.string.max(10)
+  /// @deprecated use email
+  name  String
+}
+`),
+    );
+    expect(
+      errors.map((error) => [error.code, error.location.model, error.location.field, error.hint]),
+    ).toEqual([
+      ["E_ANNOTATION_MISSPELLED", "Draft", undefined, "Did you mean @exportToAnalytics?"],
+      ["E_ANNOTATION_MISSPELLED", "Other", undefined, "Did you mean @exportToAnalytics?"],
+      ["E_ANNOTATION_MISSPELLED", "User", "email", "Did you mean @classification?"],
+    ]);
+    expect(tables.map((table) => table.model)).toEqual(["User"]);
+  });
+
+  it("refuses an exported model without a primary key, and a Bytes column", async () => {
+    const text = schema(`
+/// @exportToAnalytics
+model Event {
+  name String @unique
+}
+
+/// @exportToAnalytics
+model Certificate {
+  id  Int   @id
+  pdf Bytes
+}
+
+/// Not exported: neither rule applies.
+model Blob {
+  data Bytes @unique
+}
+`);
+    const { errors, tables } = await classifyText(text);
+    expect(codesAndPlaces(errors)).toEqual([
+      [
+        "E_MODEL_NO_PRIMARY_KEY",
+        { file: "prisma/schema.prisma", line: lineOf(text, "model Event"), model: "Event" },
+      ],
+      [
+        "E_MODEL_BYTES_COLUMN",
+        {
+          file: "prisma/schema.prisma",
+          line: lineOf(text, "  pdf Bytes"),
+          model: "Certificate",
+          field: "pdf",
+        },
+      ],
+    ]);
+    expect(errors[0]?.hint).toContain("@id or @@id");
+    expect(errors[1]?.hint).toContain("binary");
+    expect(tables).toEqual([]);
+  });
+
+  it("refuses exported tables whose names differ only by case", async () => {
+    const { errors } = await classifyText(
+      schema(`
+/// @exportToAnalytics
+model Order {
+  id Int @id
+  @@map("orders")
+}
+
+/// @exportToAnalytics
+model LegacyOrder {
+  id Int @id
+  @@map("Orders")
+}
+`),
+    );
+    expect(errors.map((error) => [error.code, error.location.model])).toEqual([
+      ["E_TABLE_NAME_COLLISION", "LegacyOrder"],
+    ]);
+    expect(errors[0]?.message).toContain('"orders" (model Order)');
+    expect(errors[0]?.message).toContain('"Orders" (model LegacyOrder)');
+  });
+
+  it("refuses a table <t>_pii beside an exported <t>, but not beside an unexported one", async () => {
+    const colliding = await classifyText(
+      schema(`
+/// @exportToAnalytics
+model User {
+  id Int @id
+  @@map("users")
+}
+
+/// @exportToAnalytics
+model UserPii {
+  id Int @id
+  @@map("users_pii")
+}
+`),
+    );
+    expect(colliding.errors.map((error) => [error.code, error.location.model])).toEqual([
+      ["E_TABLE_NAME_COLLISION", "UserPii"],
+    ]);
+    expect(colliding.errors[0]?.hint).toContain("users_pii.sql.ejs");
+
+    const fine = await classifyText(
+      schema(`
+model User {
+  id Int @id
+  @@map("users")
+}
+
+/// @exportToAnalytics
+model UserPii {
+  id Int @id
+  @@map("users_pii")
+}
+`),
+    );
+    expect(fine.errors).toEqual([]);
+  });
+
+  it("refuses identifiers that cannot be quoted safely", async () => {
+    const { errors } = await classifyText(
+      schema(`
+/// @exportToAnalytics
+model Weird {
+  id   Int    @id
+  note Int    @map("a<%b")
+}
+`),
+    );
+    expect(errors.map((error) => [error.code, error.location.model])).toEqual([
+      ["E_IDENTIFIER_INVALID", "Weird"],
+    ]);
+  });
+
+  it("reports every problem of a schema in one run", async () => {
+    const { errors } = await classifyText(
+      schema(`
+/// @classification public
+enum Role {
+  A
+}
+
+/// @exportToAnalytics
+model User {
+  id    Int    @id
+  /// @classification secretive
+  email String
+  /// @classification
+  name  String
+  /// @clasification public
+  city  String
+  photo Bytes
+  @@map("users")
+}
+
+/// @exportToAnalytics
+model Log {
+  message String @unique
+}
+
+/// @exportToAnalytics
+model A {
+  id Int @id
+  @@map("things")
+}
+
+/// @exportToAnalytics
+model B {
+  id Int @id
+  @@map("Things")
+}
+
+/// @exportToAnalytics
+/// @exportToAnalytics
+model C {
+  id Int @id
+}
+`),
+    );
+    expect(
+      errors.map((error) => `${error.code} ${error.location.model}.${error.location.field ?? ""}`),
+    ).toEqual([
+      "E_ANNOTATION_MISPLACED enum Role.",
+      "E_ANNOTATION_UNKNOWN_LEVEL User.email",
+      "E_ANNOTATION_MISSING_LEVEL User.name",
+      "E_ANNOTATION_MISSPELLED User.city",
+      "E_MODEL_BYTES_COLUMN User.photo",
+      "E_MODEL_NO_PRIMARY_KEY Log.",
+      "E_ANNOTATION_DUPLICATE C.",
+      "E_TABLE_NAME_COLLISION B.",
+    ]);
+  });
+
+  it("reports a collision even when one of the colliding models has other errors", async () => {
+    const { errors } = await classifyText(
+      schema(`
+/// @exportToAnalytics
+model User {
+  id    Int   @id
+  photo Bytes
+  @@map("users")
+}
+
+/// @exportToAnalytics
+model UserPii {
+  id Int @id
+  @@map("users_pii")
+}
+`),
+    );
+    expect(errors.map((error) => [error.code, error.location.model])).toEqual([
+      ["E_MODEL_BYTES_COLUMN", "User"],
+      ["E_TABLE_NAME_COLLISION", "UserPii"],
+    ]);
+  });
+});
