@@ -1,0 +1,94 @@
+import { RedshiftViewsError } from "../errors.js";
+
+/** Faults the emulator injects, for tests and benchmarks of the tool's retry and polling logic. */
+export interface FaultOptions {
+  /** Every statement waits this long (ms) in SUBMITTED before it runs. Default 0. */
+  readonly latencyMs?: number;
+  /** Probability (0..1) that any API request is answered with HTTP 400 `ThrottlingException`. Default 0. */
+  readonly throttleRate?: number;
+  /**
+   * Statements whose SQL matches fail with a Redshift-like error (SQLSTATE XX000); a batch containing
+   * one fails as a whole. A string is a case-insensitive regular expression source.
+   */
+  readonly failPattern?: RegExp | string;
+  /** `DescribeStatement`, `GetStatementResult` and `ListStatements` answer after this delay (ms). Default 0. */
+  readonly pollDelayMs?: number;
+  /** Seed of the pseudo-random throttling decisions, so a run is reproducible. Default 1. */
+  readonly seed?: number;
+}
+
+/**
+ * Reads fault injection from the environment (used by `redshift-views emulator` and benchmarks):
+ *
+ * - `REDSHIFT_VIEWS_EMULATOR_LATENCY_MS` — statement latency in ms (`latencyMs`)
+ * - `REDSHIFT_VIEWS_EMULATOR_THROTTLE_RATE` — 0..1 probability of `ThrottlingException` (`throttleRate`)
+ * - `REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN` — regular expression; matching statements fail (`failPattern`)
+ * - `REDSHIFT_VIEWS_EMULATOR_POLL_DELAY_MS` — delay of status/result/list answers in ms (`pollDelayMs`)
+ * - `REDSHIFT_VIEWS_EMULATOR_SEED` — integer seed of the throttling decisions (`seed`)
+ *
+ * Unset or empty variables leave the fault off; invalid values throw `E_EMULATOR_FAULTS`.
+ */
+export function faultsFromEnv(env: NodeJS.ProcessEnv): FaultOptions {
+  const faults: {
+    latencyMs?: number;
+    throttleRate?: number;
+    failPattern?: RegExp;
+    pollDelayMs?: number;
+    seed?: number;
+  } = {};
+  const number = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new RedshiftViewsError(
+        "E_EMULATOR_FAULTS",
+        `${name}=${raw} is not a number from ${min} to ${max}.`,
+        {
+          hint: `Set ${name} to a number from ${min} to ${max}, or unset it.`,
+        },
+      );
+    }
+    return value;
+  };
+  const latencyMs = number("REDSHIFT_VIEWS_EMULATOR_LATENCY_MS", 0, 3_600_000);
+  if (latencyMs !== undefined) faults.latencyMs = latencyMs;
+  const throttleRate = number("REDSHIFT_VIEWS_EMULATOR_THROTTLE_RATE", 0, 1);
+  if (throttleRate !== undefined) faults.throttleRate = throttleRate;
+  const pollDelayMs = number("REDSHIFT_VIEWS_EMULATOR_POLL_DELAY_MS", 0, 3_600_000);
+  if (pollDelayMs !== undefined) faults.pollDelayMs = pollDelayMs;
+  const seed = number("REDSHIFT_VIEWS_EMULATOR_SEED", 0, 2 ** 32 - 1);
+  if (seed !== undefined) faults.seed = seed;
+  const pattern = env.REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN;
+  if (pattern !== undefined && pattern !== "")
+    faults.failPattern = toPattern(pattern, "REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN");
+  return faults;
+}
+
+export function toPattern(pattern: RegExp | string, source = "failPattern"): RegExp {
+  if (pattern instanceof RegExp) return pattern;
+  try {
+    return new RegExp(pattern, "i");
+  } catch (error) {
+    throw new RedshiftViewsError(
+      "E_EMULATOR_FAULTS",
+      `${source} ${JSON.stringify(pattern)} is not a valid regular expression.`,
+      {
+        hint: "Use a JavaScript regular expression source, e.g. DROP MATERIALIZED VIEW.*users",
+        cause: error,
+      },
+    );
+  }
+}
+
+/** mulberry32: small, fast, good enough for reproducible fault decisions. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

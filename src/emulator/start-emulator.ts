@@ -1,0 +1,357 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { RedshiftViewsError } from "../errors.js";
+import type { LoadedSchema } from "../schema/load-schema.js";
+import { ApiError, DEFAULT_MAX_ACTIVE_STATEMENTS, dataApiOperations } from "./data-api.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
+import { Engine } from "./engine.js";
+import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
+import { type SkippedModel, sourceTables, sourceTablesSql } from "./source-tables.js";
+import { formatStatementError, SqlError } from "./sql-error.js";
+import { identifierValue, isIdentifier, isSignificant, tokenize } from "./sql-tokens.js";
+import { abortAll, type StatementRecord, StatementStore } from "./statement-store.js";
+
+export interface EmulatorOptions {
+  /**
+   * Persist under this folder: PGlite's data in `<dataDir>/pgdata`, statement history in
+   * `<dataDir>/statements.json`, and `<dataDir>/emulator.lock` while running. Undefined = in memory.
+   */
+  readonly dataDir?: string | undefined;
+  /** Default 0: an ephemeral port. */
+  readonly port?: number | undefined;
+  /** Default `127.0.0.1`. */
+  readonly host?: string | undefined;
+  /** The Redshift database the Data API serves; statements naming another one fail. Default `dev`. */
+  readonly database?: string | undefined;
+  readonly faults?: FaultOptions | undefined;
+  /** Statements active at once before `ActiveStatementsExceededException`. Default 200, like the Data API. */
+  readonly maxActiveStatements?: number | undefined;
+  /** Clock (ms since epoch), for tests of the 24-hour retention. Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+}
+
+export interface EmulatorStats {
+  /** Requests received per Data API operation (`ExecuteStatement`, `DescribeStatement`, …), throttled ones included. */
+  readonly operations: Readonly<Record<string, number>>;
+  /** SQL statements submitted (each statement of a batch counts). */
+  readonly statementsSubmitted: number;
+  /** Requests answered with `ThrottlingException`. */
+  readonly throttled: number;
+  /** Statements failed by `failPattern`. */
+  readonly injectedFailures: number;
+}
+
+export interface SeedSourceTablesInput {
+  readonly schema: LoadedSchema;
+  /** Rendered two-part prefix of the replicated tables, e.g. `"dev_learningplatform_mysql_zeroetl"."dashboard_dev"`. */
+  readonly sourceSchema: string;
+  /** Deterministic sample rows per table. Default 0. */
+  readonly sampleRows?: number | undefined;
+}
+
+export interface SeedResult {
+  /** The Postgres schema the tables were created in (see `postgresSchemaFor`). */
+  readonly postgresSchema: string;
+  readonly tables: readonly string[];
+  readonly skipped: readonly SkippedModel[];
+}
+
+export interface RunningEmulator {
+  /** e.g. `http://127.0.0.1:54321`, for `new RedshiftDataClient({ endpoint, region, credentials })`. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** The Redshift database served. */
+  readonly database: string;
+  setFaults(faults: FaultOptions): void;
+  /** A snapshot of the counters since start or the last `resetStats()`. */
+  readonly stats: EmulatorStats;
+  resetStats(): void;
+  /** Direct SQL (same dialect shim, serialised with Data API statements); rows of the last statement. */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  /** Creates (idempotently) the zero-ETL replicated tables of every model of a Prisma schema. */
+  seedSourceTables(input: SeedSourceTablesInput): Promise<SeedResult>;
+  /** Closes the HTTP server (keep-alive sockets included) and PGlite; releases the data folder. */
+  stop(): Promise<void>;
+}
+
+const TARGET_PREFIX = "RedshiftData.";
+const POLL_OPERATIONS = new Set(["DescribeStatement", "GetStatementResult", "ListStatements"]);
+
+/** Starts the local Redshift Data API emulator (see DESIGN.md, "Local emulator"). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const database = options.database ?? "dev";
+  const now = options.now ?? Date.now;
+  const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
+  const release = dataDir === undefined ? undefined : await lockDataDir(dataDir);
+  let db: PGlite | undefined;
+  try {
+    db = dataDir === undefined ? new PGlite() : new PGlite(path.join(dataDir, "pgdata"));
+    await db.waitReady;
+    const store = new StatementStore(
+      dataDir === undefined ? undefined : path.join(dataDir, "statements.json"),
+      now,
+    );
+    await store.load();
+    return await serve(db, store, database, now, options, release);
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    await release?.();
+    if (error instanceof RedshiftViewsError) throw error;
+    throw new RedshiftViewsError(
+      "E_EMULATOR_START",
+      `The local emulator could not start: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        ...(dataDir === undefined ? {} : { location: { file: dataDir } }),
+        hint:
+          dataDir === undefined
+            ? "Check that the port is free (or use port 0)."
+            : `Check that the port is free; if the data folder is damaged, move ${dataDir} away to start afresh.`,
+        cause: error,
+      },
+    );
+  }
+}
+
+async function serve(
+  db: PGlite,
+  store: StatementStore,
+  database: string,
+  now: () => number,
+  options: EmulatorOptions,
+  release: (() => Promise<void>) | undefined,
+): Promise<RunningEmulator> {
+  let faults: FaultOptions = options.faults ?? {};
+  let failPattern = faults.failPattern === undefined ? undefined : toPattern(faults.failPattern);
+  let random = seededRandom(faults.seed ?? 1);
+  let stats = emptyStats();
+  let stopping = false;
+  const pendingTimers = new Map<NodeJS.Timeout, StatementRecord>();
+
+  const engine = new Engine({
+    db,
+    database,
+    store,
+    now,
+    failPattern: () => failPattern,
+    onInjectedFailure: () => {
+      stats = { ...stats, injectedFailures: stats.injectedFailures + 1 };
+    },
+  });
+  await engine.bootstrap();
+
+  const schedule = (record: StatementRecord): void => {
+    const latency = faults.latencyMs ?? 0;
+    if (latency <= 0) {
+      void engine.execute(record);
+      return;
+    }
+    const timer = setTimeout(() => {
+      pendingTimers.delete(timer);
+      void engine.execute(record);
+    }, latency);
+    pendingTimers.set(timer, record);
+  };
+
+  const operations = dataApiOperations({
+    engine,
+    store,
+    database,
+    maxActiveStatements: options.maxActiveStatements ?? DEFAULT_MAX_ACTIVE_STATEMENTS,
+    schedule,
+    onStatementsSubmitted: (count) => {
+      stats = { ...stats, statementsSubmitted: stats.statementsSubmitted + count };
+    },
+    isStopping: () => stopping,
+    now,
+  });
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const body = await readBody(request);
+    const target = request.headers["x-amz-target"];
+    const operation =
+      typeof target === "string" && target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : "";
+    stats = {
+      ...stats,
+      operations: { ...stats.operations, [operation]: (stats.operations[operation] ?? 0) + 1 },
+    };
+    try {
+      const run = operations[operation];
+      if (request.method !== "POST" || run === undefined) {
+        throw new ApiError(
+          "UnknownOperationException",
+          `The emulator does not implement ${operation || "this request"}.`,
+        );
+      }
+      if ((faults.throttleRate ?? 0) > 0 && random() < (faults.throttleRate ?? 0)) {
+        stats = { ...stats, throttled: stats.throttled + 1 };
+        throw new ApiError("ThrottlingException", "Rate exceeded");
+      }
+      let parsed: unknown;
+      try {
+        parsed = body === "" ? {} : JSON.parse(body);
+      } catch {
+        throw new ApiError("SerializationException", "The request body is not valid JSON.");
+      }
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new ApiError("SerializationException", "The request body must be a JSON object.");
+      }
+      const result = run(parsed as Record<string, unknown>);
+      if (POLL_OPERATIONS.has(operation) && (faults.pollDelayMs ?? 0) > 0)
+        await delay(faults.pollDelayMs ?? 0);
+      send(response, 200, result);
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError(
+              "InternalServerException",
+              error instanceof Error ? error.message : String(error),
+              500,
+            );
+      response.setHeader("x-amzn-ErrorType", apiError.type);
+      send(response, apiError.status, { __type: apiError.type, message: apiError.message });
+    }
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent)
+        send(response, 500, { __type: "InternalServerException", message: String(error) });
+    });
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${urlHost}:${port}`,
+    port,
+    database,
+    setFaults(next) {
+      faults = next;
+      failPattern = next.failPattern === undefined ? undefined : toPattern(next.failPattern);
+      random = seededRandom(next.seed ?? 1);
+    },
+    get stats() {
+      return stats;
+    },
+    resetStats() {
+      stats = emptyStats();
+    },
+    query: (sql) =>
+      engine.query(sql).catch((error: unknown) => {
+        throw error instanceof SqlError
+          ? new RedshiftViewsError("E_EMULATOR_QUERY", formatStatementError(error), {
+              hint: "Fix the SQL; the emulator runs Redshift SQL through its dialect shim on Postgres.",
+              cause: error,
+            })
+          : error;
+      }),
+    seedSourceTables: (input) => seed(engine, database, input),
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        for (const [timer, record] of pendingTimers) {
+          clearTimeout(timer);
+          abortAll(record, "ERROR: the emulator stopped before the statement ran", now());
+        }
+        pendingTimers.clear();
+        await engine.drain();
+        await db.close();
+        await store.flush();
+        await closed;
+        await release?.();
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function seed(engine: Engine, database: string, input: SeedSourceTablesInput): Promise<SeedResult> {
+  const target = parseSourceSchema(input.sourceSchema);
+  const mapping: DatabaseSchema | undefined =
+    target.database === database
+      ? undefined
+      : {
+          postgresSchema: postgresSchemaFor(target.database, target.schema),
+          database: target.database,
+          schema: target.schema,
+        };
+  const postgresSchema = mapping?.postgresSchema ?? target.schema;
+  const { tables, skipped } = sourceTables(input.schema.datamodel);
+  const sampleRows = input.sampleRows ?? 0;
+  await engine
+    .runPostgres(sourceTablesSql(tables, postgresSchema, sampleRows), mapping)
+    .catch((error: unknown) => {
+      throw new RedshiftViewsError(
+        "E_EMULATOR_SEED",
+        `Could not create the source tables in ${input.sourceSchema}: ${error instanceof SqlError ? formatStatementError(error) : String(error)}`,
+        {
+          location: { file: input.schema.schemaPath },
+          hint: "A column whose type changed in the schema cannot be altered in place; delete the emulator's data folder to start afresh.",
+          cause: error,
+        },
+      );
+    });
+  return { postgresSchema, tables: tables.map((table) => table.table), skipped };
+}
+
+function parseSourceSchema(sourceSchema: string): { database: string; schema: string } {
+  const parts = tokenize(sourceSchema).filter(isSignificant);
+  const [database, dot, schema] = parts;
+  if (parts.length !== 3 || !isIdentifier(database) || dot?.text !== "." || !isIdentifier(schema)) {
+    throw new RedshiftViewsError(
+      "E_EMULATOR_SOURCE_SCHEMA",
+      `sourceSchema ${JSON.stringify(sourceSchema)} is not a two-part "<database>"."<schema>" name.`,
+      {
+        hint: sourceSchema.includes("<%")
+          ? "Render the environment placeholder first (e.g. for development) and pass the result."
+          : 'Pass the replicated tables\' prefix, e.g. "dev_app_mysql_zeroetl"."app_dev".',
+      },
+    );
+  }
+  return { database: identifierValue(database), schema: identifierValue(schema) };
+}
+
+function emptyStats(): EmulatorStats {
+  return { operations: {}, statementsSubmitted: 0, throttled: 0, injectedFailures: 0 };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "Content-Type": "application/x-amz-json-1.1",
+    "Content-Length": Buffer.byteLength(text),
+    "x-amzn-RequestId": randomUUID(),
+  });
+  response.end(text);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import type { StoredResult } from "./result-format.js";
+
+export type StatementStatus = "SUBMITTED" | "PICKED" | "STARTED" | "FINISHED" | "FAILED" | "ABORTED";
+
+const ACTIVE: ReadonlySet<StatementStatus> = new Set(["SUBMITTED", "PICKED", "STARTED"]);
+export const isActive = (status: StatementStatus): boolean => ACTIVE.has(status);
+
+/** Results (and the statements themselves) are kept for 24 hours, as by the Data API. */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** One SQL statement: the whole of an `ExecuteStatement`, or one `<id>:N` part of a batch. */
+export interface StatementPart {
+  readonly id: string;
+  readonly queryString: string;
+  status: StatementStatus;
+  readonly createdAt: number;
+  updatedAt: number;
+  /** Nanoseconds; -1 until the statement ends. */
+  durationNs: number;
+  error?: string;
+  hasResultSet: boolean;
+  /** Rows returned or affected; -1 until the statement ends. */
+  resultRows: number;
+  resultSize: number;
+  readonly redshiftQueryId: number;
+  result?: StoredResult;
+}
+
+export interface SqlParameter {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface StatementRecord extends StatementPart {
+  /** Insertion order; newest first in listings, and the pagination key. */
+  readonly seq: number;
+  readonly isBatch: boolean;
+  readonly statementName?: string;
+  readonly parameters?: readonly SqlParameter[];
+  readonly database: string;
+  readonly clusterIdentifier?: string;
+  readonly workgroupName?: string;
+  readonly secretArn?: string;
+  readonly dbUser?: string;
+  readonly redshiftPid: number;
+  /** `TRANSACTION` (default) or `AUTO_COMMIT` for batches. */
+  readonly executionMode: "TRANSACTION" | "AUTO_COMMIT";
+  /** The `<id>:N` parts of a batch; empty for a single statement (the record is its own part). */
+  readonly parts: StatementPart[];
+  cancelRequested?: boolean;
+}
+
+export interface NewStatement {
+  readonly sqls: readonly string[];
+  readonly isBatch: boolean;
+  readonly statementName?: string | undefined;
+  readonly parameters?: readonly SqlParameter[] | undefined;
+  readonly database: string;
+  readonly clusterIdentifier?: string | undefined;
+  readonly workgroupName?: string | undefined;
+  readonly secretArn?: string | undefined;
+  readonly dbUser?: string | undefined;
+  readonly executionMode: "TRANSACTION" | "AUTO_COMMIT";
+}
+
+export interface ListFilter {
+  readonly statementNamePrefix?: string | undefined;
+  readonly status?: StatementStatus | undefined;
+  readonly beforeSeq?: number | undefined;
+  readonly database?: string | undefined;
+  readonly clusterIdentifier?: string | undefined;
+  readonly workgroupName?: string | undefined;
+  readonly limit: number;
+}
+
+interface PersistedHistory {
+  readonly version: 1;
+  readonly nextSeq: number;
+  readonly nextQueryId: number;
+  readonly statements: StatementRecord[];
+}
+
+/**
+ * Statement history: in memory, and when a file is given, also in a JSON file rewritten atomically
+ * after changes, so `ListStatements`/`DescribeStatement` work across processes sharing a data folder.
+ */
+export class StatementStore {
+  private readonly records = new Map<string, StatementRecord>();
+  private nextSeq = 1;
+  private nextQueryId = 1000;
+  private saving: Promise<void> | undefined;
+  private dirty = false;
+
+  constructor(
+    private readonly file: string | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  async load(): Promise<void> {
+    if (this.file === undefined) return;
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch {
+      return;
+    }
+    const history = JSON.parse(text) as PersistedHistory;
+    this.nextSeq = history.nextSeq;
+    this.nextQueryId = history.nextQueryId;
+    for (const record of history.statements) {
+      // A statement still active when its process ended never completed.
+      if (isActive(record.status))
+        abortAll(record, "ERROR: the emulator stopped before the statement completed", this.now());
+      this.records.set(record.id, record);
+    }
+    this.prune();
+  }
+
+  create(input: NewStatement): StatementRecord {
+    const id = randomUUID();
+    const now = this.now();
+    const part = (partId: string, queryString: string): StatementPart => ({
+      id: partId,
+      queryString,
+      status: "SUBMITTED",
+      createdAt: now,
+      updatedAt: now,
+      durationNs: -1,
+      hasResultSet: false,
+      resultRows: -1,
+      resultSize: -1,
+      redshiftQueryId: this.nextQueryId++,
+    });
+    const parts = input.isBatch ? input.sqls.map((sql, index) => part(`${id}:${index + 1}`, sql)) : [];
+    const record: StatementRecord = {
+      ...part(id, input.isBatch ? "" : (input.sqls[0] ?? "")),
+      seq: this.nextSeq++,
+      isBatch: input.isBatch,
+      database: input.database,
+      redshiftPid: 1073741824 + (this.nextSeq % 100000),
+      executionMode: input.executionMode,
+      parts,
+      ...optional("statementName", input.statementName),
+      ...optional("parameters", input.parameters),
+      ...optional("clusterIdentifier", input.clusterIdentifier),
+      ...optional("workgroupName", input.workgroupName),
+      ...optional("secretArn", input.secretArn),
+      ...optional("dbUser", input.dbUser),
+    };
+    this.records.set(id, record);
+    this.changed();
+    return record;
+  }
+
+  /** A statement or a batch part (`<id>:N`), after dropping expired history. */
+  find(id: string): { record: StatementRecord; part: StatementPart } | undefined {
+    this.prune();
+    const record = this.records.get(id);
+    if (record !== undefined) return { record, part: record };
+    const match = /^(.*):(\d+)$/.exec(id);
+    if (match === null) return undefined;
+    const parent = this.records.get(match[1] ?? "");
+    const part = parent?.isBatch === true ? parent.parts[Number(match[2]) - 1] : undefined;
+    return parent === undefined || part === undefined ? undefined : { record: parent, part };
+  }
+
+  list(filter: ListFilter): { statements: StatementRecord[]; more: boolean } {
+    this.prune();
+    const matching = [...this.records.values()]
+      .filter((record) => filter.beforeSeq === undefined || record.seq < filter.beforeSeq)
+      .filter((record) => filter.status === undefined || record.status === filter.status)
+      .filter((record) => filter.database === undefined || record.database === filter.database)
+      .filter(
+        (record) =>
+          filter.clusterIdentifier === undefined || record.clusterIdentifier === filter.clusterIdentifier,
+      )
+      .filter((record) => filter.workgroupName === undefined || record.workgroupName === filter.workgroupName)
+      .filter(
+        (record) =>
+          filter.statementNamePrefix === undefined ||
+          (record.statementName ?? "").startsWith(filter.statementNamePrefix),
+      )
+      .sort((a, b) => b.seq - a.seq);
+    return { statements: matching.slice(0, filter.limit), more: matching.length > filter.limit };
+  }
+
+  activeCount(): number {
+    let count = 0;
+    for (const record of this.records.values()) if (isActive(record.status)) count++;
+    return count;
+  }
+
+  /** Call after mutating a record; the file is rewritten soon after (coalesced). */
+  changed(): void {
+    if (this.file === undefined) return;
+    this.dirty = true;
+    if (this.saving === undefined) this.saving = this.saveLoop();
+  }
+
+  async flush(): Promise<void> {
+    while (this.saving !== undefined) await this.saving;
+  }
+
+  private async saveLoop(): Promise<void> {
+    try {
+      while (this.dirty && this.file !== undefined) {
+        this.dirty = false;
+        const history: PersistedHistory = {
+          version: 1,
+          nextSeq: this.nextSeq,
+          nextQueryId: this.nextQueryId,
+          statements: [...this.records.values()],
+        };
+        const temporary = `${this.file}.${process.pid}.tmp`;
+        await writeFile(temporary, JSON.stringify(history));
+        await rename(temporary, this.file);
+      }
+    } finally {
+      this.saving = undefined;
+    }
+  }
+
+  private prune(): void {
+    const cutoff = this.now() - RETENTION_MS;
+    let removed = false;
+    for (const [id, record] of this.records) {
+      if (record.createdAt < cutoff && !isActive(record.status)) {
+        this.records.delete(id);
+        removed = true;
+      }
+    }
+    if (removed) this.changed();
+  }
+}
+
+export function abortAll(record: StatementRecord, error: string, now: number): void {
+  for (const part of [record, ...record.parts]) {
+    if (!isActive(part.status)) continue;
+    part.status = "ABORTED";
+    part.error = error;
+    part.updatedAt = now;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
