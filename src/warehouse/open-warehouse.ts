@@ -1,10 +1,8 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import type { ResolvedTarget } from "../config/types.js";
+import type { RunningEmulator } from "../emulator/index.js";
 import { type CreateWarehouseOptions, createWarehouse } from "./create-warehouse.js";
 import type { Warehouse } from "./types.js";
-
-type EmulatorModule = typeof import("../emulator/index.js");
-export type RunningEmulator = Awaited<ReturnType<EmulatorModule["startEmulator"]>>;
 
 export type OpenWarehouseOptions = Omit<CreateWarehouseOptions, "client" | "target">;
 

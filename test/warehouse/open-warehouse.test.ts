@@ -1,0 +1,97 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ResolvedTarget } from "../../src/config/types.js";
+import {
+  type OpenedWarehouse,
+  openWarehouse,
+  statementName,
+  statementNamePrefix,
+} from "../../src/warehouse/index.js";
+
+// End to end: the real SDK client against the embedded emulator, started by openWarehouse.
+describe("openWarehouse (local emulator)", () => {
+  let dir: string;
+  let opened: OpenedWarehouse;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "rv-warehouse-"));
+    const target: ResolvedTarget = {
+      kind: "local",
+      environment: "development",
+      dataDir: path.join(dir, ".redshift-views", "development"),
+      database: "dev",
+      grants: { nonPii: [], pii: [] },
+    };
+    opened = await openWarehouse(target, { poll: { initialDelayMs: 5, maxDelayMs: 20 } });
+  });
+
+  afterAll(async () => {
+    await opened?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("starts the emulator and runs statements, batches and queries through the real client", async () => {
+    const { warehouse, emulator } = opened;
+    expect(emulator?.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(existsSync(path.join(dir, ".redshift-views", "development"))).toBe(true);
+
+    const created = await warehouse.executeBatch(
+      [
+        "CREATE SCHEMA IF NOT EXISTS wh_test",
+        "CREATE TABLE wh_test.t (id integer, name varchar(20), ok boolean)",
+      ],
+      { name: statementName("development", "schema", "wh_test") },
+    );
+    expect(created.kind).toBe("finished");
+    expect(
+      (await warehouse.execute("INSERT INTO wh_test.t VALUES (1, 'a', true), (2, NULL, false)")).kind,
+    ).toBe("finished");
+
+    expect(await warehouse.query("SELECT id, name, ok FROM wh_test.t ORDER BY id")).toEqual([
+      { id: 1, name: "a", ok: true },
+      { id: 2, name: null, ok: false },
+    ]);
+
+    const failed = await warehouse.executeBatch(
+      ["INSERT INTO wh_test.t VALUES (3, 'b', true)", "SELECT nope FROM wh_test.t", "SELECT 1"],
+      { name: statementName("development", "create", "wh_test.t") },
+    );
+    expect(failed).toMatchObject({
+      kind: "failed",
+      failedSql: "SELECT nope FROM wh_test.t",
+      subStatementIndex: 1,
+    });
+    if (failed.kind === "failed") expect(failed.error).toMatch(/nope/);
+    // The batch was one transaction: the INSERT before the failure was rolled back.
+    expect(await warehouse.query("SELECT count(*) AS n FROM wh_test.t")).toEqual([{ n: 2 }]);
+
+    const listed = await warehouse.listStatements({ namePrefix: statementNamePrefix("development") });
+    expect(listed.map((s) => [s.name, s.status])).toEqual([
+      ["redshift-views:development:create:wh_test.t", "FAILED"],
+      ["redshift-views:development:schema:wh_test", "FINISHED"],
+    ]);
+  });
+
+  it("retries throttling injected by the emulator (30%) and counts every call", async () => {
+    const { warehouse, emulator } = opened;
+    emulator?.setFaults({ throttleRate: 0.3, seed: 7 });
+    emulator?.resetStats();
+    const before = { ...warehouse.stats.calls };
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => warehouse.execute(`SELECT ${i}`)),
+      );
+      expect(outcomes.every((outcome) => outcome.kind === "finished")).toBe(true);
+    } finally {
+      emulator?.setFaults({});
+    }
+    const sent = (operation: "ExecuteStatement" | "DescribeStatement") =>
+      (warehouse.stats.calls[operation] ?? 0) - (before[operation] ?? 0);
+    expect(emulator?.stats.throttled).toBeGreaterThan(0);
+    expect(emulator?.stats.operations.ExecuteStatement).toBe(sent("ExecuteStatement"));
+    expect(emulator?.stats.operations.DescribeStatement).toBe(sent("DescribeStatement"));
+  });
+});
