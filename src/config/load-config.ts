@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadConfig as loadC12Config } from "c12";
 import { RedshiftViewsError } from "../errors.js";
-import { parseConfig } from "./parse-config.js";
+import { DEFAULT_CONCURRENCY, parseConfig } from "./parse-config.js";
 import type { LoadedConfig } from "./types.js";
 
 export const CONFIG_NAME = "redshift-views";
@@ -63,7 +63,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       file: undefined,
       projectRoot,
       environments: {},
-      concurrency: parseConfig({}, "(no config file)").concurrency,
+      concurrency: DEFAULT_CONCURRENCY,
       grants: { nonPii: [], pii: [] },
       env,
     };

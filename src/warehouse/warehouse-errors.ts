@@ -138,7 +138,7 @@ function authHint(target: ResolvedTarget): string {
 function whereHint(target: ResolvedTarget): string {
   switch (target.kind) {
     case "local":
-      return "The local emulator could not be reached; restart the command (it starts the emulator itself).";
+      return `The local emulator (state in ${target.dataDir}) could not serve the request; re-run the command (it starts the emulator itself), or move that folder away to start afresh.`;
     case "cluster":
       return `Check that cluster "${target.clusterIdentifier}" and database "${target.database}" exist in ${target.region} (environments.${target.environment}.clusterIdentifier/database/region, or REDSHIFT_CLUSTER_IDENTIFIER / REDSHIFT_DATABASE / REDSHIFT_REGION).`;
     case "serverless":

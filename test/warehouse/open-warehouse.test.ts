@@ -95,3 +95,21 @@ describe("openWarehouse (local emulator)", () => {
     expect(emulator?.stats.operations.DescribeStatement).toBe(sent("DescribeStatement"));
   });
 });
+
+describe("openWarehouse (AWS)", () => {
+  it("builds a client for a cluster target without starting an emulator", async () => {
+    const opened = await openWarehouse({
+      kind: "cluster",
+      environment: "production",
+      clusterIdentifier: "analytics-prod",
+      dbUser: "deployer",
+      database: "analytics",
+      region: "eu-west-1",
+      grants: { nonPii: [], pii: [] },
+      overriddenBy: [],
+    });
+    expect(opened.emulator).toBeUndefined();
+    expect(opened.warehouse.stats.calls).toEqual({});
+    await opened.close();
+  });
+});
