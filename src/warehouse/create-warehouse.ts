@@ -151,11 +151,11 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
   }
 
   function outcomeOf(
+    id: string,
     description: DescribeStatementResponse,
     sqls: readonly string[],
     name: string | undefined,
-  ) {
-    const id = description.Id ?? "";
+  ): StatementOutcome {
     const named = name === undefined ? {} : { name };
     const durationMs = nanosToMs(description.Duration);
     switch (toStatus(description.Status)) {
@@ -171,6 +171,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
       case "ABORTED":
         return { kind: "aborted", id, ...named } satisfies StatementOutcome;
       default: {
+        // FAILED (waitFor returns only terminal states).
         // A batch stops at its first failing sub-statement; later ones are ABORTED, earlier ones rolled back.
         const subs = description.SubStatements ?? [];
         const failedAt = subs.findIndex((sub) => sub.Status === "FAILED");
@@ -239,7 +240,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
           hint: "This is unexpected; re-run, and report it if it persists.",
         });
       report({ kind: "submitted", id, ...(name === undefined ? {} : { name }), statements: sqls.length });
-      const outcome = outcomeOf(await waitFor(id), sqls, name);
+      const outcome = outcomeOf(id, await waitFor(id), sqls, name);
       report({ kind: "completed", outcome });
       return outcome;
     });
