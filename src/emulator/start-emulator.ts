@@ -315,18 +315,24 @@ async function seed(engine: Engine, database: string, input: SeedSourceTablesInp
 function parseSourceSchema(sourceSchema: string): { database: string; schema: string } {
   const parts = tokenize(sourceSchema).filter(isSignificant);
   const [database, dot, schema] = parts;
-  if (parts.length !== 3 || !isIdentifier(database) || dot?.text !== "." || !isIdentifier(schema)) {
-    throw new RedshiftViewsError(
-      "E_EMULATOR_SOURCE_SCHEMA",
-      `sourceSchema ${JSON.stringify(sourceSchema)} is not a two-part "<database>"."<schema>" name.`,
-      {
-        hint: sourceSchema.includes("<%")
-          ? "Render the environment placeholder first (e.g. for development) and pass the result."
-          : 'Pass the replicated tables\' prefix, e.g. "dev_app_mysql_zeroetl"."app_dev".',
-      },
-    );
+  if (
+    parts.length === 3 &&
+    isIdentifier(database) &&
+    dot?.text === "." &&
+    isIdentifier(schema) &&
+    !sourceSchema.includes("<%")
+  ) {
+    return { database: identifierValue(database), schema: identifierValue(schema) };
   }
-  return { database: identifierValue(database), schema: identifierValue(schema) };
+  throw new RedshiftViewsError(
+    "E_EMULATOR_SOURCE_SCHEMA",
+    `sourceSchema ${JSON.stringify(sourceSchema)} is not a two-part "<database>"."<schema>" name.`,
+    {
+      hint: sourceSchema.includes("<%")
+        ? "Render the environment placeholder first (e.g. for development) and pass the result."
+        : 'Pass the replicated tables\' prefix, e.g. "dev_app_mysql_zeroetl"."app_dev".',
+    },
+  );
 }
 
 function emptyStats(): EmulatorStats {
