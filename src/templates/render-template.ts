@@ -1,20 +1,9 @@
 import { createHash } from "node:crypto";
 import ejs from "ejs";
+import { assertEnvironmentName } from "../config/environment-name.js";
 import { RedshiftViewsError } from "../errors.js";
-import { ENVIRONMENT_NAME, PLACEHOLDER } from "./placeholder.js";
+import { PLACEHOLDER } from "./placeholder.js";
 import { HEADER_PREFIX } from "./render-view.js";
-
-export function assertEnvironmentName(environment: string): void {
-  if (!ENVIRONMENT_NAME.test(environment)) {
-    throw new RedshiftViewsError(
-      "E_ENVIRONMENT_INVALID",
-      `"${environment}" is not a valid environment name.`,
-      {
-        hint: "Environment names go into SQL identifiers: use lower-case letters, digits and underscores, starting with a letter (e.g. production).",
-      },
-    );
-  }
-}
 
 /**
  * EJS runs any JavaScript in a tag, and strict mode still lets a tag read globals (`<%= process.pid %>`),

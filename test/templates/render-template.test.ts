@@ -1,12 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { assertEnvironmentName } from "../../src/config/index.js";
 import { RedshiftViewsError } from "../../src/errors.js";
-import {
-  assertEnvironmentName,
-  hashDdl,
-  renderTemplate,
-  stripHeader,
-} from "../../src/templates/render-template.js";
+import { hashDdl, renderTemplate, stripHeader } from "../../src/templates/render-template.js";
 import { renderViewDdl, renderViewTemplate } from "../../src/templates/render-view.js";
 import type { ViewSpec } from "../../src/views/view-spec.js";
 

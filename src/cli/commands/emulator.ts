@@ -1,0 +1,68 @@
+import path from "node:path";
+import { defineCommand } from "citty";
+import { assertEnvironmentName } from "../../config/index.js";
+import { faultsFromEnv, startEmulator } from "../../emulator/index.js";
+import { prepareViews } from "../../generate/generate.js";
+import { LOCAL_SAMPLE_ROWS, renderSourceSchema } from "../../provision/session.js";
+import { schemaArgs } from "../args.js";
+import type { CliIo } from "../io.js";
+
+export const emulatorCommand = defineCommand({
+  meta: {
+    name: "emulator",
+    description: "Run the local Redshift Data API emulator in the foreground (Ctrl-C to stop)",
+  },
+  args: {
+    ...schemaArgs,
+    port: { type: "string", description: "Port to listen on (default: any free port)", valueHint: "n" },
+    env: {
+      type: "string",
+      description: "Environment whose warehouse state (.redshift-views/<env>/) to serve",
+      default: "development",
+      valueHint: "name",
+    },
+    memory: { type: "boolean", description: "Keep nothing on disk" },
+  },
+  async run({ args, data }) {
+    const io = data as CliIo;
+    const environment = args.env;
+    assertEnvironmentName(environment);
+    const port = args.port === undefined ? 0 : Number.parseInt(args.port, 10);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new Error(`--port ${args.port} is not a port number (0-65535).`);
+    }
+    const prepared = await prepareViews({
+      cwd: io.cwd,
+      schemaPath: args.schema,
+      generatorName: args.generator,
+    });
+    const dataDir = path.join(prepared.projectRoot, ".redshift-views", environment);
+    const emulator = await startEmulator({
+      port,
+      faults: faultsFromEnv(io.env),
+      ...(args.memory === true ? {} : { dataDir }),
+    });
+    await emulator.seedSourceTables({
+      schema: prepared.schema,
+      sourceSchema: renderSourceSchema(prepared, environment),
+      sampleRows: LOCAL_SAMPLE_ROWS,
+    });
+    io.stdout(
+      [
+        `${io.colors.green("✔")} Redshift Data API emulator listening on ${io.colors.bold(emulator.endpoint)}`,
+        `  state: ${args.memory === true ? "in memory" : dataDir}`,
+        "  Use it with any AWS SDK or the AWS CLI, e.g.:",
+        `  aws redshift-data execute-statement --endpoint-url ${emulator.endpoint} --region us-east-1 \\`,
+        `    --cluster-identifier local --database dev --db-user local --sql "select 1"`,
+        "  Press Ctrl-C to stop.",
+      ].join("\n"),
+    );
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await emulator.stop();
+    io.stdout("Emulator stopped.");
+    return 0;
+  },
+});

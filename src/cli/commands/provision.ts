@@ -1,0 +1,106 @@
+import { defineCommand } from "citty";
+import { describeTarget } from "../../config/index.js";
+import { RedshiftViewsError } from "../../errors.js";
+import { applyPlan, failedOutcomes } from "../../provision/apply.js";
+import {
+  formatApplySummary,
+  formatPlanMarkdown,
+  formatPlanTable,
+  planToJson,
+} from "../../provision/format-plan.js";
+import { hasChanges } from "../../provision/plan.js";
+import { buildPlan } from "../../provision/provision.js";
+import { openSession } from "../../provision/session.js";
+import { schemaArgs, warehouseArgs } from "../args.js";
+import type { CliIo } from "../io.js";
+import { isTruthy, progressReporter } from "../progress.js";
+
+export const provisionCommand = defineCommand({
+  meta: {
+    name: "provision",
+    description:
+      "Regenerate, plan Add/Update/Drop against the warehouse, and apply: DROP + CREATE only the views whose DDL changed",
+  },
+  args: {
+    ...warehouseArgs,
+    ...schemaArgs,
+    "dry-run": {
+      type: "boolean",
+      description: "Print the plan and submit nothing (same as DRY_RUN=1)",
+    },
+    yes: { type: "boolean", alias: ["y"], description: "Apply without asking (required without a terminal)" },
+    json: { type: "boolean", description: "Print the plan (and the result) as JSON on stdout" },
+    format: {
+      type: "enum",
+      options: ["table", "md"],
+      description: "Plan format: table for people, md for a pull request comment",
+      default: "table",
+    },
+    verbose: { type: "boolean", description: "List unchanged views too" },
+  },
+  async run({ args, data }) {
+    const io = data as CliIo;
+    const dryRun = args["dry-run"] === true || isTruthy(io.env.DRY_RUN);
+    const session = await openSession({
+      cwd: io.cwd,
+      environment: args.environment,
+      schemaPath: args.schema,
+      generatorName: args.generator,
+      configFile: args.config,
+      env: io.env,
+    });
+    try {
+      const target = describeTarget(session.target);
+      const { plan } = await buildPlan(session);
+      const json = planToJson(plan, target);
+      if (args.json === true) {
+        if (dryRun || !hasChanges(plan)) {
+          io.stdout(JSON.stringify(json, null, 2));
+          return 0;
+        }
+      } else if (args.format === "md") {
+        io.stdout(formatPlanMarkdown(plan, target));
+      } else {
+        io.stdout(formatPlanTable(plan, target, io.colors, args.verbose === true));
+      }
+      if (dryRun) {
+        io.stderr(`${io.colors.dim("Dry run: nothing was submitted to the warehouse.")}`);
+        return 0;
+      }
+      if (!hasChanges(plan)) {
+        io.stderr("Nothing to apply: every view matches its template.");
+        return plan.items.some((item) => item.kind === "conflict") ? 1 : 0;
+      }
+      if (args.yes !== true) {
+        if (!io.interactive) {
+          throw new RedshiftViewsError(
+            "E_CONFIRMATION_REQUIRED",
+            "Refusing to apply without confirmation: no terminal to ask on.",
+            {
+              hint: `Review the plan (DRY_RUN=1 or --dry-run), then run again with --yes: redshift-views provision ${plan.environment} --yes`,
+            },
+          );
+        }
+        if (!(await io.confirm("Proceed?"))) {
+          io.stderr("Nothing was applied.");
+          return 1;
+        }
+      }
+      const progress = progressReporter(io, "Applying");
+      const result = await applyPlan(session.warehouse, plan, {
+        onOutcome: (outcome, done, total) =>
+          progress.step(
+            done,
+            total,
+            `${outcome.kind === "applied" ? io.colors.green("✔") : io.colors.red("✖")} ${outcome.action} ${outcome.schema}.${outcome.name}`,
+          ),
+      });
+      progress.done();
+      if (args.json === true) io.stdout(JSON.stringify({ ...json, result }, null, 2));
+      io.stderr(formatApplySummary(result, io.colors));
+      return failedOutcomes(result).length > 0 ? 1 : 0;
+    } finally {
+      await session.close();
+    }
+  },
+});

@@ -1,0 +1,82 @@
+import { defineCommand } from "citty";
+import { desiredViews } from "../../provision/desired-views.js";
+import { managedSchemas, openSession } from "../../provision/session.js";
+import { refreshViews, selectRefreshTargets } from "../../refresh/refresh.js";
+import { readMvInfo } from "../../status/mv-info.js";
+import { statementName } from "../../warehouse/index.js";
+import { schemaArgs, warehouseArgs } from "../args.js";
+import type { CliIo } from "../io.js";
+import { progressReporter } from "../progress.js";
+
+export const refreshCommand = defineCommand({
+  meta: {
+    name: "refresh",
+    description: "REFRESH MATERIALIZED VIEW for the stale managed views (every one with --all)",
+  },
+  args: {
+    ...warehouseArgs,
+    ...schemaArgs,
+    all: { type: "boolean", description: "Refresh every managed view, stale or not" },
+    view: { type: "string", description: "Refresh only this view (schema.view)", valueHint: "name" },
+    json: { type: "boolean", description: "Print the result as JSON on stdout" },
+  },
+  async run({ args, data }) {
+    const io = data as CliIo;
+    const session = await openSession({
+      cwd: io.cwd,
+      environment: args.environment,
+      schemaPath: args.schema,
+      generatorName: args.generator,
+      configFile: args.config,
+      env: io.env,
+    });
+    try {
+      const { environment, prepared, target, warehouse } = session;
+      const desired = desiredViews(prepared.specs, environment, target.grants);
+      const mvInfo = await readMvInfo(
+        warehouse,
+        managedSchemas(prepared, environment),
+        statementName(environment, "catalog"),
+      );
+      const selection = selectRefreshTargets(desired, mvInfo, { all: args.all === true, view: args.view });
+      for (const view of selection.missing) {
+        io.stderr(
+          `${io.colors.yellow("!")} ${view.schema}.${view.name} does not exist: run redshift-views provision ${environment}`,
+        );
+      }
+      const progress = progressReporter(io, "Refreshing");
+      const outcomes = await refreshViews(warehouse, environment, selection.targets, (outcome, done, total) =>
+        progress.step(
+          done,
+          total,
+          outcome.kind === "refreshed"
+            ? `${io.colors.green("✔")} ${outcome.schema}.${outcome.name} (${(outcome.durationMs / 1000).toFixed(1)} s)`
+            : `${io.colors.red("✖")} ${outcome.schema}.${outcome.name}: ${outcome.error}`,
+        ),
+      );
+      progress.done();
+      const failed = outcomes.filter((outcome) => outcome.kind === "failed");
+      if (args.json === true) {
+        io.stdout(
+          JSON.stringify(
+            {
+              version: 1,
+              environment,
+              refreshed: outcomes,
+              fresh: selection.fresh,
+              missing: selection.missing,
+            },
+            null,
+            2,
+          ),
+        );
+      }
+      io.stderr(
+        `${failed.length === 0 ? io.colors.green("✔") : io.colors.red("✖")} ${outcomes.length - failed.length} refreshed, ${failed.length} failed, ${selection.fresh.length} already fresh, ${selection.missing.length} missing.`,
+      );
+      return failed.length > 0 ? 1 : 0;
+    } finally {
+      await session.close();
+    }
+  },
+});

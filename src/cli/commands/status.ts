@@ -1,0 +1,51 @@
+import { defineCommand } from "citty";
+import { openSession } from "../../provision/session.js";
+import { formatStatusCsv, formatStatusTable } from "../../status/format-status.js";
+import { readStatus } from "../../status/read-status.js";
+import { schemaArgs, warehouseArgs } from "../args.js";
+import type { CliIo } from "../io.js";
+
+export const statusCommand = defineCommand({
+  meta: {
+    name: "status",
+    description:
+      "One row per view: exists, stale, state, last operation, problems. Exit 1 when any view has a problem",
+  },
+  args: {
+    ...warehouseArgs,
+    ...schemaArgs,
+    format: {
+      type: "enum",
+      options: ["table", "csv", "json"],
+      default: "table",
+      description: "Output format",
+    },
+  },
+  async run({ args, data }) {
+    const io = data as CliIo;
+    const session = await openSession({
+      cwd: io.cwd,
+      environment: args.environment,
+      schemaPath: args.schema,
+      generatorName: args.generator,
+      configFile: args.config,
+      env: io.env,
+    });
+    try {
+      const rows = await readStatus(session);
+      switch (args.format) {
+        case "csv":
+          io.stdout(formatStatusCsv(rows));
+          break;
+        case "json":
+          io.stdout(JSON.stringify({ version: 1, environment: session.environment, views: rows }, null, 2));
+          break;
+        default:
+          io.stdout(formatStatusTable(rows, io.colors));
+      }
+      return rows.some((row) => row.conditions.length > 0) ? 1 : 0;
+    } finally {
+      await session.close();
+    }
+  },
+});

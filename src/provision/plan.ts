@@ -1,0 +1,98 @@
+import type { Tier } from "../classification/levels.js";
+import type { CatalogView } from "./catalog.js";
+import type { DesiredView } from "./desired-views.js";
+
+/** What provisioning will do to one view. */
+export type PlanItem =
+  | { readonly kind: "add"; readonly view: DesiredView }
+  | { readonly kind: "update"; readonly view: DesiredView; readonly storedHash: string }
+  | { readonly kind: "unchanged"; readonly view: DesiredView }
+  /** Something this tool did not create already has the view's name: never dropped, reported instead. */
+  | { readonly kind: "conflict"; readonly view: DesiredView }
+  | { readonly kind: "drop"; readonly schema: string; readonly name: string; readonly storedHash: string }
+  | { readonly kind: "unmanaged"; readonly schema: string; readonly name: string };
+
+export type PlanKind = PlanItem["kind"];
+export const PLAN_KINDS: readonly PlanKind[] = [
+  "add",
+  "update",
+  "drop",
+  "conflict",
+  "unchanged",
+  "unmanaged",
+];
+
+export interface ProvisionPlan {
+  readonly environment: string;
+  /** Schemas the views live in; created if missing when anything is added or updated. */
+  readonly schemas: readonly string[];
+  readonly items: readonly PlanItem[];
+}
+
+export function itemSchema(item: PlanItem): string {
+  return item.kind === "drop" || item.kind === "unmanaged" ? item.schema : item.view.schema;
+}
+
+export function itemName(item: PlanItem): string {
+  return item.kind === "drop" || item.kind === "unmanaged" ? item.name : item.view.name;
+}
+
+export function itemTier(item: PlanItem): Tier | undefined {
+  return item.kind === "drop" || item.kind === "unmanaged" ? undefined : item.view.tier;
+}
+
+const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+/**
+ * Compares the templates with the hashes stored in the warehouse. Missing → add, different → update,
+ * equal → unchanged, ours without a template → drop; anything without our marker is left alone.
+ */
+export function planProvision(
+  environment: string,
+  desired: readonly DesiredView[],
+  catalog: readonly CatalogView[],
+  managedSchemas: readonly string[],
+): ProvisionPlan {
+  const stored = new Map(catalog.map((view) => [key(view.schema, view.name), view]));
+  const wanted = new Set(desired.map((view) => key(view.schema, view.name)));
+  const items: PlanItem[] = desired.map((view) => {
+    const existing = stored.get(key(view.schema, view.name));
+    if (existing === undefined) return { kind: "add", view };
+    if (existing.hash === undefined) return { kind: "conflict", view };
+    return existing.hash === view.hash
+      ? { kind: "unchanged", view }
+      : { kind: "update", view, storedHash: existing.hash };
+  });
+  for (const view of catalog) {
+    if (wanted.has(key(view.schema, view.name))) continue;
+    items.push(
+      view.hash === undefined
+        ? { kind: "unmanaged", schema: view.schema, name: view.name }
+        : { kind: "drop", schema: view.schema, name: view.name, storedHash: view.hash },
+    );
+  }
+  items.sort((a, b) => compare(itemSchema(a), itemSchema(b)) || compare(itemName(a), itemName(b)));
+  return { environment, schemas: [...new Set(managedSchemas)].sort(), items };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function countPlan(plan: ProvisionPlan): Record<PlanKind, number> {
+  const counts: Record<PlanKind, number> = {
+    add: 0,
+    update: 0,
+    drop: 0,
+    conflict: 0,
+    unchanged: 0,
+    unmanaged: 0,
+  };
+  for (const item of plan.items) counts[item.kind]++;
+  return counts;
+}
+
+/** Whether applying the plan would submit anything. */
+export function hasChanges(plan: ProvisionPlan): boolean {
+  return plan.items.some((item) => item.kind === "add" || item.kind === "update" || item.kind === "drop");
+}

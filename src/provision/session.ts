@@ -1,0 +1,74 @@
+import { type LoadedConfig, loadConfig, type ResolvedTarget, resolveTarget } from "../config/index.js";
+import { type GenerateOptions, type PreparedViews, prepareViews } from "../generate/generate.js";
+import { renderTemplate } from "../templates/render-template.js";
+import { quote } from "../views/identifiers.js";
+import { openWarehouse, type Warehouse } from "../warehouse/index.js";
+
+/** Sample rows the local emulator puts in each replicated table, so refreshed views have data. */
+export const LOCAL_SAMPLE_ROWS = 20;
+
+/** Everything a warehouse command needs: the templates, the target and an open connection. */
+export interface WarehouseSession {
+  readonly environment: string;
+  readonly prepared: PreparedViews;
+  readonly config: LoadedConfig;
+  readonly target: ResolvedTarget;
+  readonly warehouse: Warehouse;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions extends GenerateOptions {
+  readonly environment: string;
+  /** `--config` */
+  readonly configFile?: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Builds the templates in memory, resolves the environment's target and connects to it. For the
+ * local emulator, the replicated source tables are created from the schema first, as zero-ETL would.
+ */
+export async function openSession(options: OpenSessionOptions): Promise<WarehouseSession> {
+  renderTemplate("", options.environment); // validates the name before anything else happens
+  const prepared = await prepareViews(options);
+  const config = await loadConfig({
+    cwd: prepared.projectRoot,
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    env: options.env,
+  });
+  const target = resolveTarget(config, options.environment, options.env);
+  const opened = await openWarehouse(target, { concurrency: config.concurrency });
+  try {
+    if (opened.emulator !== undefined) {
+      await opened.emulator.seedSourceTables({
+        schema: prepared.schema,
+        sourceSchema: renderSourceSchema(prepared, options.environment),
+        sampleRows: LOCAL_SAMPLE_ROWS,
+      });
+    }
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return {
+    environment: options.environment,
+    prepared,
+    config,
+    target,
+    warehouse: opened.warehouse,
+    close: () => opened.close(),
+  };
+}
+
+/** `"<database>"."<schema>"` of the replicated tables in an environment. */
+export function renderSourceSchema(prepared: PreparedViews, environment: string): string {
+  const { database, schema } = prepared.options.sourceSchema;
+  return `${quote(renderTemplate(database, environment))}.${quote(renderTemplate(schema, environment))}`;
+}
+
+/** The schemas this tool manages in an environment. */
+export function managedSchemas(prepared: PreparedViews, environment: string): string[] {
+  return [prepared.options.viewSchema, prepared.options.piiViewSchema].map((schema) =>
+    renderTemplate(schema, environment),
+  );
+}

@@ -1,0 +1,91 @@
+import type { StatusRow } from "./status.js";
+
+const CSV_COLUMNS = [
+  "schema",
+  "view",
+  "tier",
+  "model",
+  "exists",
+  "stale",
+  "state",
+  "state_text",
+  "last_operation",
+  "last_status",
+  "last_at",
+  "last_duration_s",
+  "conditions",
+] as const;
+
+function cells(row: StatusRow): string[] {
+  return [
+    row.schema,
+    row.view,
+    row.tier ?? "",
+    row.model ?? "",
+    String(row.exists),
+    row.stale === null ? "" : String(row.stale),
+    row.state === null ? "" : String(row.state),
+    row.stateText,
+    row.lastOperation?.operation ?? "",
+    row.lastOperation?.status ?? "",
+    row.lastOperation?.at ?? "",
+    row.lastOperation === null ? "" : row.lastOperation.durationSeconds.toFixed(1),
+    row.conditions.join(" "),
+  ];
+}
+
+/** RFC 4180: CRLF line ends; fields with a comma, quote or line break are quoted, quotes doubled. */
+export function formatStatusCsv(rows: readonly StatusRow[]): string {
+  const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  return `${[CSV_COLUMNS as readonly string[], ...rows.map(cells)].map((line) => line.map(field).join(",")).join("\r\n")}\r\n`;
+}
+
+export interface StatusPaint {
+  readonly green: (text: string) => string;
+  readonly yellow: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly bold: (text: string) => string;
+}
+
+/** Aligned columns for people; problems in red, stale in yellow. */
+export function formatStatusTable(rows: readonly StatusRow[], paint: StatusPaint): string {
+  const header = ["VIEW", "TIER", "STALE", "STATE", "LAST OPERATION", "PROBLEMS"];
+  const body = rows.map((row) => [
+    `${row.schema}.${row.view}`,
+    row.tier === undefined ? "-" : row.tier === "pii" ? "PII" : "non-PII",
+    row.stale === null ? "-" : row.stale ? "stale" : "fresh",
+    row.stateText,
+    row.lastOperation === null
+      ? "-"
+      : `${row.lastOperation.operation} ${row.lastOperation.status.toLowerCase()} ${row.lastOperation.at.replace("T", " ").slice(0, 19)} (${row.lastOperation.durationSeconds.toFixed(1)} s)`,
+    row.conditions.length === 0 ? "ok" : row.conditions.join(", "),
+  ]);
+  const widths = header.map((title, index) =>
+    Math.max(title.length, ...body.map((line) => (line[index] ?? "").length)),
+  );
+  const pad = (line: readonly string[]) =>
+    line
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join("  ")
+      .trimEnd();
+  const lines = [paint.bold(pad(header))];
+  body.forEach((line, index) => {
+    const row = rows[index];
+    const text = pad(line);
+    lines.push(
+      row === undefined || row.conditions.length === 0
+        ? row?.stale === true
+          ? paint.yellow(text)
+          : text
+        : paint.red(text),
+    );
+  });
+  const problems = rows.filter((row) => row.conditions.length > 0).length;
+  const stale = rows.filter((row) => row.stale !== false && row.exists).length;
+  lines.push(
+    "",
+    `${rows.length} views: ${problems === 0 ? paint.green("no problems") : paint.red(`${problems} with problems`)}, ${stale} stale or never refreshed.`,
+  );
+  return lines.join("\n");
+}
