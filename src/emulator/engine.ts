@@ -233,19 +233,26 @@ export class Engine {
     if (statements.length > 1 && bound.values.length > 0) {
       throw new SqlError("42601", "cannot insert multiple commands into a prepared statement");
     }
-    let last: (RawResult & { rowCount: number }) | undefined;
-    for (const statement of statements) {
-      const result = await this.runTranslated(q, statement, bound.values, "array");
-      last =
-        result === undefined
-          ? undefined
-          : {
-              fields: result.fields,
-              rows: result.rows as unknown[][],
-              rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0),
-            };
-    }
-    return last;
+    const runAll = async (target: Queryable): Promise<(RawResult & { rowCount: number }) | undefined> => {
+      let last: (RawResult & { rowCount: number }) | undefined;
+      for (const statement of statements) {
+        const result = await this.runTranslated(target, statement, bound.values, "array");
+        last =
+          result === undefined
+            ? undefined
+            : {
+                fields: result.fields,
+                rows: result.rows as unknown[][],
+                rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0),
+              };
+      }
+      return last;
+    };
+    // Several statements in one text, or shim effects, must apply together (or not at all).
+    const needsTransaction =
+      q === this.db &&
+      (statements.length > 1 || statements.some((statement) => statement.effects.length > 0));
+    return needsTransaction ? this.db.transaction((tx) => runAll(tx)) : runAll(q);
   }
 
   private async runTranslated(

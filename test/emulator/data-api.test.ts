@@ -127,6 +127,14 @@ describe("statements through the real SDK client", () => {
     expect(await emulator.query("SELECT to_regclass('public.batch_probe') AS t")).toEqual([{ t: null }]);
   });
 
+  it("runs several statements of one ExecuteStatement together, or none of them", async () => {
+    const described = await run(
+      "CREATE TABLE public.multi_probe (id int); SELECT * FROM public.missing_table",
+    );
+    expect(described.Status).toBe("FAILED");
+    expect(await emulator.query("SELECT to_regclass('public.multi_probe') AS t")).toEqual([{ t: null }]);
+  });
+
   it("runs a successful batch and serves each sub-statement's result", async () => {
     const { Id } = await client.send(
       new BatchExecuteStatementCommand({
