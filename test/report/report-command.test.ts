@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import type { ColumnReportRow } from "../../src/report/column-report.js";
+import { fakeIo, REPO_ROOT } from "../helpers/index.js";
+
+describe("redshift-views report", () => {
+  it("lists every exported column with its level, source and views", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--format", "json"], io)).toBe(0);
+    const { columns } = JSON.parse(io.out.join("\n")) as { columns: ColumnReportRow[] };
+    const column = (model: string, field: string) =>
+      columns.find((row) => row.model === model && row.field === field);
+    expect(column("User", "email")).toMatchObject({
+      column: "email",
+      level: "restricted",
+      source: "annotated",
+      inNonPiiView: false,
+      inPiiView: true,
+    });
+    expect(column("User", "passwordHash")).toMatchObject({
+      column: "password_hash",
+      inNonPiiView: false,
+      inPiiView: false,
+    });
+    expect(column("User", "createdAt")).toMatchObject({
+      column: "created_at",
+      level: "public",
+      source: "default",
+    });
+    expect(column("FeatureFlag", "rules")).toMatchObject({ level: "restricted", source: "default" });
+    expect(columns.some((row) => row.model === "Session")).toBe(false);
+  });
+
+  it("marks defaulted columns in the table and fails with --strict", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--strict"], io)).toBe(1);
+    expect(io.out.join("\n")).toMatch(/User\.createdAt\s+created_at\s+DateTime\s+public\s+default ⚠/);
+    expect(io.err.join("\n")).toContain("have no /// @classification");
+    expect(io.err.join("\n")).toContain("FeatureFlag.rules");
+  });
+
+  it("prints Markdown for a pull request", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--format", "md"], io)).toBe(0);
+    expect(io.out.join("\n")).toContain(
+      "| User.email | `email` | String | restricted | annotated | PII only |",
+    );
+  });
+});
+
+describe("redshift-views data-filter", () => {
+  it("prints the include filter of the example app's exported tables", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["data-filter", "production"], io)).toBe(0);
+    const filter = io.out.join("\n");
+    expect(filter).toMatch(/^include: dashboard_production\.courses, /);
+    expect(filter).toContain("dashboard_production.users");
+    expect(filter).not.toContain("sessions");
+    expect(filter).not.toContain("certificates");
+  });
+
+  it("refuses an environment name that could not be part of an identifier", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["data-filter", "Prod; drop"], io)).toBe(1);
+    expect(io.err.join("\n")).toContain("E_ENVIRONMENT_INVALID");
+  });
+});
