@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DMMF, GeneratorConfig } from "@prisma/generator-helper";
 import internals from "@prisma/internals";
