@@ -14,6 +14,8 @@ export interface CliIo {
   readonly colors: Colors;
   /** Asks a yes/no question; only called when `interactive`. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** Interrupts long-running commands (tests); without it, `provision` listens for SIGINT itself. */
+  readonly signal?: AbortSignal;
 }
 
 export function colorsFor(isTTY: boolean, env: NodeJS.ProcessEnv): Colors {

@@ -49,7 +49,12 @@ export type ShimEffect =
   | { readonly kind: "materializedViewRefreshed"; readonly relation: string }
   | { readonly kind: "autoRefreshChanged"; readonly relation: string; readonly autoRefresh: boolean }
   /** Instead of `sql` when `relation` turns out to be a materialized view: run `materializedViewSql`. */
-  | { readonly kind: "commentOnView"; readonly relation: string; readonly materializedViewSql: string };
+  | { readonly kind: "commentOnView"; readonly relation: string; readonly materializedViewSql: string }
+  /**
+   * Instead of `sql`: a late-binding view, built so that Postgres records no dependency on what it
+   * reads (as in Redshift, a DROP of its source is not blocked) and resolves its source at query time.
+   */
+  | { readonly kind: "lateBindingView"; readonly head: string; readonly select: string };
 
 export interface ShimmedStatement {
   /** Postgres SQL to run; `""` when the statement only has effects (e.g. `ALTER … AUTO REFRESH`). */
@@ -265,7 +270,7 @@ function translateByKind(statement: Statement, effects: ShimEffect[]): string {
   if (statement.keywordsAt(0, "CREATE")) {
     const tablePosition = findCreateTable(statement);
     if (tablePosition !== undefined) return createTable(statement, tablePosition);
-    if (findCreateView(statement)) return createView(statement);
+    if (findCreateView(statement)) return createView(statement, effects);
   }
   if (statement.keywordsAt(0, "COMMENT", "ON")) return commentOn(statement, effects);
   if (statement.keywordsAt(0, "ALTER", "MATERIALIZED", "VIEW"))
@@ -441,10 +446,28 @@ function stripColumnAttributes(statement: Statement, from: number, to: number): 
   }
 }
 
-/** Late-binding views (`WITH NO SCHEMA BINDING`) are accepted; Postgres binds them anyway. */
-function createView(statement: Statement): string {
+/**
+ * Late-binding views (`WITH NO SCHEMA BINDING`) become a `lateBindingView` effect: the engine builds
+ * them over a function that runs the SELECT when the view is read, so no dependency is recorded.
+ */
+function createView(statement: Statement, effects: ShimEffect[]): string {
   const n = statement.sig.length;
-  if (n >= 4 && statement.keywordsAt(n - 4, "WITH", "NO", "SCHEMA", "BINDING")) statement.remove(n - 4, n);
+  if (!(n >= 4 && statement.keywordsAt(n - 4, "WITH", "NO", "SCHEMA", "BINDING"))) return statement.toSql();
+  statement.remove(n - 4, n);
+  let depth = 0;
+  for (let p = 1; p < n - 4; p++) {
+    const text = statement.at(p)?.text;
+    if (text === "(") depth++;
+    else if (text === ")") depth--;
+    else if (depth === 0 && isKeyword(statement.at(p), "AS")) {
+      effects.push({
+        kind: "lateBindingView",
+        head: statement.text(0, p),
+        select: statement.text(p + 1, n - 4),
+      });
+      break;
+    }
+  }
   return statement.toSql();
 }
 

@@ -5,7 +5,7 @@ import { type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-
 import { bindNamedParameters } from "./named-parameters.js";
 import { type RawResult, redshiftTypeName, resultSize, toDataApiResult } from "./result-format.js";
 import { formatStatementError, SqlError, toSqlError } from "./sql-error.js";
-import { quoteIdentifier } from "./sql-tokens.js";
+import { quoteIdentifier, quoteLiteral } from "./sql-tokens.js";
 import {
   abortAll,
   type StatementPart,
@@ -298,6 +298,8 @@ export class Engine {
         );
         return kind.rows[0]?.relkind === "m" ? effect.materializedViewSql : sql;
       }
+      case "lateBindingView":
+        return this.lateBindingViewSql(q, effect.head, effect.select);
       case "materializedViewCreated":
       case "materializedViewRefreshed":
       case "autoRefreshChanged":
@@ -362,8 +364,31 @@ export class Engine {
       case "ensureRoles":
       case "registerSchema":
       case "commentOnView":
+      case "lateBindingView":
         return;
     }
+  }
+
+  /**
+   * `CREATE VIEW v AS SELECT * FROM late_binding('<select> -- WITH NO SCHEMA BINDING') AS t(<columns>)`:
+   * the columns are those the SELECT has now; the SELECT itself is only parsed when the view is read.
+   * The clause stays in the literal so that `pg_get_viewdef` shows it, as Redshift's does.
+   */
+  private async lateBindingViewSql(q: Queryable, head: string, select: string): Promise<string> {
+    await q.query(
+      `CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.late_binding(sql text) RETURNS SETOF record
+       LANGUAGE plpgsql AS $fn$ BEGIN RETURN QUERY EXECUTE sql; END $fn$`,
+    );
+    const probe = await q.query<unknown>(`SELECT * FROM (${select}) AS probe LIMIT 0`);
+    const columns: string[] = [];
+    for (const field of probe.fields) {
+      const type = await q.query<{ name: string }>("SELECT format_type($1, NULL) AS name", [
+        field.dataTypeID,
+      ]);
+      columns.push(`${quoteIdentifier(field.name)} ${type.rows[0]?.name ?? "text"}`);
+    }
+    const body = `${select}\n-- WITH NO SCHEMA BINDING`;
+    return `${head} AS SELECT * FROM ${INTERNAL_SCHEMA}.late_binding(${quoteLiteral(body)}) AS t(${columns.join(", ")})`;
   }
 
   private async materializedViewOid(q: Queryable, relation: string): Promise<number> {

@@ -1,151 +1,359 @@
+import { RedshiftViewsError } from "../errors.js";
+import { safeIdentifier } from "../safety/identifiers.js";
 import { quote } from "../views/identifiers.js";
 import type { StatementOutcome, Warehouse } from "../warehouse/index.js";
-import { statementName } from "../warehouse/index.js";
+import { createLimiter, statementName } from "../warehouse/index.js";
+import { blockingDependents, type Dependent } from "./dependents.js";
 import { rebuildStatements } from "./desired-views.js";
-import { itemName, itemSchema, type PlanItem, type ProvisionPlan } from "./plan.js";
+import { itemDependents, type PlanItem, type ProvisionPlan } from "./plan.js";
 
 /** Redshift's BatchExecuteStatement limit. */
 export const MAX_BATCH_STATEMENTS = 40;
+/** How long an interrupted apply still waits for statements already submitted. */
+export const DEFAULT_GRACE_MS = 5000;
+const DEFAULT_CONCURRENCY = 20;
+
+export type ViewAction = "add" | "update" | "drop";
 
 /** What happened to one view. Failures are results: one bad view never stops the others. */
 export type ViewOutcome =
   | {
       readonly kind: "applied";
-      readonly action: "add" | "update" | "drop";
+      readonly action: ViewAction;
       readonly schema: string;
       readonly name: string;
       readonly durationMs: number;
+      /** Dropped with it by `--cascade`. */
+      readonly cascaded?: readonly Dependent[];
     }
   | {
       readonly kind: "failed";
-      readonly action: "add" | "update" | "drop" | "conflict";
+      readonly action: ViewAction | "conflict";
       readonly schema: string;
       readonly name: string;
       readonly error: string;
       readonly sql?: string;
+      /** Set when the view was refused because bound objects depend on it (see `--cascade`). */
+      readonly dependents?: readonly Dependent[];
+    }
+  /** The run was interrupted before this view's statement was submitted: the view is as it was. */
+  | {
+      readonly kind: "not_submitted";
+      readonly action: ViewAction;
+      readonly schema: string;
+      readonly name: string;
+    }
+  /**
+   * Submitted, but the result was not seen (interrupted, or the connection failed while waiting). The
+   * view is either as it was or as planned, never in between: its statements are one transaction.
+   */
+  | {
+      readonly kind: "unknown";
+      readonly action: ViewAction;
+      readonly schema: string;
+      readonly name: string;
+      readonly reason: string;
     };
+
+export type ViewOutcomeKind = ViewOutcome["kind"];
 
 export interface ApplyResult {
   readonly environment: string;
   readonly outcomes: readonly ViewOutcome[];
+  /** The signal was aborted during the apply: some views may be `not_submitted` or `unknown`. */
+  readonly interrupted: boolean;
 }
 
 export interface ApplyOptions {
   /** Called as each view finishes, for progress output. */
   readonly onOutcome?: (outcome: ViewOutcome, done: number, total: number) => void;
+  /** Drop bound dependents with the views (`DROP … CASCADE`) instead of refusing those views. */
+  readonly cascade?: boolean;
+  /** Once aborted, nothing more is submitted; statements in flight get `graceMs` to finish. */
+  readonly signal?: AbortSignal;
+  readonly graceMs?: number;
+  /** Views submitted at once. Default 20 (the warehouse caps it again). */
+  readonly concurrency?: number;
+}
+
+type Rebuild = Extract<PlanItem, { kind: "add" | "update" }>;
+type Drop = Extract<PlanItem, { kind: "drop" }>;
+
+/** A unit of work: one rebuild transaction, or one batch of drops. */
+interface Task {
+  readonly action: ViewAction;
+  readonly views: readonly { schema: string; name: string; cascaded: readonly Dependent[] }[];
+  readonly sqls: readonly string[];
+  readonly name: string;
 }
 
 /**
  * Applies a plan: each added/updated view is rebuilt in its own transaction (DROP, CREATE, COMMENT,
  * GRANT), so a failed CREATE leaves the previous view in place; orphans are dropped in batches of up
- * to 40. Everything is submitted at once and the warehouse client caps how many run concurrently.
+ * to 40. A view that bound objects depend on is refused unless `cascade`. Interrupting (the signal)
+ * stops submitting and reports every view as applied, failed, not submitted or unknown.
  */
 export async function applyPlan(
   warehouse: Warehouse,
   plan: ProvisionPlan,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const rebuilds = plan.items.filter(
-    (item): item is Extract<PlanItem, { kind: "add" | "update" }> =>
-      item.kind === "add" || item.kind === "update",
-  );
-  const drops = plan.items.filter(
-    (item): item is Extract<PlanItem, { kind: "drop" }> => item.kind === "drop",
-  );
-  const conflicts = plan.items.filter(
-    (item): item is Extract<PlanItem, { kind: "conflict" }> => item.kind === "conflict",
-  );
-  const total = rebuilds.length + drops.length + conflicts.length;
+  const cascade = options.cascade === true;
   const outcomes: ViewOutcome[] = [];
+  const work = plan.items.filter((item) => item.kind !== "unchanged" && item.kind !== "unmanaged");
+  const total = work.length;
   const record = (outcome: ViewOutcome) => {
     outcomes.push(outcome);
     options.onOutcome?.(outcome, outcomes.length, total);
   };
 
-  for (const item of conflicts) {
-    record({
-      kind: "failed",
-      action: "conflict",
-      schema: item.view.schema,
-      name: item.view.name,
-      error: `${item.view.schema}.${item.view.name} exists but was not created by prisma-redshift-views, so it is left alone.`,
-    });
+  const rebuilds: Rebuild[] = [];
+  const drops: Drop[] = [];
+  for (const item of plan.items) {
+    switch (item.kind) {
+      case "conflict":
+        record({
+          kind: "failed",
+          action: "conflict",
+          schema: item.view.schema,
+          name: item.view.name,
+          error: `${item.view.schema}.${item.view.name} exists but was not created by prisma-redshift-views, so it is left alone.`,
+        });
+        break;
+      case "add":
+      case "update":
+      case "drop": {
+        const refusal = refuse(item, cascade);
+        if (refusal !== undefined) record(refusal);
+        else if (item.kind === "drop") drops.push(item);
+        else rebuilds.push(item);
+        break;
+      }
+      case "unchanged":
+      case "unmanaged":
+        break;
+    }
   }
 
+  const signal = options.signal;
+  const interrupted = () => signal?.aborted === true;
   if (rebuilds.length > 0) {
     const schemas = [...new Set(rebuilds.map((item) => item.view.schema))].sort();
-    const outcome = await warehouse.executeBatch(
-      schemas.map((schema) => `CREATE SCHEMA IF NOT EXISTS ${quote(schema)};`),
-      { name: statementName(plan.environment, "schema") },
-    );
-    if (outcome.kind !== "finished") {
+    const outcome = interrupted()
+      ? undefined
+      : await warehouse
+          .executeBatch(
+            schemas.map((schema) => `CREATE SCHEMA IF NOT EXISTS ${quote(schema)};`),
+            { name: statementName(plan.environment, "schema") },
+          )
+          .catch((error: unknown) => failedOutcome(error));
+    if (outcome === undefined) {
+      for (const item of rebuilds) record(notSubmitted(item.kind, item.view.schema, item.view.name));
+      rebuilds.length = 0;
+    } else if (outcome.kind === "thrown") {
+      for (const item of rebuilds)
+        record({
+          kind: "failed",
+          action: item.kind,
+          schema: item.view.schema,
+          name: item.view.name,
+          error: outcome.error,
+        });
+      rebuilds.length = 0;
+    } else if (outcome.kind !== "finished") {
       for (const item of rebuilds) record(failure(item.kind, item.view.schema, item.view.name, outcome));
       rebuilds.length = 0;
     }
   }
 
-  await Promise.all([
-    ...rebuilds.map(async (item) => {
-      const outcome = await warehouse.executeBatch(rebuildStatements(item.view), {
+  const tasks: Task[] = [
+    ...rebuilds.map((item): Task => {
+      const [drop = "", ...rest] = rebuildStatements(item.view);
+      const cascaded = cascade ? blockingDependents(itemDependents(item)) : [];
+      return {
+        action: item.kind,
+        views: [{ schema: item.view.schema, name: item.view.name, cascaded }],
+        sqls: [cascaded.length > 0 ? drop.replace(/;$/, " CASCADE;") : drop, ...rest],
         name: statementName(plan.environment, "create", `${item.view.schema}.${item.view.name}`),
-      });
-      record(
-        outcome.kind === "finished"
-          ? {
-              kind: "applied",
-              action: item.kind,
-              schema: item.view.schema,
-              name: item.view.name,
-              durationMs: outcome.durationMs,
-            }
-          : failure(item.kind, item.view.schema, item.view.name, outcome),
-      );
+      };
     }),
-    ...chunk(drops, MAX_BATCH_STATEMENTS).map(async (batch) => {
-      const outcome = await warehouse.executeBatch(
-        batch.map((item) => `DROP MATERIALIZED VIEW IF EXISTS ${quote(item.schema)}.${quote(item.name)};`),
-        {
-          name: statementName(
-            plan.environment,
-            "drop",
-            batch.length === 1
-              ? `${itemSchema(batch[0] as PlanItem)}.${itemName(batch[0] as PlanItem)}`
-              : undefined,
-          ),
-        },
-      );
-      for (const item of batch) {
-        record(
-          outcome.kind === "finished"
-            ? {
-                kind: "applied",
-                action: "drop",
-                schema: item.schema,
-                name: item.name,
-                durationMs: outcome.durationMs,
-              }
-            : failure("drop", item.schema, item.name, outcome),
-        );
-      }
+    ...chunk(drops, MAX_BATCH_STATEMENTS).map((batch): Task => {
+      const views = batch.map((item) => ({
+        schema: item.schema,
+        name: item.name,
+        cascaded: cascade ? blockingDependents(itemDependents(item)) : [],
+      }));
+      const only = views.length === 1 ? views[0] : undefined;
+      return {
+        action: "drop",
+        views,
+        sqls: views.map(
+          (view) =>
+            `DROP MATERIALIZED VIEW IF EXISTS ${quote(view.schema)}.${quote(view.name)}${view.cascaded.length > 0 ? " CASCADE" : ""};`,
+        ),
+        name: statementName(
+          plan.environment,
+          "drop",
+          only === undefined ? undefined : `${only.schema}.${only.name}`,
+        ),
+      };
     }),
-  ]);
-  return { environment: plan.environment, outcomes: outcomes.sort(byView) };
+  ];
+
+  const deadline = graceDeadline(signal, options.graceMs ?? DEFAULT_GRACE_MS);
+  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+  try {
+    await Promise.all(
+      tasks.map((task) =>
+        limit(async () => {
+          if (interrupted()) {
+            for (const view of task.views) record(notSubmitted(task.action, view.schema, view.name));
+            return;
+          }
+          const submitted = warehouse
+            .executeBatch(task.sqls, { name: task.name })
+            .catch((error: unknown) => failedOutcome(error));
+          const outcome = await Promise.race([submitted, deadline.promise]);
+          for (const view of task.views) record(taskOutcome(task, view, outcome));
+        }),
+      ),
+    );
+  } finally {
+    deadline.clear();
+  }
+  return { environment: plan.environment, outcomes: outcomes.sort(byView), interrupted: interrupted() };
+}
+
+/** A reason not to submit an item at all: an unsafe identifier, or bound dependents without `--cascade`. */
+function refuse(item: Rebuild | Drop, cascade: boolean): ViewOutcome | undefined {
+  const schema = item.kind === "drop" ? item.schema : item.view.schema;
+  const name = item.kind === "drop" ? item.name : item.view.name;
+  const problem = [
+    safeIdentifier(schema, "schema"),
+    safeIdentifier(name, "view"),
+    item.kind === "drop" ? undefined : safeIdentifier(item.view.firstColumn, "column"),
+  ].find((candidate) => candidate !== undefined);
+  if (problem !== undefined)
+    return {
+      kind: "failed",
+      action: item.kind,
+      schema,
+      name,
+      error: `${problem} Nothing was submitted for it.`,
+    };
+  const blocking = blockingDependents(itemDependents(item));
+  if (blocking.length === 0 || cascade) return undefined;
+  return {
+    kind: "failed",
+    action: item.kind,
+    schema,
+    name,
+    error: `Not ${item.kind === "drop" ? "dropped" : "rebuilt"}: ${describeDependents(blocking)} depend${blocking.length === 1 ? "s" : ""} on it, so its DROP would fail. Run again with --cascade to drop ${blocking.length === 1 ? "it" : "them"} with the view, or drop ${blocking.length === 1 ? "it" : "them"} first.`,
+    dependents: blocking,
+  };
+}
+
+export function describeDependents(dependents: readonly Dependent[]): string {
+  return dependents
+    .map((dependent) => `${dependent.schema}.${dependent.name} (${dependent.kind.replace(/_/g, " ")})`)
+    .join(", ");
+}
+
+/** What a thrown error means for a statement: before submission it failed; afterwards it is unknown. */
+type Thrown = { readonly kind: "thrown"; readonly error: string; readonly submitted: boolean };
+type Late = { readonly kind: "late" };
+
+const NOT_SUBMITTED_CODES = new Set(["E_STATEMENT_TOO_LARGE", "E_BATCH_TOO_LARGE"]);
+
+function failedOutcome(error: unknown): Thrown {
+  if (error instanceof RedshiftViewsError)
+    return {
+      kind: "thrown",
+      error: `[${error.code}] ${error.message} ${error.hint}`,
+      submitted: !NOT_SUBMITTED_CODES.has(error.code),
+    };
+  return { kind: "thrown", error: error instanceof Error ? error.message : String(error), submitted: true };
+}
+
+function taskOutcome(
+  task: Task,
+  view: Task["views"][number],
+  outcome: StatementOutcome | Thrown | Late,
+): ViewOutcome {
+  const { schema, name } = view;
+  switch (outcome.kind) {
+    case "finished":
+      return {
+        kind: "applied",
+        action: task.action,
+        schema,
+        name,
+        durationMs: outcome.durationMs,
+        ...(view.cascaded.length > 0 ? { cascaded: view.cascaded } : {}),
+      };
+    case "failed":
+    case "aborted":
+      return failure(task.action, schema, name, outcome);
+    case "thrown":
+      return outcome.submitted
+        ? { kind: "unknown", action: task.action, schema, name, reason: outcome.error }
+        : { kind: "failed", action: task.action, schema, name, error: outcome.error };
+    case "late":
+      return {
+        kind: "unknown",
+        action: task.action,
+        schema,
+        name,
+        reason: "interrupted while its statement was running",
+      };
+  }
+}
+
+/** Resolves `late` once the signal has been aborted for `graceMs`. */
+function graceDeadline(
+  signal: AbortSignal | undefined,
+  graceMs: number,
+): { promise: Promise<Late>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<Late>((resolve) => {
+    if (signal === undefined) return;
+    onAbort = () => {
+      timer = setTimeout(() => resolve({ kind: "late" }), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return {
+    promise,
+    clear: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+function notSubmitted(action: ViewAction, schema: string, name: string): ViewOutcome {
+  return { kind: "not_submitted", action, schema, name };
 }
 
 function failure(
-  action: "add" | "update" | "drop",
+  action: ViewAction,
   schema: string,
   name: string,
   outcome: Exclude<StatementOutcome, { kind: "finished" }>,
 ): ViewOutcome {
   if (outcome.kind === "aborted")
     return { kind: "failed", action, schema, name, error: "The statement was aborted." };
+  const blocked = /\b2BP01\b|because other objects depend on it/i.test(outcome.error)
+    ? " Objects created since the plan depend on it: run again (the plan will list them) and use --cascade or drop them."
+    : "";
   return {
     kind: "failed",
     action,
     schema,
     name,
-    error: outcome.error,
+    error: `${outcome.error}${blocked}`,
     ...(outcome.failedSql === undefined ? {} : { sql: outcome.failedSql }),
   };
 }
@@ -166,4 +374,9 @@ export function failedOutcomes(result: ApplyResult): Extract<ViewOutcome, { kind
   return result.outcomes.filter(
     (outcome): outcome is Extract<ViewOutcome, { kind: "failed" }> => outcome.kind === "failed",
   );
+}
+
+/** Whether every view's state is known and as planned. */
+export function applySucceeded(result: ApplyResult): boolean {
+  return result.outcomes.every((outcome) => outcome.kind === "applied");
 }

@@ -1,7 +1,10 @@
 import type { Tier } from "../classification/levels.js";
-import type { ApplyResult, ViewOutcome } from "./apply.js";
+import { type ApplyResult, describeDependents, type ViewOutcome, type ViewOutcomeKind } from "./apply.js";
+import type { Dependent } from "./dependents.js";
+import type { DesiredView } from "./desired-views.js";
 import {
   countPlan,
+  itemDependents,
   itemName,
   itemSchema,
   itemTier,
@@ -16,6 +19,8 @@ export interface ProvisionPlanJson {
   readonly environment: string;
   readonly target: string;
   readonly summary: Record<PlanKind, number>;
+  /** Whether bound dependents are dropped with the views (`--cascade`) rather than blocking them. */
+  readonly cascade: boolean;
   readonly schemas: readonly string[];
   readonly views: readonly PlanViewJson[];
 }
@@ -32,33 +37,88 @@ export interface PlanViewJson {
   readonly hash?: string;
   /** Hash stored on the view in the warehouse (update, drop). */
   readonly storedHash?: string;
-  /** Statements applying this item would run (add, update, drop). */
+  /** The GRANT statements run in the view's transaction (add, update, unchanged, conflict). */
   readonly grants?: readonly string[];
+  /** Objects reading the view (update, drop) and what its DROP does to them. */
+  readonly dependents?: readonly DependentJson[];
 }
 
-export function planToJson(plan: ProvisionPlan, target: string): ProvisionPlanJson {
+export type DependentEffect = "blocks" | "dropped_with_it" | "unaffected";
+
+export interface DependentJson {
+  readonly schema: string;
+  readonly view: string;
+  readonly kind: Dependent["kind"];
+  readonly effect: DependentEffect;
+}
+
+/** What a DROP of the view does to one dependent. */
+export function dependentEffect(dependent: Dependent, cascade: boolean): DependentEffect {
+  if (dependent.kind === "late_binding_view") return "unaffected";
+  return cascade ? "dropped_with_it" : "blocks";
+}
+
+export function planToJson(plan: ProvisionPlan, target: string, cascade = false): ProvisionPlanJson {
   return {
     version: 1,
     environment: plan.environment,
     target,
     summary: countPlan(plan),
+    cascade,
     schemas: plan.schemas,
-    views: plan.items.map(itemToJson),
+    views: plan.items.map((item) => itemToJson(item, cascade)),
   };
 }
 
-function itemToJson(item: PlanItem): PlanViewJson {
+function itemToJson(item: PlanItem, cascade: boolean): PlanViewJson {
+  const dependents = itemDependents(item).map(
+    (dependent): DependentJson => ({
+      schema: dependent.schema,
+      view: dependent.name,
+      kind: dependent.kind,
+      effect: dependentEffect(dependent, cascade),
+    }),
+  );
+  const withDependents = dependents.length > 0 ? { dependents } : {};
   switch (item.kind) {
     case "add":
     case "unchanged":
     case "conflict":
       return { action: item.kind, ...viewFields(item.view) };
     case "update":
-      return { action: item.kind, ...viewFields(item.view), storedHash: item.storedHash };
+      return { action: item.kind, ...viewFields(item.view), storedHash: item.storedHash, ...withDependents };
     case "drop":
-      return { action: item.kind, schema: item.schema, view: item.name, storedHash: item.storedHash };
+      return {
+        action: item.kind,
+        schema: item.schema,
+        view: item.name,
+        storedHash: item.storedHash,
+        ...withDependents,
+      };
     case "unmanaged":
       return { action: item.kind, schema: item.schema, view: item.name };
+  }
+}
+
+/** `GROUP "analysts"` from `GRANT SELECT ON … TO GROUP "analysts";`. */
+export function granteesOf(view: DesiredView): string[] {
+  return view.grants.map((grant) => grant.replace(/^.* TO /s, "").replace(/;$/, ""));
+}
+
+/** One line per dependent, saying what the view's DROP does to it. */
+function dependentLines(item: PlanItem, cascade: boolean): string[] {
+  return itemDependents(item).map((dependent) => dependentLine(dependent, cascade));
+}
+
+function dependentLine(dependent: Dependent, cascade: boolean): string {
+  const name = `${dependent.schema}.${dependent.name} (${dependent.kind.replace(/_/g, " ")})`;
+  switch (dependentEffect(dependent, cascade)) {
+    case "blocks":
+      return `↳ ${name} depends on it: the view is refused unless --cascade (or drop ${dependent.name} first)`;
+    case "dropped_with_it":
+      return `↳ ${name} will be DROPPED with it (--cascade)`;
+    case "unaffected":
+      return `↳ ${name} reads it late-bound: unaffected by the DROP`;
   }
 }
 
@@ -112,7 +172,13 @@ const COLOURS: Record<PlanKind, keyof Paint> = {
 };
 
 /** The human form: grouped by action with counts; unchanged views are only counted unless `verbose`. */
-export function formatPlanTable(plan: ProvisionPlan, target: string, paint: Paint, verbose = false): string {
+export function formatPlanTable(
+  plan: ProvisionPlan,
+  target: string,
+  paint: Paint,
+  verbose = false,
+  cascade = false,
+): string {
   const lines = [paint.bold(`Plan for ${plan.environment} (${target})`), ""];
   const counts = countPlan(plan);
   const width = Math.max(0, ...plan.items.map((item) => `${itemSchema(item)}.${itemName(item)}`.length));
@@ -126,13 +192,19 @@ export function formatPlanTable(plan: ProvisionPlan, target: string, paint: Pain
       const detail =
         item.kind === "drop" || item.kind === "unmanaged"
           ? ""
-          : `  ${TIER_LABELS[tier ?? "non_pii"].padEnd(7)}  model ${item.view.model}`;
+          : `  ${TIER_LABELS[tier ?? "non_pii"].padEnd(7)}  model ${item.view.model}${grantsDetail(item.view)}`;
       lines.push(`    ${paint[COLOURS[kind]](SIGNS[kind])} ${name}${detail}`);
+      for (const line of dependentLines(item, cascade)) lines.push(`        ${paint.yellow(line)}`);
     }
   }
   if (plan.items.length === 0) lines.push("  No views: no model is marked /// @exportToAnalytics.");
   lines.push("", summaryLine(counts));
   return lines.join("\n");
+}
+
+function grantsDetail(view: DesiredView): string {
+  const grantees = granteesOf(view);
+  return grantees.length === 0 ? "  no grants" : `  grants ${grantees.join(", ")}`;
 }
 
 export function summaryLine(counts: Record<PlanKind, number>): string {
@@ -148,19 +220,28 @@ export function summaryLine(counts: Record<PlanKind, number>): string {
 }
 
 /** A Markdown form for pasting into a pull request. */
-export function formatPlanMarkdown(plan: ProvisionPlan, target: string): string {
+export function formatPlanMarkdown(plan: ProvisionPlan, target: string, cascade = false): string {
   const counts = countPlan(plan);
   const lines = [`### Redshift views: plan for \`${plan.environment}\``, "", `Target: ${target}`, ""];
   const changed = plan.items.filter((item) => item.kind !== "unchanged");
   if (changed.length === 0) {
     lines.push("Nothing to change.");
   } else {
-    lines.push("| action | view | tier | model |", "|---|---|---|---|");
+    lines.push("| action | view | tier | model | grants | dependents |", "|---|---|---|---|---|---|");
     for (const item of changed) {
       const tier = itemTier(item);
       const model = item.kind === "drop" || item.kind === "unmanaged" ? "" : item.view.model;
+      const grants =
+        item.kind === "drop" || item.kind === "unmanaged"
+          ? ""
+          : granteesOf(item.view)
+              .map((grantee) => `\`${grantee}\``)
+              .join(", ");
+      const dependents = dependentLines(item, cascade)
+        .map((line) => line.replace(/^↳ /, ""))
+        .join("<br>");
       lines.push(
-        `| ${item.kind} | \`${itemSchema(item)}.${itemName(item)}\` | ${tier === undefined ? "" : TIER_LABELS[tier]} | ${model} |`,
+        `| ${item.kind} | \`${itemSchema(item)}.${itemName(item)}\` | ${tier === undefined ? "" : TIER_LABELS[tier]} | ${model} | ${grants} | ${dependents} |`,
       );
     }
   }
@@ -168,20 +249,50 @@ export function formatPlanMarkdown(plan: ProvisionPlan, target: string): string 
   return lines.join("\n");
 }
 
-/** The end-of-run summary: every failure with its SQL error. */
+/** The end-of-run summary: every view that is not as planned, and what to run next. */
 export function formatApplySummary(result: ApplyResult, paint: Paint): string {
+  const counts: Record<ViewOutcomeKind, number> = { applied: 0, failed: 0, not_submitted: 0, unknown: 0 };
+  for (const outcome of result.outcomes) counts[outcome.kind]++;
   const applied = result.outcomes.filter((outcome) => outcome.kind === "applied");
   const failed = result.outcomes.filter(
     (outcome): outcome is Extract<ViewOutcome, { kind: "failed" }> => outcome.kind === "failed",
   );
+  const extra = [
+    counts.failed > 0 ? paint.red(`${counts.failed} failed`) : "",
+    counts.unknown > 0 ? paint.yellow(`${counts.unknown} unknown (submitted, result not seen)`) : "",
+    counts.not_submitted > 0 ? paint.yellow(`${counts.not_submitted} not submitted`) : "",
+  ].filter((part) => part !== "");
   const lines = [
-    `${paint.green("✔")} ${applied.length} view${applied.length === 1 ? "" : "s"} applied${failed.length > 0 ? `, ${paint.red(`${failed.length} failed`)}` : ""}.`,
+    `${result.interrupted ? paint.yellow("Interrupted: ") : ""}${paint.green("✔")} ${applied.length} view${applied.length === 1 ? "" : "s"} applied${extra.length > 0 ? `, ${extra.join(", ")}` : ""}.`,
   ];
-  for (const outcome of failed) {
-    lines.push(`  ${paint.red("✖")} ${outcome.schema}.${outcome.name} (${outcome.action}): ${outcome.error}`);
-    if (outcome.sql !== undefined) lines.push(`      in: ${firstLine(outcome.sql)}`);
+  for (const outcome of result.outcomes) {
+    const view = `${outcome.schema}.${outcome.name} (${outcome.action})`;
+    switch (outcome.kind) {
+      case "applied":
+        if (outcome.cascaded !== undefined)
+          lines.push(
+            `  ${paint.yellow("!")} ${view}: dropped with it: ${describeDependents(outcome.cascaded)}`,
+          );
+        break;
+      case "failed":
+        lines.push(`  ${paint.red("✖")} ${view}: ${outcome.error}`);
+        if (outcome.sql !== undefined) lines.push(`      in: ${firstLine(outcome.sql)}`);
+        break;
+      case "unknown":
+        lines.push(
+          `  ${paint.yellow("?")} ${view}: submitted; ${outcome.reason}. It is either as it was or as planned.`,
+        );
+        break;
+      case "not_submitted":
+        lines.push(`  ${paint.dim("·")} ${view}: not submitted; unchanged.`);
+        break;
+    }
   }
-  if (failed.length > 0) {
+  if (counts.unknown > 0 || counts.not_submitted > 0) {
+    lines.push(
+      `  → Each view is rebuilt in its own transaction, so none is half-built. Re-run to finish; the plan will show exactly what is left: redshift-views provision ${result.environment}`,
+    );
+  } else if (failed.length > 0) {
     lines.push(
       "  → Views that failed keep their previous definition. Fix the cause and run provision again: only they are left in the plan.",
     );

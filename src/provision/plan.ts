@@ -1,15 +1,31 @@
 import type { Tier } from "../classification/levels.js";
 import type { CatalogView } from "./catalog.js";
+import { type Dependent, viewKey } from "./dependents.js";
 import type { DesiredView } from "./desired-views.js";
 
-/** What provisioning will do to one view. */
+/**
+ * What provisioning will do to one view. `dependents` (update, drop) are the objects reading the view
+ * that its DROP affects: bound ones block it unless `--cascade`; late-binding ones are unaffected.
+ * Absent until `withDependents` has been given the dependents query's answer.
+ */
 export type PlanItem =
   | { readonly kind: "add"; readonly view: DesiredView }
-  | { readonly kind: "update"; readonly view: DesiredView; readonly storedHash: string }
+  | {
+      readonly kind: "update";
+      readonly view: DesiredView;
+      readonly storedHash: string;
+      readonly dependents?: readonly Dependent[];
+    }
   | { readonly kind: "unchanged"; readonly view: DesiredView }
   /** Something this tool did not create already has the view's name: never dropped, reported instead. */
   | { readonly kind: "conflict"; readonly view: DesiredView }
-  | { readonly kind: "drop"; readonly schema: string; readonly name: string; readonly storedHash: string }
+  | {
+      readonly kind: "drop";
+      readonly schema: string;
+      readonly name: string;
+      readonly storedHash: string;
+      readonly dependents?: readonly Dependent[];
+    }
   | { readonly kind: "unmanaged"; readonly schema: string; readonly name: string };
 
 export type PlanKind = PlanItem["kind"];
@@ -95,4 +111,36 @@ export function countPlan(plan: ProvisionPlan): Record<PlanKind, number> {
 /** Whether applying the plan would submit anything. */
 export function hasChanges(plan: ProvisionPlan): boolean {
   return plan.items.some((item) => item.kind === "add" || item.kind === "update" || item.kind === "drop");
+}
+
+/** The views whose DROP the plan includes (updates rebuild with DROP + CREATE): what has dependents. */
+export function droppedViews(plan: ProvisionPlan): { schema: string; name: string }[] {
+  return plan.items
+    .filter((item) => item.kind === "update" || item.kind === "drop")
+    .map((item) => ({ schema: itemSchema(item), name: itemName(item) }));
+}
+
+/** The plan with each update/drop annotated with what depends on it (pure). */
+export function withDependents(
+  plan: ProvisionPlan,
+  found: ReadonlyMap<string, readonly Dependent[]>,
+): ProvisionPlan {
+  return { ...plan, items: plan.items.map((item) => annotate(item, found)) };
+}
+
+function annotate(item: PlanItem, found: ReadonlyMap<string, readonly Dependent[]>): PlanItem {
+  switch (item.kind) {
+    case "update":
+    case "drop":
+      return { ...item, dependents: found.get(viewKey(itemSchema(item), itemName(item))) ?? [] };
+    case "add":
+    case "unchanged":
+    case "conflict":
+    case "unmanaged":
+      return item;
+  }
+}
+
+export function itemDependents(item: PlanItem): readonly Dependent[] {
+  return item.kind === "update" || item.kind === "drop" ? (item.dependents ?? []) : [];
 }

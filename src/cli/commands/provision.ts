@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { describeTarget } from "../../config/index.js";
 import { RedshiftViewsError } from "../../errors.js";
-import { applyPlan, failedOutcomes } from "../../provision/apply.js";
+import { applyPlan, applySucceeded } from "../../provision/apply.js";
 import {
   formatApplySummary,
   formatPlanMarkdown,
@@ -11,6 +11,7 @@ import {
 import { hasChanges } from "../../provision/plan.js";
 import { buildPlan } from "../../provision/provision.js";
 import { openSession } from "../../provision/session.js";
+import { acquireProvisionLock, type ProvisionLock } from "../../safety/provision-lock.js";
 import { schemaArgs, warehouseArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, progressReporter } from "../progress.js";
@@ -37,10 +38,21 @@ export const provisionCommand = defineCommand({
       default: "table",
     },
     verbose: { type: "boolean", description: "List unchanged views too" },
+    cascade: {
+      type: "boolean",
+      description:
+        "Drop views and materialized views that depend on a rebuilt/dropped view with it (DROP … CASCADE)",
+    },
+    force: {
+      type: "boolean",
+      description: "Provision even if another run holds the environment's lock or has statements in flight",
+    },
   },
   async run({ args, data }) {
     const io = data as CliIo;
     const dryRun = args["dry-run"] === true || isTruthy(io.env.DRY_RUN);
+    const cascade = args.cascade === true;
+    const interrupt = interruptSignal(io);
     const session = await openSession({
       cwd: io.cwd,
       environment: args.environment,
@@ -49,19 +61,26 @@ export const provisionCommand = defineCommand({
       configFile: args.config,
       env: io.env,
     });
+    let lock: ProvisionLock | undefined;
     try {
       const target = describeTarget(session.target);
+      // Taken before planning, so the plan shown is the one applied; a dry run only reads.
+      if (!dryRun)
+        lock = await acquireProvisionLock(session.warehouse, {
+          environment: session.environment,
+          force: args.force === true,
+        });
       const { plan } = await buildPlan(session);
-      const json = planToJson(plan, target);
+      const json = planToJson(plan, target, cascade);
       if (args.json === true) {
         if (dryRun || !hasChanges(plan)) {
           io.stdout(JSON.stringify(json, null, 2));
           return 0;
         }
       } else if (args.format === "md") {
-        io.stdout(formatPlanMarkdown(plan, target));
+        io.stdout(formatPlanMarkdown(plan, target, cascade));
       } else {
-        io.stdout(formatPlanTable(plan, target, io.colors, args.verbose === true));
+        io.stdout(formatPlanTable(plan, target, io.colors, args.verbose === true, cascade));
       }
       if (dryRun) {
         io.stderr(`${io.colors.dim("Dry run: nothing was submitted to the warehouse.")}`);
@@ -88,19 +107,56 @@ export const provisionCommand = defineCommand({
       }
       const progress = progressReporter(io, "Applying");
       const result = await applyPlan(session.warehouse, plan, {
+        cascade,
+        signal: interrupt.signal,
+        concurrency: session.config.concurrency,
         onOutcome: (outcome, done, total) =>
           progress.step(
             done,
             total,
-            `${outcome.kind === "applied" ? io.colors.green("✔") : io.colors.red("✖")} ${outcome.action} ${outcome.schema}.${outcome.name}`,
+            `${outcome.kind === "applied" ? io.colors.green("✔") : io.colors.red("✖")} ${outcome.action} ${outcome.schema}.${outcome.name}${outcome.kind === "applied" || outcome.kind === "failed" ? "" : ` (${outcome.kind.replace("_", " ")})`}`,
           ),
       });
       progress.done();
       if (args.json === true) io.stdout(JSON.stringify({ ...json, result }, null, 2));
       io.stderr(formatApplySummary(result, io.colors));
-      return failedOutcomes(result).length > 0 ? 1 : 0;
+      if (result.interrupted) return INTERRUPTED_EXIT_CODE;
+      return applySucceeded(result) ? 0 : 1;
     } finally {
-      await session.close();
+      interrupt.dispose();
+      try {
+        if (lock !== undefined && !(await lock.release()))
+          io.stderr(
+            `The provisioning lock of ${session.environment} had been taken over (--force) by another run.`,
+          );
+      } catch {
+        io.stderr(
+          `Could not release the provisioning lock of ${session.environment}; the next run will need --force.`,
+        );
+      } finally {
+        await session.close();
+      }
     }
   },
 });
+
+/** What a shell reports for a process stopped by SIGINT. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * The abort signal of an apply: the io's (tests), or one tied to SIGINT for the duration of the
+ * command. A second Ctrl-C exits at once.
+ */
+function interruptSignal(io: CliIo): { signal: AbortSignal; dispose: () => void } {
+  if (io.signal !== undefined) return { signal: io.signal, dispose: () => {} };
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    io.stderr(
+      "Interrupted: submitting nothing more; waiting briefly for statements in flight (Ctrl-C again to quit now).",
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  return { signal: controller.signal, dispose: () => process.off("SIGINT", onSigint) };
+}

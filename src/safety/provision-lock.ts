@@ -1,0 +1,146 @@
+import os from "node:os";
+import { RedshiftViewsError } from "../errors.js";
+import {
+  type StatementSummary,
+  statementName,
+  statementNamePrefix,
+  type Warehouse,
+} from "../warehouse/index.js";
+
+/** Where the lock rows live: outside the managed schemas, so plans never see the table. */
+export const LOCK_SCHEMA = "redshift_views";
+export const LOCK_TABLE = "provision_lock";
+const TABLE = `"${LOCK_SCHEMA}"."${LOCK_TABLE}"`;
+const IN_FLIGHT: ReadonlySet<string> = new Set(["SUBMITTED", "PICKED", "STARTED"]);
+
+export interface LockHolder {
+  /** `user@host` of the run holding the lock. */
+  readonly holder: string;
+  /** ISO time it was taken. */
+  readonly acquiredAt: string;
+}
+
+export interface ProvisionLock extends LockHolder {
+  /** Removes the lock row if it is still ours; false when it was taken over (`--force`) meanwhile. */
+  release(): Promise<boolean>;
+}
+
+export interface AcquireLockOptions {
+  readonly environment: string;
+  /** Take the lock even if another run holds it or statements are in flight. */
+  readonly force?: boolean;
+  /** Default `user@host` of this process. */
+  readonly holder?: string;
+  readonly now?: () => Date;
+  /** Identifies this run's row. Default random. */
+  readonly token?: string;
+}
+
+/** `user@host`; some containers have no passwd entry for the user. */
+export function currentHolder(): string {
+  let user: string;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    user = process.env.USER ?? "unknown";
+  }
+  return `${user}@${os.hostname()}`;
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Refuses to provision an environment that another run is provisioning: first statements of this
+ * tool still in flight for it (found by `StatementName` prefix), then a lock row taken with an
+ * insert-if-absent in one transaction (Redshift serialises concurrent ones; the loser reads the
+ * winner's row). `force` skips the check and replaces the row.
+ */
+export async function acquireProvisionLock(
+  warehouse: Warehouse,
+  options: AcquireLockOptions,
+): Promise<ProvisionLock> {
+  const { environment } = options;
+  const force = options.force === true;
+  const holder = (options.holder ?? currentHolder()).slice(0, 256);
+  const acquiredAt = (options.now ?? (() => new Date()))().toISOString();
+  const token = options.token ?? Math.random().toString(36).slice(2) + Date.now().toString(36);
+  const name = statementName(environment, "lock");
+
+  if (!force) {
+    const inFlight = (
+      await warehouse.listStatements({ namePrefix: statementNamePrefix(environment), limit: 500 })
+    ).filter((statement) => IN_FLIGHT.has(statement.status));
+    if (inFlight.length > 0) throw inFlightError(environment, inFlight);
+  }
+
+  const env = literal(environment);
+  const outcome = await warehouse.executeBatch(
+    [
+      `CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`,
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`,
+      ...(force ? [`DELETE FROM ${TABLE} WHERE environment = ${env};`] : []),
+      `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${literal(holder)}, ${literal(acquiredAt)}, ${literal(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
+    ],
+    { name },
+  );
+  const rows = await warehouse.query(
+    `SELECT holder, acquired_at, token FROM ${TABLE} WHERE environment = ${env};`,
+    { name },
+  );
+  const row = rows[0];
+  if (row !== undefined && row.token === token) {
+    return {
+      holder,
+      acquiredAt,
+      release: async () => {
+        const released = await warehouse.executeBatch(
+          [`DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${literal(token)};`],
+          { name },
+        );
+        return released.kind === "finished";
+      },
+    };
+  }
+  if (row !== undefined) {
+    throw lockedError(environment, {
+      holder: String(row.holder),
+      acquiredAt: String(row.acquired_at),
+    });
+  }
+  throw new RedshiftViewsError(
+    "E_PROVISION_LOCK",
+    `Could not take the provisioning lock of ${environment}${outcome.kind === "failed" ? `: ${outcome.error}` : "."}`,
+    {
+      hint: `Another run may have been taking it at the same moment; run again. The lock lives in ${LOCK_SCHEMA}.${LOCK_TABLE}: the database user needs CREATE on the database (or create the schema and table for it).`,
+    },
+  );
+}
+
+export function lockedError(environment: string, holder: LockHolder): RedshiftViewsError {
+  return new RedshiftViewsError(
+    "E_PROVISION_LOCKED",
+    `${environment} is being provisioned by ${holder.holder} since ${holder.acquiredAt}; this run was refused so that the two do not rebuild the same views.`,
+    {
+      hint: `Wait for that run to finish. If it was killed and the lock is stale, run again with --force to take it over (the lock row is in ${LOCK_SCHEMA}.${LOCK_TABLE}).`,
+    },
+  );
+}
+
+function inFlightError(environment: string, statements: readonly StatementSummary[]): RedshiftViewsError {
+  const shown = statements
+    .slice(0, 5)
+    .map(
+      (statement) =>
+        `${statement.name ?? statement.id} (${statement.status}${statement.createdAt === undefined ? "" : ` since ${statement.createdAt.toISOString()}`})`,
+    );
+  const more = statements.length > shown.length ? ` and ${statements.length - shown.length} more` : "";
+  return new RedshiftViewsError(
+    "E_PROVISION_IN_PROGRESS",
+    `${statements.length} statement${statements.length === 1 ? "" : "s"} of this tool for ${environment} ${statements.length === 1 ? "is" : "are"} still running: ${shown.join(", ")}${more}.`,
+    {
+      hint: `Another run is provisioning or refreshing ${environment}; wait for it (redshift-views status ${environment}), or run again with --force if you are sure it is safe.`,
+    },
+  );
+}
