@@ -1,5 +1,6 @@
 import type { Level } from "../classification/levels.js";
 import { isExposed } from "../classification/levels.js";
+import { alignColumns, type Paint } from "../text/align-columns.js";
 import type { ExportedTable } from "../views/view-spec.js";
 
 /** One column of an exported model: where it ends up and whether anybody decided that. */
@@ -31,17 +32,11 @@ export function columnReport(tables: readonly ExportedTable[]): ColumnReportRow[
   );
 }
 
-export interface ReportPaint {
-  readonly yellow: (text: string) => string;
-  readonly bold: (text: string) => string;
-  readonly dim: (text: string) => string;
-}
-
 const views = (row: ColumnReportRow) =>
   row.inNonPiiView ? "non-PII + PII" : row.inPiiView ? "PII only" : "none";
 
 /** Defaulted columns are marked, so reviewers see what nobody classified. */
-export function formatReportTable(rows: readonly ColumnReportRow[], paint: ReportPaint): string {
+export function formatReportTable(rows: readonly ColumnReportRow[], paint: Paint): string {
   const header = ["MODEL.FIELD", "COLUMN", "TYPE", "LEVEL", "SOURCE", "VIEWS"];
   const body = rows.map((row) => [
     `${row.model}.${row.field}`,
@@ -51,18 +46,11 @@ export function formatReportTable(rows: readonly ColumnReportRow[], paint: Repor
     row.source === "default" ? "default ⚠" : "annotated",
     views(row),
   ]);
-  const widths = header.map((title, index) =>
-    Math.max(title.length, ...body.map((line) => (line[index] ?? "").length)),
-  );
-  const pad = (line: readonly string[]) =>
-    line
-      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
-      .join("  ")
-      .trimEnd();
+  const [head = "", ...aligned] = alignColumns([header, ...body]);
   const defaulted = rows.filter((row) => row.source === "default").length;
   return [
-    paint.bold(pad(header)),
-    ...body.map((line, index) => (rows[index]?.source === "default" ? paint.yellow(pad(line)) : pad(line))),
+    paint.bold(head),
+    ...aligned.map((line, index) => (rows[index]?.source === "default" ? paint.yellow(line) : line)),
     "",
     `${rows.length} columns, ${defaulted} classified by the fail-safe default${defaulted === 0 ? "" : " (⚠): add /// @classification to make them explicit"}.`,
   ].join("\n");

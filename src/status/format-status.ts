@@ -1,3 +1,4 @@
+import { alignColumns, type Paint } from "../text/align-columns.js";
 import type { StatusRow } from "./status.js";
 
 const CSV_COLUMNS = [
@@ -40,16 +41,8 @@ export function formatStatusCsv(rows: readonly StatusRow[]): string {
   return `${[CSV_COLUMNS as readonly string[], ...rows.map(cells)].map((line) => line.map(field).join(",")).join("\r\n")}\r\n`;
 }
 
-export interface StatusPaint {
-  readonly green: (text: string) => string;
-  readonly yellow: (text: string) => string;
-  readonly red: (text: string) => string;
-  readonly dim: (text: string) => string;
-  readonly bold: (text: string) => string;
-}
-
 /** Aligned columns for people; problems in red, stale in yellow. */
-export function formatStatusTable(rows: readonly StatusRow[], paint: StatusPaint): string {
+export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): string {
   const header = ["VIEW", "TIER", "STALE", "STATE", "LAST OPERATION", "PROBLEMS"];
   const body = rows.map((row) => [
     `${row.schema}.${row.view}`,
@@ -61,18 +54,10 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: StatusPaint
       : `${row.lastOperation.operation} ${row.lastOperation.status.toLowerCase()} ${row.lastOperation.at.replace("T", " ").slice(0, 19)} (${row.lastOperation.durationSeconds.toFixed(1)} s)`,
     row.conditions.length === 0 ? "ok" : row.conditions.join(", "),
   ]);
-  const widths = header.map((title, index) =>
-    Math.max(title.length, ...body.map((line) => (line[index] ?? "").length)),
-  );
-  const pad = (line: readonly string[]) =>
-    line
-      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
-      .join("  ")
-      .trimEnd();
-  const lines = [paint.bold(pad(header))];
-  body.forEach((line, index) => {
+  const [head = "", ...aligned] = alignColumns([header, ...body]);
+  const lines = [paint.bold(head)];
+  aligned.forEach((text, index) => {
     const row = rows[index];
-    const text = pad(line);
     lines.push(
       row === undefined || row.conditions.length === 0
         ? row?.stale === true
