@@ -95,11 +95,12 @@ export async function acquireProvisionLock(
       holder,
       acquiredAt,
       release: async () => {
-        const released = await warehouse.executeBatch(
-          [`DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${literal(token)};`],
+        const released = await warehouse.execute(
+          `DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${literal(token)};`,
           { name },
         );
-        return released.kind === "finished";
+        // No row deleted: another run took the lock over with --force.
+        return released.kind === "finished" && released.resultRows !== 0;
       },
     };
   }
