@@ -5,24 +5,38 @@ export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
+/** How often a long wait on the warehouse says it is still waiting. */
+export const HEARTBEAT_MS = 10_000;
+
 /**
- * Progress while waiting on the warehouse, on stderr so stdout stays clean for `--json`: one line per
- * finished item, prefixed with a counter.
+ * Progress while waiting on the warehouse, on stderr so stdout stays clean for `--json`: a line when
+ * work starts, one per finished item with a counter, and a reminder every 10 s while nothing finishes.
  */
-export function progressReporter(io: CliIo, label: string) {
+export function progressReporter(io: CliIo, label: string, total: number, heartbeatMs = HEARTBEAT_MS) {
   const started = Date.now();
-  let announced = false;
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  let done = 0;
+  let lastLine = started;
+  if (total > 0) io.stderr(`${label} ${total} view${total === 1 ? "" : "s"}…`);
+  const timer =
+    total > 0
+      ? setInterval(() => {
+          if (done < total && Date.now() - lastLine >= heartbeatMs) {
+            io.stderr(io.colors.dim(`  … ${done}/${total} done, waiting on the warehouse (${seconds()})`));
+            lastLine = Date.now();
+          }
+        }, heartbeatMs)
+      : undefined;
+  timer?.unref();
   return {
-    step(done: number, total: number, line: string) {
-      if (!announced) {
-        io.stderr(`${label} ${total} item${total === 1 ? "" : "s"}…`);
-        announced = true;
-      }
-      const width = String(total).length;
-      io.stderr(`  [${String(done).padStart(width)}/${total}] ${line}`);
+    step(line: string) {
+      done++;
+      lastLine = Date.now();
+      io.stderr(`  [${String(done).padStart(String(total).length)}/${total}] ${line}`);
     },
     done() {
-      if (announced) io.stderr(io.colors.dim(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`));
+      clearInterval(timer);
+      if (total > 0) io.stderr(io.colors.dim(`  done in ${seconds()}`));
     },
   };
 }

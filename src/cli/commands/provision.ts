@@ -8,7 +8,7 @@ import {
   formatPlanTable,
   planToJson,
 } from "../../provision/format-plan.js";
-import { hasChanges } from "../../provision/plan.js";
+import { countPlan, hasChanges } from "../../provision/plan.js";
 import { buildPlan } from "../../provision/provision.js";
 import { openSession } from "../../provision/session.js";
 import { acquireProvisionLock, type ProvisionLock } from "../../safety/provision-lock.js";
@@ -105,15 +105,18 @@ export const provisionCommand = defineCommand({
           return 1;
         }
       }
-      const progress = progressReporter(io, "Applying");
+      const counts = countPlan(plan);
+      const progress = progressReporter(
+        io,
+        "Applying",
+        counts.add + counts.update + counts.drop + counts.conflict,
+      );
       const result = await applyPlan(session.warehouse, plan, {
         cascade,
         signal: interrupt.signal,
         concurrency: session.config.concurrency,
-        onOutcome: (outcome, done, total) =>
+        onOutcome: (outcome) =>
           progress.step(
-            done,
-            total,
             `${outcome.kind === "applied" ? io.colors.green("✔") : io.colors.red("✖")} ${outcome.action} ${outcome.schema}.${outcome.name}${outcome.kind === "applied" || outcome.kind === "failed" ? "" : ` (${outcome.kind.replace("_", " ")})`}`,
           ),
       });

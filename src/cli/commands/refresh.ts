@@ -44,11 +44,9 @@ export const refreshCommand = defineCommand({
           `${io.colors.yellow("!")} ${view.schema}.${view.name} does not exist: run redshift-views provision ${environment}`,
         );
       }
-      const progress = progressReporter(io, "Refreshing");
-      const outcomes = await refreshViews(warehouse, environment, selection.targets, (outcome, done, total) =>
+      const progress = progressReporter(io, "Refreshing", selection.targets.length);
+      const outcomes = await refreshViews(warehouse, environment, selection.targets, (outcome) =>
         progress.step(
-          done,
-          total,
           outcome.kind === "refreshed"
             ? `${io.colors.green("✔")} ${outcome.schema}.${outcome.name} (${(outcome.durationMs / 1000).toFixed(1)} s)`
             : `${io.colors.red("✖")} ${outcome.schema}.${outcome.name}: ${outcome.error}`,
