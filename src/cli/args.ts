@@ -1,4 +1,6 @@
 import type { ArgsDef } from "citty";
+import { openSession, type WarehouseSession } from "../provision/session.js";
+import type { CliIo } from "./io.js";
 
 /** Flags every command that reads the schema takes. */
 export const schemaArgs = {
@@ -36,3 +38,23 @@ export const warehouseArgs = {
     valueHint: "path",
   },
 } as const satisfies ArgsDef;
+
+/** The warehouse session a command's `<environment> [--schema] [--generator] [--config]` ask for. */
+export function openCommandSession(
+  io: CliIo,
+  args: {
+    environment: string;
+    schema?: string | undefined;
+    generator?: string | undefined;
+    config?: string | undefined;
+  },
+): Promise<WarehouseSession> {
+  return openSession({
+    cwd: io.cwd,
+    environment: args.environment,
+    schemaPath: args.schema,
+    generatorName: args.generator,
+    configFile: args.config,
+    env: io.env,
+  });
+}

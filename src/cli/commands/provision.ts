@@ -10,9 +10,8 @@ import {
 } from "../../provision/format-plan.js";
 import { countPlan, hasChanges } from "../../provision/plan.js";
 import { buildPlan } from "../../provision/provision.js";
-import { openSession } from "../../provision/session.js";
 import { acquireProvisionLock, type ProvisionLock } from "../../safety/provision-lock.js";
-import { schemaArgs, warehouseArgs } from "../args.js";
+import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, progressReporter } from "../progress.js";
 
@@ -53,14 +52,7 @@ export const provisionCommand = defineCommand({
     const dryRun = args["dry-run"] === true || isTruthy(io.env.DRY_RUN);
     const cascade = args.cascade === true;
     const interrupt = interruptSignal(io);
-    const session = await openSession({
-      cwd: io.cwd,
-      environment: args.environment,
-      schemaPath: args.schema,
-      generatorName: args.generator,
-      configFile: args.config,
-      env: io.env,
-    });
+    const session = await openCommandSession(io, args);
     let lock: ProvisionLock | undefined;
     try {
       const target = describeTarget(session.target);

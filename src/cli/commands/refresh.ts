@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { desiredViews } from "../../provision/desired-views.js";
-import { managedSchemas, openSession } from "../../provision/session.js";
+import { managedSchemas } from "../../provision/session.js";
 import { refreshViews, selectRefreshTargets } from "../../refresh/refresh.js";
 import { readMvInfo } from "../../status/mv-info.js";
 import { statementName } from "../../warehouse/index.js";
-import { schemaArgs, warehouseArgs } from "../args.js";
+import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { progressReporter } from "../progress.js";
 
@@ -22,14 +22,7 @@ export const refreshCommand = defineCommand({
   },
   async run({ args, data }) {
     const io = data as CliIo;
-    const session = await openSession({
-      cwd: io.cwd,
-      environment: args.environment,
-      schemaPath: args.schema,
-      generatorName: args.generator,
-      configFile: args.config,
-      env: io.env,
-    });
+    const session = await openCommandSession(io, args);
     try {
       const { environment, prepared, target, warehouse } = session;
       const desired = desiredViews(prepared.specs, environment, target.grants);

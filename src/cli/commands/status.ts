@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
-import { openSession } from "../../provision/session.js";
 import { formatStatusCsv, formatStatusTable } from "../../status/format-status.js";
 import { readStatus } from "../../status/read-status.js";
-import { schemaArgs, warehouseArgs } from "../args.js";
+import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 
 export const statusCommand = defineCommand({
@@ -23,14 +22,7 @@ export const statusCommand = defineCommand({
   },
   async run({ args, data }) {
     const io = data as CliIo;
-    const session = await openSession({
-      cwd: io.cwd,
-      environment: args.environment,
-      schemaPath: args.schema,
-      generatorName: args.generator,
-      configFile: args.config,
-      env: io.env,
-    });
+    const session = await openCommandSession(io, args);
     try {
       const rows = await readStatus(session);
       switch (args.format) {
