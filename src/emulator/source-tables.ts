@@ -152,7 +152,8 @@ function sampleString(column: string, table: string, n: number): string {
 /**
  * Idempotent SQL creating the tables in `postgresSchema` (CREATE … IF NOT EXISTS, then ADD COLUMN IF
  * NOT EXISTS for columns a later migration added), tracking writes for staleness, and inserting
- * `sampleRows` rows (existing keys are left alone).
+ * `sampleRows` rows into tables that are still empty (a table with rows is left alone, so re-seeding
+ * never counts as a write to it).
  */
 export function sourceTablesSql(
   tables: readonly SourceTable[],
@@ -176,8 +177,14 @@ export function sourceTablesSql(
       const rows: string[] = [];
       for (let n = 1; n <= sampleRows; n++)
         rows.push(`(${table.columns.map((column) => column.sample(n)).join(", ")})`);
+      const insert = `INSERT INTO ${name} (${table.columns.map((column) => quoteIdentifier(column.column)).join(", ")})\nVALUES ${rows.join(",\n       ")}\nON CONFLICT DO NOTHING`;
+      // Only into an empty table, decided before the INSERT is issued: even an INSERT that adds no row
+      // fires the statement-level write trigger, which would make every view over the table stale
+      // each time a command re-seeds.
+      let tag = "$seed$";
+      while (insert.includes(tag)) tag = `$seed${tag.length}$`;
       statements.push(
-        `INSERT INTO ${name} (${table.columns.map((column) => quoteIdentifier(column.column)).join(", ")})\nVALUES ${rows.join(",\n       ")}\nON CONFLICT DO NOTHING`,
+        `DO ${tag}\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM ${name}) THEN\n    ${insert};\n  END IF;\nEND\n${tag}`,
       );
     }
   }

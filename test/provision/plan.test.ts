@@ -1,0 +1,340 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { TIERS } from "../../src/classification/levels.js";
+import type { CatalogView } from "../../src/provision/catalog.js";
+import { catalogQuery } from "../../src/provision/catalog.js";
+import { type DesiredView, desiredViews, rebuildStatements } from "../../src/provision/desired-views.js";
+import { formatPlanMarkdown, formatPlanTable, planToJson } from "../../src/provision/format-plan.js";
+import { parseMarker } from "../../src/provision/marker.js";
+import {
+  countPlan,
+  hasChanges,
+  PLAN_KINDS,
+  planProvision,
+  withDependents,
+} from "../../src/provision/plan.js";
+import { buildFromText, schema } from "../helpers/index.js";
+import { checkJson, type JsonSchema, readSchema } from "./json-schema-check.js";
+
+const SCHEMA = schema(`
+/// @exportToAnalytics
+model User {
+  id      Int    @id
+  /// @classification restricted
+  email   String
+  /// @classification public
+  country String
+  @@map("users")
+}
+
+/// @exportToAnalytics
+model Post {
+  id    Int    @id
+  /// @classification public
+  title String
+  @@map("posts")
+}
+`);
+
+const MANAGED = ["analytics_dev", "analytics_dev_pii"];
+const OTHER_HASH = "0".repeat(64);
+const DROPPED_HASH = "1".repeat(64);
+const plain = { green: String, yellow: String, red: String, dim: String, bold: String };
+
+let desired: DesiredView[];
+let planSchema: JsonSchema;
+
+beforeAll(async () => {
+  const built = await buildFromText(SCHEMA);
+  desired = desiredViews(built.specs, "dev", {
+    nonPii: [{ kind: "group", name: "analysts" }],
+    pii: [{ kind: "role", name: "pii_readers" }],
+  });
+  planSchema = await readSchema("provision-plan.schema.json");
+});
+
+function view(schemaName: string, name: string): DesiredView {
+  const found = desired.find((candidate) => candidate.schema === schemaName && candidate.name === name);
+  if (found === undefined) throw new Error(`no desired view ${schemaName}.${name}`);
+  return found;
+}
+
+/** One view of every kind: posts unchanged, users changed, pii.posts new, pii.users taken, two strays. */
+function mixedCatalog(): CatalogView[] {
+  return [
+    { schema: "analytics_dev", name: "hand_made", hash: undefined },
+    { schema: "analytics_dev", name: "old_table", hash: DROPPED_HASH },
+    { schema: "analytics_dev", name: "posts", hash: view("analytics_dev", "posts").hash },
+    { schema: "analytics_dev", name: "users", hash: OTHER_HASH },
+    { schema: "analytics_dev_pii", name: "users", hash: undefined },
+  ];
+}
+
+describe("desiredViews", () => {
+  it("renders each view for the environment, with grants in its hash and rebuild transaction", () => {
+    expect(desired.map((item) => `${item.schema}.${item.name} ${item.tier}`)).toEqual([
+      "analytics_dev.posts non_pii",
+      "analytics_dev_pii.posts pii",
+      "analytics_dev.users non_pii",
+      "analytics_dev_pii.users pii",
+    ]);
+    const users = view("analytics_dev", "users");
+    expect(rebuildStatements(users)).toMatchInlineSnapshot(`
+      [
+        "DROP MATERIALIZED VIEW IF EXISTS "analytics_dev"."users";",
+        "CREATE MATERIALIZED VIEW "analytics_dev"."users"
+        BACKUP NO
+        DISTSTYLE KEY DISTKEY ("id")
+        AUTO REFRESH NO
+      AS SELECT
+        "id",
+        "country"
+      FROM "dev_app_zeroetl"."app"."users";",
+        "COMMENT ON COLUMN "analytics_dev"."users"."id" IS 'prisma-redshift-views sha256=${users.hash}';",
+        "GRANT SELECT ON "analytics_dev"."users" TO GROUP "analysts";",
+      ]
+    `);
+    expect(parseMarker(`prisma-redshift-views sha256=${users.hash}`)).toBe(users.hash);
+  });
+
+  it("changes the hash when only the grants change, so a rebuild re-applies them", async () => {
+    const built = await buildFromText(SCHEMA);
+    const ungranted = desiredViews(built.specs, "dev", { nonPii: [], pii: [] });
+    const granted = desiredViews(built.specs, "dev", { nonPii: [{ kind: "user", name: "bob" }], pii: [] });
+    const hash = (views: DesiredView[], key: string) =>
+      views.find((item) => `${item.schema}.${item.name}` === key)?.hash;
+    expect(hash(granted, "analytics_dev.users")).not.toBe(hash(ungranted, "analytics_dev.users"));
+    expect(hash(granted, "analytics_dev_pii.users")).toBe(hash(ungranted, "analytics_dev_pii.users"));
+    expect(hash(ungranted, "analytics_dev.users")).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("planProvision", () => {
+  it("classifies add, update, unchanged, conflict, drop and unmanaged, sorted by schema and view", () => {
+    const plan = planProvision("dev", desired, mixedCatalog(), [...MANAGED].reverse());
+    expect(plan.schemas).toEqual(MANAGED);
+    expect(
+      plan.items.map((item) =>
+        "view" in item
+          ? `${item.kind} ${item.view.schema}.${item.view.name}`
+          : `${item.kind} ${item.schema}.${item.name}`,
+      ),
+    ).toEqual([
+      "unmanaged analytics_dev.hand_made",
+      "drop analytics_dev.old_table",
+      "unchanged analytics_dev.posts",
+      "update analytics_dev.users",
+      "add analytics_dev_pii.posts",
+      "conflict analytics_dev_pii.users",
+    ]);
+    expect(plan.items.find((item) => item.kind === "update")).toMatchObject({ storedHash: OTHER_HASH });
+    expect(plan.items.find((item) => item.kind === "drop")).toMatchObject({ storedHash: DROPPED_HASH });
+    expect(countPlan(plan)).toEqual({ add: 1, update: 1, drop: 1, conflict: 1, unchanged: 1, unmanaged: 1 });
+    expect(hasChanges(plan)).toBe(true);
+  });
+
+  it("plans every view as add on an empty warehouse and nothing once the hashes match", () => {
+    expect(countPlan(planProvision("dev", desired, [], MANAGED))).toMatchObject({ add: 4, unchanged: 0 });
+    const applied = desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash }));
+    const plan = planProvision("dev", desired, applied, MANAGED);
+    expect(countPlan(plan)).toMatchObject({ add: 0, update: 0, drop: 0, unchanged: 4 });
+    expect(hasChanges(plan)).toBe(false);
+    // Strays without our marker never make a plan "changed".
+    const stray = planProvision(
+      "dev",
+      desired,
+      [...applied, { schema: "analytics_dev", name: "x", hash: undefined }],
+      MANAGED,
+    );
+    expect(hasChanges(stray)).toBe(false);
+  });
+
+  it("drops every managed view when no model is exported, and reads all hashes in one query", () => {
+    const plan = planProvision(
+      "dev",
+      [],
+      desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash })),
+      MANAGED,
+    );
+    expect(countPlan(plan)).toMatchObject({ drop: 4 });
+    expect(formatPlanTable(plan, "local", plain)).toContain("4 to drop");
+    expect(catalogQuery(["analytics_dev", "o'brien"])).toMatchInlineSnapshot(`
+      "SELECT table_schema, table_name, remarks
+      FROM svv_columns
+      WHERE ordinal_position = 1
+        AND table_schema IN ('analytics_dev', 'o''brien')
+        AND table_name NOT LIKE 'mv_tbl%'
+      ORDER BY table_schema, table_name;"
+    `);
+  });
+});
+
+describe("plan output", () => {
+  it("formats a table grouped by action with counts; unchanged views only counted unless verbose", () => {
+    const plan = planProvision("dev", desired, mixedCatalog(), MANAGED);
+    expect(formatPlanTable(plan, "local emulator", plain)).toMatchInlineSnapshot(`
+      "Plan for dev (local emulator)
+
+        Add (1)
+          + analytics_dev_pii.posts  PII      model Post  grants ROLE "pii_readers"
+        Update (DROP + CREATE: empty until refreshed) (1)
+          ~ analytics_dev.users      non-PII  model User  grants GROUP "analysts"
+        Drop (no template any more) (1)
+          - analytics_dev.old_table
+        Conflict (name taken by a relation this tool did not create: left alone) (1)
+          ! analytics_dev_pii.users  PII      model User  grants ROLE "pii_readers"
+        Not managed, left alone (1)
+          · analytics_dev.hand_made
+        Unchanged (1)
+
+      1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed."
+    `);
+    expect(formatPlanTable(plan, "local emulator", plain, true)).toContain(
+      "  Unchanged (1)\n    = analytics_dev.posts      non-PII  model Post",
+    );
+    expect(formatPlanTable(planProvision("dev", [], [], MANAGED), "local", plain)).toContain(
+      "No views: no model is marked /// @exportToAnalytics.",
+    );
+  });
+
+  it("formats Markdown for a pull request", () => {
+    const plan = planProvision("dev", desired, mixedCatalog(), MANAGED);
+    expect(formatPlanMarkdown(plan, "cluster analytics-prod (eu-west-1)")).toMatchInlineSnapshot(`
+      "### Redshift views: plan for \`dev\`
+
+      Target: cluster analytics-prod (eu-west-1)
+
+      | action | view | tier | model | grants | dependents |
+      |---|---|---|---|---|---|
+      | unmanaged | \`analytics_dev.hand_made\` |  |  |  |  |
+      | drop | \`analytics_dev.old_table\` |  |  |  |  |
+      | update | \`analytics_dev.users\` | non-PII | User | \`GROUP "analysts"\` |  |
+      | add | \`analytics_dev_pii.posts\` | PII | Post | \`ROLE "pii_readers"\` |  |
+      | conflict | \`analytics_dev_pii.users\` | PII | User | \`ROLE "pii_readers"\` |  |
+
+      **1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed.** Updated views are empty until \`redshift-views refresh\` runs."
+    `);
+    const unchanged = planProvision(
+      "dev",
+      desired,
+      desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash })),
+      MANAGED,
+    );
+    expect(formatPlanMarkdown(unchanged, "local")).toContain("Nothing to change.");
+  });
+});
+
+describe("the --json plan and its documented schema", () => {
+  it("validates every kind of item against docs/schemas/provision-plan.schema.json", () => {
+    const json = planToJson(planProvision("dev", desired, mixedCatalog(), MANAGED), "local emulator");
+    expect(checkJson(planSchema, json)).toEqual([]);
+    expect(json.summary).toEqual({ add: 1, update: 1, drop: 1, conflict: 1, unchanged: 1, unmanaged: 1 });
+    expect(json.views.find((item) => item.action === "update")).toEqual({
+      action: "update",
+      schema: "analytics_dev",
+      view: "users",
+      tier: "non_pii",
+      model: "User",
+      template: "users.sql.ejs",
+      hash: view("analytics_dev", "users").hash,
+      storedHash: OTHER_HASH,
+      grants: ['GRANT SELECT ON "analytics_dev"."users" TO GROUP "analysts";'],
+    });
+    // JSON.stringify/parse round trip, as a consumer reads it.
+    expect(checkJson(planSchema, JSON.parse(JSON.stringify(json)))).toEqual([]);
+  });
+
+  it("validates the dependents of updated and dropped views, with and without --cascade", () => {
+    const plan = withDependents(
+      planProvision("dev", desired, mixedCatalog(), MANAGED),
+      new Map([
+        [
+          "analytics_dev.users",
+          [
+            { schema: "reports", name: "active_users", kind: "view" as const },
+            { schema: "reports", name: "late", kind: "late_binding_view" as const },
+          ],
+        ],
+      ]),
+    );
+    for (const cascade of [false, true]) {
+      const json = planToJson(plan, "local", cascade);
+      expect(checkJson(planSchema, json)).toEqual([]);
+      expect(json.cascade).toBe(cascade);
+      expect(
+        json.views.find((item) => item.view === "users" && item.action === "update")?.dependents,
+      ).toEqual([
+        {
+          schema: "reports",
+          view: "active_users",
+          kind: "view",
+          effect: cascade ? "dropped_with_it" : "blocks",
+        },
+        { schema: "reports", view: "late", kind: "late_binding_view", effect: "unaffected" },
+      ]);
+    }
+  });
+
+  it("also validates the plan printed with its apply result", () => {
+    const json = planToJson(planProvision("dev", desired, [], MANAGED), "local");
+    const result = {
+      environment: "dev",
+      interrupted: false,
+      outcomes: [
+        { kind: "applied", action: "add", schema: "analytics_dev", name: "posts", durationMs: 12.5 },
+        {
+          kind: "failed",
+          action: "add",
+          schema: "analytics_dev",
+          name: "users",
+          error: "ERROR: boom",
+          sql: "CREATE MATERIALIZED VIEW …",
+        },
+      ],
+    };
+    expect(checkJson(planSchema, { ...json, result })).toEqual([]);
+  });
+
+  it("rejects what the schema forbids, so the check has teeth", () => {
+    const json = planToJson(planProvision("dev", desired, mixedCatalog(), MANAGED), "local");
+    const broken = {
+      ...json,
+      version: 2,
+      extra: true,
+      summary: { ...json.summary, add: -1 },
+      views: [
+        { action: "rename", schema: "a", view: "b" },
+        {
+          action: "update",
+          schema: "a",
+          view: "b",
+          tier: "secret",
+          model: "M",
+          template: "t",
+          hash: "x",
+          grants: [],
+        },
+        { action: "drop", schema: "a" },
+      ],
+    };
+    expect(checkJson(planSchema, broken)).toEqual([
+      "$.version: expected 1, got 2",
+      "$.summary.add: -1 is below 0",
+      '$.views[0].action: "rename" is not one of ["add","update","drop","conflict","unchanged","unmanaged"]',
+      '$.views[1].tier: "secret" is not one of ["non_pii","pii"]',
+      '$.views[1].hash: "x" does not match ^[0-9a-f]{64}$',
+      '$.views[1]: missing required "storedHash"',
+      '$.views[2]: missing required "view"',
+      '$.views[2]: missing required "storedHash"',
+      '$: unexpected property "extra"',
+    ]);
+  });
+
+  it("lists exactly the plan kinds and tiers the code has", () => {
+    const defs = planSchema.$defs as Record<string, JsonSchema>;
+    expect(defs.action?.enum).toEqual([...PLAN_KINDS]);
+    const summary = (planSchema.properties as Record<string, JsonSchema>).summary;
+    expect(new Set(summary?.required as string[])).toEqual(new Set(PLAN_KINDS));
+    const planView = defs.planView?.properties as Record<string, JsonSchema>;
+    expect(planView.tier?.enum).toEqual([...TIERS]);
+  });
+});
