@@ -1,5 +1,6 @@
 import type { ArgsDef } from "citty";
 import { openSession, type WarehouseSession } from "../provision/session.js";
+import type { WarehouseEvent } from "../warehouse/index.js";
 import type { CliIo } from "./io.js";
 
 /** Flags every command that reads the schema takes. */
@@ -56,5 +57,23 @@ export function openCommandSession(
     generatorName: args.generator,
     configFile: args.config,
     env: io.env,
+    onWarehouseEvent: io.verbosity === "verbose" ? (event) => logWarehouseEvent(io, event) : undefined,
   });
+}
+
+/** `--verbose`: every statement as it is submitted, and every retry. */
+function logWarehouseEvent(io: CliIo, event: WarehouseEvent): void {
+  switch (event.kind) {
+    case "submitted":
+      io.stderr(io.colors.dim(`-- ${event.name ?? "statement"} (${event.id})\n${event.sqls.join("\n")}`));
+      break;
+    case "retrying":
+      io.stderr(
+        io.colors.dim(`-- ${event.operation} retry ${event.attempt} in ${event.delayMs} ms: ${event.reason}`),
+      );
+      break;
+    case "polled":
+    case "completed":
+      break;
+  }
 }

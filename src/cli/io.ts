@@ -3,6 +3,8 @@ import pc from "picocolors";
 
 type Colors = ReturnType<typeof pc.createColors>;
 
+export type Verbosity = "quiet" | "normal" | "verbose";
+
 /** Everything a command touches outside itself, so tests can run commands in-process. */
 export interface CliIo {
   readonly cwd: string;
@@ -12,6 +14,8 @@ export interface CliIo {
   /** Whether a person is at the terminal (prompts, colours, progress). */
   readonly interactive: boolean;
   readonly colors: Colors;
+  /** `--quiet` drops progress and notes; `--verbose` adds the SQL submitted. Default `normal`. */
+  readonly verbosity?: Verbosity;
   /** Asks a yes/no question; only called when `interactive`. */
   readonly confirm: (question: string) => Promise<boolean>;
   /** Interrupts long-running commands (tests); without it, `provision` listens for SIGINT itself. */

@@ -1,9 +1,17 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { formatErrorLine, toRedshiftViewsErrors } from "../errors.js";
 import { commands, rootCommand, VERSION } from "./commands/index.js";
-import type { CliIo } from "./io.js";
+import type { CliIo, Verbosity } from "./io.js";
 
 const HELP = new Set(["--help", "-h"]);
+
+const GLOBAL_OPTIONS = [
+  "GLOBAL OPTIONS",
+  "",
+  "  --quiet, -q    Print results and errors only, no progress",
+  "    --verbose    Also print every SQL statement submitted to the warehouse, and every retry",
+  "  --help, -h     Show help",
+].join("\n");
 
 /** A problem with how the command was called: exit code 2. */
 class UsageError extends Error {}
@@ -12,10 +20,12 @@ class UsageError extends Error {}
  * Runs the CLI in-process and returns the exit code: 0 success, 1 failure or drift, 2 usage error.
  * `bin.ts` is the only caller that touches `process`.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+export async function runCli(argv: readonly string[], givenIo: CliIo): Promise<number> {
+  const { verbosity, args } = globalFlags(argv);
+  const io: CliIo = verbosity === undefined ? givenIo : { ...givenIo, verbosity };
+  const [name, ...rest] = args;
   if (name === undefined || HELP.has(name)) {
-    io.stdout(plain(io, await renderUsage(rootCommand)));
+    io.stdout(plain(io, `${await renderUsage(rootCommand)}\n\n${GLOBAL_OPTIONS}`));
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
@@ -30,7 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   if (rest.some((arg) => HELP.has(arg))) {
-    io.stdout(plain(io, await renderUsage(command, rootCommand)));
+    io.stdout(plain(io, `${await renderUsage(command, rootCommand)}\n\n${GLOBAL_OPTIONS}`));
     return 0;
   }
   try {
@@ -46,6 +56,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`${io.colors.red("✖")} ${formatErrorLine(problem)}`);
     return 1;
   }
+}
+
+/** `--quiet`/`-q` and `--verbose` work with every command, before or after its name. */
+function globalFlags(argv: readonly string[]): { verbosity: Verbosity | undefined; args: string[] } {
+  let verbosity: Verbosity | undefined;
+  const args: string[] = [];
+  for (const [index, arg] of argv.entries()) {
+    if (argv.slice(0, index).includes("--")) args.push(arg);
+    else if (arg === "--quiet" || arg === "-q") verbosity = "quiet";
+    else if (arg === "--verbose") verbosity = "verbose";
+    else args.push(arg);
+  }
+  return { verbosity, args };
 }
 
 /** citty accepts any flag; a typo such as `--dryrun` must not silently do the real thing. */

@@ -13,6 +13,7 @@ export const HEARTBEAT_MS = 10_000;
  * work starts, one per finished item with a counter, and a reminder every 10 s while nothing finishes.
  */
 export function progressReporter(io: CliIo, label: string, total: number, heartbeatMs = HEARTBEAT_MS) {
+  if (io.verbosity === "quiet") return { step() {}, done() {} };
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   let done = 0;
@@ -29,12 +30,12 @@ export function progressReporter(io: CliIo, label: string, total: number, heartb
       : undefined;
   timer?.unref();
   return {
-    step(line: string) {
+    step(line: string): void {
       done++;
       lastLine = Date.now();
       io.stderr(`  [${String(done).padStart(String(total).length)}/${total}] ${line}`);
     },
-    done() {
+    done(): void {
       clearInterval(timer);
       if (total > 0) io.stderr(io.colors.dim(`  done in ${seconds()}`));
     },

@@ -2,7 +2,7 @@ import { type LoadedConfig, loadConfig, type ResolvedTarget, resolveTarget } fro
 import { type GenerateOptions, type PreparedViews, prepareViews } from "../generate/generate.js";
 import { renderTemplate } from "../templates/render-template.js";
 import { quote } from "../views/identifiers.js";
-import { openWarehouse, type Warehouse } from "../warehouse/index.js";
+import { openWarehouse, type Warehouse, type WarehouseEvent } from "../warehouse/index.js";
 
 /** Sample rows the local emulator puts in each replicated table, so refreshed views have data. */
 export const LOCAL_SAMPLE_ROWS = 20;
@@ -22,6 +22,8 @@ export interface OpenSessionOptions extends GenerateOptions {
   /** `--config` */
   readonly configFile?: string | undefined;
   readonly env: NodeJS.ProcessEnv;
+  /** Every event of the warehouse client (submissions, retries…), for `--verbose`. */
+  readonly onWarehouseEvent?: ((event: WarehouseEvent) => void) | undefined;
 }
 
 /**
@@ -37,7 +39,10 @@ export async function openSession(options: OpenSessionOptions): Promise<Warehous
     env: options.env,
   });
   const target = resolveTarget(config, options.environment, options.env);
-  const opened = await openWarehouse(target, { concurrency: config.concurrency });
+  const opened = await openWarehouse(target, {
+    concurrency: config.concurrency,
+    ...(options.onWarehouseEvent === undefined ? {} : { onProgress: options.onWarehouseEvent }),
+  });
   try {
     if (opened.emulator !== undefined) {
       await opened.emulator.seedSourceTables({

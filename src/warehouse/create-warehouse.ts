@@ -239,7 +239,13 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         throw new RedshiftViewsError("E_WAREHOUSE", "The Data API accepted a statement but returned no id.", {
           hint: "This is unexpected; re-run, and report it if it persists.",
         });
-      report({ kind: "submitted", id, ...(name === undefined ? {} : { name }), statements: sqls.length });
+      report({
+        kind: "submitted",
+        id,
+        ...(name === undefined ? {} : { name }),
+        statements: sqls.length,
+        sqls,
+      });
       const outcome = outcomeOf(id, await waitFor(id), sqls, name);
       report({ kind: "completed", outcome });
       return outcome;

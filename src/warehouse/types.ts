@@ -76,7 +76,14 @@ export interface RetryOptions {
 
 /** What the client reports while it works, for progress output. */
 export type WarehouseEvent =
-  | { readonly kind: "submitted"; readonly id: string; readonly name?: string; readonly statements: number }
+  | {
+      readonly kind: "submitted";
+      readonly id: string;
+      readonly name?: string;
+      readonly statements: number;
+      /** The SQL submitted, for `--verbose`. */
+      readonly sqls: readonly string[];
+    }
   | { readonly kind: "polled"; readonly id: string; readonly status: StatementStatus }
   | { readonly kind: "completed"; readonly outcome: StatementOutcome }
   | {
