@@ -88,10 +88,17 @@ async function findSchema(options: LoadSchemaOptions): Promise<{ schemaPath: str
   }
 }
 
+const PRISMA_CONFIG_FILES = ["ts", "mts", "cts", "js", "mjs", "cjs"].flatMap((extension) => [
+  `prisma.config.${extension}`,
+  `.config/prisma.${extension}`,
+]);
+
 /** `prisma.config.ts` may move the schema; honour it when the config loads, otherwise use the defaults. */
 async function defaultSchemaPathInput(
   cwd: string,
 ): Promise<{ configProvidedPath: string } | { baseDir: string }> {
+  // Loading @prisma/config costs over a second; most projects have no config file for it to read.
+  if (!PRISMA_CONFIG_FILES.some((file) => existsSync(path.join(cwd, file)))) return { baseDir: cwd };
   try {
     const { loadConfigFromFile } = await import("@prisma/config");
     const loaded = await loadConfigFromFile({ configRoot: cwd });

@@ -9,9 +9,10 @@ export interface Paint {
 
 /** Pads every cell to its column's width, two spaces apart: the header is the first row. */
 export function alignColumns(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows)
-    row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  const columns = Math.max(0, ...rows.map((row) => row.length));
+  const widths = Array.from({ length: columns }, (_, index) =>
+    Math.max(0, ...rows.map((row) => row[index]?.length ?? 0)),
+  );
   return rows.map((row) =>
     row
       .map((cell, index) => cell.padEnd(widths[index] ?? 0))
