@@ -64,7 +64,13 @@ describe("execute", () => {
       Sql: "CREATE TABLE t (id int)",
       StatementName: name,
     });
-    expect(events[0]).toEqual({ kind: "submitted", id: "s1", name, statements: 1 });
+    expect(events[0]).toEqual({
+      kind: "submitted",
+      id: "s1",
+      name,
+      statements: 1,
+      sqls: ["CREATE TABLE t (id int)"],
+    });
     expect(events.at(-1)).toEqual({ kind: "completed", outcome });
   });
 
