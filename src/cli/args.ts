@@ -1,6 +1,9 @@
+import path from "node:path";
 import type { ArgsDef } from "citty";
+import { syncTemplates } from "../generate/generate.js";
 import { openSession, type WarehouseSession } from "../provision/session.js";
 import type { WarehouseEvent } from "../warehouse/index.js";
+import { relativeTo } from "./format.js";
 import type { CliIo } from "./io.js";
 
 /** Flags every command that reads the schema takes. */
@@ -41,7 +44,7 @@ export const warehouseArgs = {
 } as const satisfies ArgsDef;
 
 /** The warehouse session a command's `<environment> [--schema] [--generator] [--config]` ask for. */
-export function openCommandSession(
+export async function openCommandSession(
   io: CliIo,
   args: {
     environment: string;
@@ -50,15 +53,41 @@ export function openCommandSession(
     config?: string | undefined;
   },
 ): Promise<WarehouseSession> {
-  return openSession({
+  const session = await openSession({
     cwd: io.cwd,
     environment: args.environment,
     schemaPath: args.schema,
     generatorName: args.generator,
-    configFile: args.config,
+    // Like --schema, --config is a path as typed, from where the user is.
+    configFile: args.config === undefined ? undefined : path.resolve(io.cwd, args.config),
     env: io.env,
     onWarehouseEvent: io.verbosity === "verbose" ? (event) => logWarehouseEvent(io, event) : undefined,
   });
+  if (
+    session.target.kind === "local" &&
+    session.config.file === undefined &&
+    args.environment !== "development"
+  ) {
+    io.stderr(
+      `${io.colors.yellow("!")} No redshift-views.config file was found, so "${args.environment}" runs on the local emulator (${relativeTo(io.cwd, session.target.dataDir)}).\n  → To reach Redshift, add the environment to redshift-views.config.ts (or pass --config).`,
+    );
+  }
+  return session;
+}
+
+/**
+ * Provisioning works from the schema as it is now; if the committed templates say otherwise, the
+ * reviewed diff is not what is being deployed, so say so (and regenerate, as the original did).
+ */
+export async function warnIfTemplatesDrifted(io: CliIo, session: WarehouseSession): Promise<void> {
+  const { options, templates } = session.prepared;
+  const { actions } = await syncTemplates(options.outputDir, templates, true);
+  const changed = actions.filter((action) => action.kind !== "unchanged").map((action) => action.fileName);
+  if (changed.length > 0) {
+    io.stderr(
+      `${io.colors.yellow("!")} ${relativeTo(io.cwd, options.outputDir)} was out of date with the schema; regenerated ${changed.join(", ")}.\n  → The plan below is for the schema as it is now: review and commit the regenerated templates.`,
+    );
+  }
 }
 
 /** `--verbose`: every statement as it is submitted, and every retry. */

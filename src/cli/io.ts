@@ -41,6 +41,10 @@ export function processIo(): CliIo {
       const readline = createInterface({ input: process.stdin, output: process.stdout });
       try {
         return /^y(es)?$/i.test((await readline.question(`${question} [y/N] `)).trim());
+      } catch {
+        // Ctrl-C or Ctrl-D at the prompt is a "no".
+        process.stdout.write("\n");
+        return false;
       } finally {
         readline.close();
       }

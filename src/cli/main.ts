@@ -2,6 +2,7 @@ import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { formatErrorLine, toRedshiftViewsErrors } from "../errors.js";
 import { commands, rootCommand, VERSION } from "./commands/index.js";
 import type { CliIo, Verbosity } from "./io.js";
+import { UsageError } from "./usage-error.js";
 
 const HELP = new Set(["--help", "-h"]);
 
@@ -12,9 +13,6 @@ const GLOBAL_OPTIONS = [
   "    --verbose    Also print every SQL statement submitted to the warehouse, and every retry",
   "  --help, -h     Show help",
 ].join("\n");
-
-/** A problem with how the command was called: exit code 2. */
-class UsageError extends Error {}
 
 /**
  * Runs the CLI in-process and returns the exit code: 0 success, 1 failure or drift, 2 usage error.

@@ -1,17 +1,14 @@
+import { DEFAULT_CONCURRENCY } from "../config/index.js";
 import { RedshiftViewsError } from "../errors.js";
-import { safeIdentifier } from "../safety/identifiers.js";
-import { quote } from "../views/identifiers.js";
+import { checkIdentifier, quote } from "../views/identifiers.js";
 import type { StatementOutcome, Warehouse } from "../warehouse/index.js";
-import { createLimiter, statementName } from "../warehouse/index.js";
+import { createLimiter, MAX_BATCH_STATEMENTS, statementName } from "../warehouse/index.js";
 import { blockingDependents, type Dependent } from "./dependents.js";
 import { rebuildStatements } from "./desired-views.js";
 import { itemDependents, type PlanItem, type ProvisionPlan } from "./plan.js";
 
-/** Redshift's BatchExecuteStatement limit. */
-export const MAX_BATCH_STATEMENTS = 40;
 /** How long an interrupted apply still waits for statements already submitted. */
 export const DEFAULT_GRACE_MS = 5000;
-const DEFAULT_CONCURRENCY = 20;
 
 export type ViewAction = "add" | "update" | "drop";
 
@@ -229,9 +226,9 @@ function refuse(item: Rebuild | Drop, cascade: boolean): ViewOutcome | undefined
   const schema = item.kind === "drop" ? item.schema : item.view.schema;
   const name = item.kind === "drop" ? item.name : item.view.name;
   const problem = [
-    safeIdentifier(schema, "schema"),
-    safeIdentifier(name, "view"),
-    item.kind === "drop" ? undefined : safeIdentifier(item.view.firstColumn, "column"),
+    checkIdentifier(schema, "schema"),
+    checkIdentifier(name, "view"),
+    item.kind === "drop" ? undefined : checkIdentifier(item.view.firstColumn, "column"),
   ].find((candidate) => candidate !== undefined);
   if (problem !== undefined)
     return {

@@ -1,4 +1,5 @@
 import { RedshiftViewsError } from "../errors.js";
+import { sqlLiteral } from "../safety/identifiers.js";
 import type { Warehouse } from "../warehouse/index.js";
 import { parseMarker } from "./marker.js";
 
@@ -10,17 +11,13 @@ export interface CatalogView {
   readonly hash: string | undefined;
 }
 
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 /** One query for every view's stored hash, whatever the number of views. */
 export function catalogQuery(schemas: readonly string[]): string {
   return [
     "SELECT table_schema, table_name, remarks",
     "FROM svv_columns",
     "WHERE ordinal_position = 1",
-    `  AND table_schema IN (${schemas.map(literal).join(", ")})`,
+    `  AND table_schema IN (${schemas.map(sqlLiteral).join(", ")})`,
     "  AND table_name NOT LIKE 'mv_tbl%'",
     "ORDER BY table_schema, table_name;",
   ].join("\n");

@@ -1,4 +1,6 @@
 import { RedshiftViewsError } from "../errors.js";
+import { sqlLiteral } from "../safety/identifiers.js";
+import { escapeRegExp } from "../text/escape-regexp.js";
 import type { Warehouse } from "../warehouse/index.js";
 
 /** An object that reads one of the views the plan will drop or rebuild. */
@@ -16,10 +18,6 @@ export function viewKey(schema: string, name: string): string {
   return `${schema}.${name}`;
 }
 
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 /**
  * ONE query for everything that reads the given views. Bound views and materialized views are in
  * `pg_depend` through their rewrite rule; late-binding views are not (that is the point of them), so
@@ -28,7 +26,7 @@ function literal(value: string): string {
  * number of views. Only leader-node catalog tables, so Redshift answers it as it is.
  */
 export function dependentsQuery(views: readonly { schema: string; name: string }[]): string {
-  const schemas = [...new Set(views.map((view) => view.schema))].sort().map(literal).join(", ");
+  const schemas = [...new Set(views.map((view) => view.schema))].sort().map(sqlLiteral).join(", ");
   return [
     "SELECT DISTINCT sn.nspname::varchar AS view_schema, sc.relname::varchar AS view_name,",
     "  dn.nspname::varchar AS dependent_schema, dc.relname::varchar AS dependent_name,",
@@ -56,10 +54,6 @@ export function dependentsQuery(views: readonly { schema: string; name: string }
 export function definitionReads(definition: string, schema: string, name: string): boolean {
   const part = (identifier: string) => `(?:"${escapeRegExp(identifier)}"|\\b${escapeRegExp(identifier)}\\b)`;
   return new RegExp(`${part(schema)}\\s*\\.\\s*${part(name)}`, "i").test(definition);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 type Row = Readonly<Record<string, unknown>>;

@@ -1,4 +1,11 @@
-import { type LoadedConfig, loadConfig, type ResolvedTarget, resolveTarget } from "../config/index.js";
+import {
+  assertEnvironmentName,
+  type LoadedConfig,
+  loadConfig,
+  type ResolvedTarget,
+  resolveTarget,
+} from "../config/index.js";
+import { RedshiftViewsError } from "../errors.js";
 import { type GenerateOptions, type PreparedViews, prepareViews } from "../generate/generate.js";
 import { renderTemplate } from "../templates/render-template.js";
 import { quote } from "../views/identifiers.js";
@@ -31,7 +38,7 @@ export interface OpenSessionOptions extends GenerateOptions {
  * local emulator, the replicated source tables are created from the schema first, as zero-ETL would.
  */
 export async function openSession(options: OpenSessionOptions): Promise<WarehouseSession> {
-  renderTemplate("", options.environment); // validates the name before anything else happens
+  assertEnvironmentName(options.environment);
   const prepared = await prepareViews(options);
   const config = await loadConfig({
     cwd: prepared.projectRoot,
@@ -73,7 +80,17 @@ export function renderSourceSchema(prepared: PreparedViews, environment: string)
 
 /** The schemas this tool manages in an environment. */
 export function managedSchemas(prepared: PreparedViews, environment: string): string[] {
-  return [prepared.options.viewSchema, prepared.options.piiViewSchema].map((schema) =>
+  const [nonPii, pii] = [prepared.options.viewSchema, prepared.options.piiViewSchema].map((schema) =>
     renderTemplate(schema, environment),
   );
+  if (nonPii === undefined || pii === undefined || nonPii === pii) {
+    throw new RedshiftViewsError(
+      "E_GENERATOR_CONFIG_INVALID",
+      `viewSchema and piiViewSchema are both "${nonPii}" in ${environment}.`,
+      {
+        hint: "Give the PII views a schema of their own in every environment (e.g. analytics_<%= environment %>_pii).",
+      },
+    );
+  }
+  return [nonPii, pii];
 }

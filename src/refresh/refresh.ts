@@ -1,4 +1,4 @@
-import { RedshiftViewsError } from "../errors.js";
+import { RedshiftViewsError, toRedshiftViewsErrors } from "../errors.js";
 import type { DesiredView } from "../provision/desired-views.js";
 import type { MvInfo } from "../status/mv-info.js";
 import { quote } from "../views/identifiers.js";
@@ -15,6 +15,8 @@ export interface RefreshSelection {
   readonly fresh: readonly { readonly schema: string; readonly name: string }[];
   /** Templates whose view does not exist: provision first. */
   readonly missing: readonly { readonly schema: string; readonly name: string }[];
+  /** Views of a template's name that this tool did not create: never refreshed by it. */
+  readonly conflicts: readonly { readonly schema: string; readonly name: string }[];
 }
 
 /**
@@ -24,7 +26,12 @@ export interface RefreshSelection {
 export function selectRefreshTargets(
   desired: readonly DesiredView[],
   mvInfo: readonly MvInfo[],
-  options: { readonly all?: boolean; readonly view?: string | undefined },
+  options: {
+    readonly all?: boolean;
+    readonly view?: string | undefined;
+    /** `schema.view` of the views that carry this tool's marker; others of the same name are not touched. */
+    readonly managed?: ReadonlySet<string>;
+  },
 ): RefreshSelection {
   const info = new Map(mvInfo.map((row) => [`${row.schema}.${row.name}`, row]));
   let views = desired;
@@ -47,17 +54,20 @@ export function selectRefreshTargets(
   const targets: RefreshSelection["targets"][number][] = [];
   const fresh: RefreshSelection["fresh"][number][] = [];
   const missing: RefreshSelection["missing"][number][] = [];
+  const conflicts: RefreshSelection["conflicts"][number][] = [];
   for (const view of views) {
     const ref = { schema: view.schema, name: view.name };
     const row = info.get(`${view.schema}.${view.name}`);
     if (row === undefined) missing.push(ref);
+    else if (options.managed !== undefined && !options.managed.has(`${view.schema}.${view.name}`))
+      conflicts.push(ref);
     else if (options.all === true || options.view !== undefined)
       targets.push({ ...ref, reason: "requested" });
     else if (row.isStale === undefined) targets.push({ ...ref, reason: "unknown" });
     else if (row.isStale) targets.push({ ...ref, reason: "stale" });
     else fresh.push(ref);
   }
-  return { targets, fresh, missing };
+  return { targets, fresh, missing, conflicts };
 }
 
 export type RefreshOutcome =
@@ -79,18 +89,28 @@ export async function refreshViews(
   const outcomes: RefreshOutcome[] = [];
   await Promise.all(
     targets.map(async ({ schema, name }) => {
-      const result = await warehouse.execute(`REFRESH MATERIALIZED VIEW ${quote(schema)}.${quote(name)};`, {
-        name: statementName(environment, "refresh", `${schema}.${name}`),
-      });
-      const outcome: RefreshOutcome =
-        result.kind === "finished"
-          ? { kind: "refreshed", schema, name, durationMs: result.durationMs }
-          : {
-              kind: "failed",
-              schema,
-              name,
-              error: result.kind === "failed" ? result.error : "The statement was aborted.",
-            };
+      // A warehouse error (credentials, network) fails this view, not the whole run: the others report.
+      const outcome = await warehouse
+        .execute(`REFRESH MATERIALIZED VIEW ${quote(schema)}.${quote(name)};`, {
+          name: statementName(environment, "refresh", `${schema}.${name}`),
+        })
+        .then(
+          (result): RefreshOutcome =>
+            result.kind === "finished"
+              ? { kind: "refreshed", schema, name, durationMs: result.durationMs }
+              : {
+                  kind: "failed",
+                  schema,
+                  name,
+                  error: result.kind === "failed" ? result.error : "The statement was aborted.",
+                },
+          (error: unknown): RefreshOutcome => ({
+            kind: "failed",
+            schema,
+            name,
+            error: toRedshiftViewsErrors(error)[0]?.message ?? String(error),
+          }),
+        );
       outcomes.push(outcome);
       onOutcome?.(outcome, outcomes.length, targets.length);
     }),

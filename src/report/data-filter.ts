@@ -1,4 +1,5 @@
 import { RedshiftViewsError } from "../errors.js";
+import { escapeRegExp } from "../text/escape-regexp.js";
 
 /** Zero-ETL's limits on data filters. */
 export const MAX_FILTER_PATTERNS = 99;
@@ -71,10 +72,6 @@ function sourcePrefix(input: DataFilterInput): string {
 /** Names with characters Maxwell treats specially are written as an anchored regular expression. */
 function literalName(table: string): string {
   return /^[A-Za-z0-9_$]+$/.test(table) ? table : `/^${escapeRegExp(table)}$/`;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 function regexPatterns(prefix: string, tables: readonly string[]): string[] {

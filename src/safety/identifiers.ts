@@ -1,22 +1,20 @@
 import { RedshiftViewsError } from "../errors.js";
-import { checkIdentifier } from "../views/identifiers.js";
 
 /**
- * The last check before an identifier is written into SQL: ≤ 127 bytes, no double quote, control
- * character or template tag (so `"…"` quoting cannot be escaped). Names read back from the
- * warehouse pass through it too: a forged marker must not turn a hostile name into SQL.
+ * `'text'` for a SQL string literal. Quotes are doubled; backslashes and control characters are
+ * refused rather than escaped, because Redshift treats a backslash in a literal as an escape and
+ * Postgres (the local emulator) does not, so no escaping is right for both.
  */
-export function safeIdentifier(name: string, what: string): string | undefined {
-  return checkIdentifier(name, what);
-}
-
-/** `"name"`, or E_IDENTIFIER_UNSAFE. */
-export function quoteSafe(name: string, what: string): string {
-  const problem = checkIdentifier(name, what);
-  if (problem !== undefined)
-    throw new RedshiftViewsError("E_IDENTIFIER_UNSAFE", problem, {
-      location: { view: name },
-      hint: "Rename it to letters, digits and underscores; identifiers are always double-quoted and may not contain quotes.",
-    });
-  return `"${name}"`;
+export function sqlLiteral(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+  if (/[\\\u0000-\u001f\u007f]/.test(value)) {
+    throw new RedshiftViewsError(
+      "E_IDENTIFIER_UNSAFE",
+      `${JSON.stringify(value)} cannot be written as a SQL literal.`,
+      {
+        hint: "Names that reach SQL may not contain backslashes or control characters: rename it.",
+      },
+    );
+  }
+  return `'${value.replace(/'/g, "''")}'`;
 }

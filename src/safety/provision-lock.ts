@@ -6,6 +6,7 @@ import {
   statementNamePrefix,
   type Warehouse,
 } from "../warehouse/index.js";
+import { sqlLiteral } from "./identifiers.js";
 
 /** Where the lock rows live: outside the managed schemas, so plans never see the table. */
 export const LOCK_SCHEMA = "redshift_views";
@@ -47,10 +48,6 @@ export function currentHolder(): string {
   return `${user}@${os.hostname()}`;
 }
 
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 /**
  * Refuses to provision an environment that another run is provisioning: first statements of this
  * tool still in flight for it (found by `StatementName` prefix), then a lock row taken with an
@@ -63,7 +60,8 @@ export async function acquireProvisionLock(
 ): Promise<ProvisionLock> {
   const { environment } = options;
   const force = options.force === true;
-  const holder = (options.holder ?? currentHolder()).slice(0, 256);
+  // Who holds the lock is shown to people, never trusted: anything odd (DOMAIN\user) is replaced.
+  const holder = (options.holder ?? currentHolder()).replace(/[^\w.@:-]/g, "_").slice(0, 256);
   const acquiredAt = (options.now ?? (() => new Date()))().toISOString();
   const token = options.token ?? Math.random().toString(36).slice(2) + Date.now().toString(36);
   const name = statementName(environment, "lock");
@@ -75,13 +73,13 @@ export async function acquireProvisionLock(
     if (inFlight.length > 0) throw inFlightError(environment, inFlight);
   }
 
-  const env = literal(environment);
+  const env = sqlLiteral(environment);
   const outcome = await warehouse.executeBatch(
     [
       `CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`,
       `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`,
       ...(force ? [`DELETE FROM ${TABLE} WHERE environment = ${env};`] : []),
-      `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${literal(holder)}, ${literal(acquiredAt)}, ${literal(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
+      `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${sqlLiteral(holder)}, ${sqlLiteral(acquiredAt)}, ${sqlLiteral(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
     ],
     { name },
   );
@@ -96,7 +94,7 @@ export async function acquireProvisionLock(
       acquiredAt,
       release: async () => {
         const released = await warehouse.execute(
-          `DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${literal(token)};`,
+          `DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${sqlLiteral(token)};`,
           { name },
         );
         // No row deleted: another run took the lock over with --force.

@@ -1,3 +1,4 @@
+import { escapeRegExp } from "../text/escape-regexp.js";
 import type { SchemaFile } from "./load-schema.js";
 
 export interface SourcePosition {
@@ -5,10 +6,6 @@ export interface SourcePosition {
   readonly file: string;
   /** 1-based line of the declaration. */
   readonly line: number;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

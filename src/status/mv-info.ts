@@ -1,3 +1,4 @@
+import { sqlLiteral } from "../safety/identifiers.js";
 import type { Warehouse } from "../warehouse/index.js";
 
 /** A materialized view's health as `SVV_MV_INFO` reports it. */
@@ -9,15 +10,11 @@ export interface MvInfo {
   readonly state: number | undefined;
 }
 
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 export function mvInfoQuery(schemas: readonly string[]): string {
   return [
     "SELECT schema_name, name, is_stale, state",
     "FROM svv_mv_info",
-    `WHERE schema_name IN (${schemas.map(literal).join(", ")})`,
+    `WHERE schema_name IN (${schemas.map(sqlLiteral).join(", ")})`,
     "ORDER BY schema_name, name;",
   ].join("\n");
 }

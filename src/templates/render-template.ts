@@ -38,7 +38,10 @@ export function stripHeader(sql: string): string {
   return sql.startsWith(HEADER_PREFIX) ? sql.slice(sql.indexOf("\n") + 1) : sql;
 }
 
-/** SHA-256 of a rendered DDL, header excluded: the identity of a view, stored on it by the provisioner. */
+/**
+ * SHA-256 of rendered SQL, header excluded. The provisioner hashes a view's DDL followed by its GRANT
+ * statements and stores that on the view, so a change of grants is a change of the view.
+ */
 export function hashDdl(renderedSql: string): string {
   return createHash("sha256").update(stripHeader(renderedSql)).digest("hex");
 }

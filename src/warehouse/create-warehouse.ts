@@ -9,6 +9,7 @@ import {
   type RedshiftDataClient,
   type StatementData,
 } from "@aws-sdk/client-redshift-data";
+import { DEFAULT_CONCURRENCY } from "../config/parse-config.js";
 import type { ResolvedTarget } from "../config/types.js";
 import { RedshiftViewsError } from "../errors.js";
 import { type ConnectionFields, connectionFields, listFilter } from "./connection-fields.js";
@@ -33,7 +34,6 @@ import { warehouseError } from "./warehouse-errors.js";
 /** Redshift limits enforced before sending, so the caller gets a clear error instead of a ValidationException. */
 export const MAX_BATCH_STATEMENTS = 40;
 export const MAX_STATEMENT_BYTES = 100 * 1024;
-const DEFAULT_CONCURRENCY = 20;
 const DEFAULT_LIST_LIMIT = 5000;
 export const DEFAULT_POLL: Required<PollOptions> = {
   initialDelayMs: 100,

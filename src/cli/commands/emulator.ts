@@ -1,11 +1,12 @@
 import path from "node:path";
 import { defineCommand } from "citty";
-import { assertEnvironmentName } from "../../config/index.js";
+import { assertEnvironmentName, LOCAL_STATE_DIR } from "../../config/index.js";
 import { faultsFromEnv, startEmulator } from "../../emulator/index.js";
 import { prepareViews } from "../../generate/generate.js";
 import { LOCAL_SAMPLE_ROWS, renderSourceSchema } from "../../provision/session.js";
 import { schemaArgs } from "../args.js";
 import type { CliIo } from "../io.js";
+import { UsageError } from "../usage-error.js";
 
 export const emulatorCommand = defineCommand({
   meta: {
@@ -27,16 +28,16 @@ export const emulatorCommand = defineCommand({
     const io = data as CliIo;
     const environment = args.env;
     assertEnvironmentName(environment);
-    const port = args.port === undefined ? 0 : Number.parseInt(args.port, 10);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new Error(`--port ${args.port} is not a port number (0-65535).`);
+    const port = args.port === undefined ? 0 : Number(args.port);
+    if (!/^\d+$/.test(args.port ?? "0") || port > 65535) {
+      throw new UsageError(`--port ${args.port} is not a port number (0-65535; 0 picks a free one).`);
     }
     const prepared = await prepareViews({
       cwd: io.cwd,
       schemaPath: args.schema,
       generatorName: args.generator,
     });
-    const dataDir = path.join(prepared.projectRoot, ".redshift-views", environment);
+    const dataDir = path.join(prepared.projectRoot, LOCAL_STATE_DIR, environment);
     const emulator = await startEmulator({
       port,
       faults: faultsFromEnv(io.env),

@@ -11,7 +11,7 @@ import {
 import { countPlan, hasChanges } from "../../provision/plan.js";
 import { buildPlan } from "../../provision/provision.js";
 import { acquireProvisionLock, type ProvisionLock } from "../../safety/provision-lock.js";
-import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
+import { openCommandSession, schemaArgs, warehouseArgs, warnIfTemplatesDrifted } from "../args.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, progressReporter } from "../progress.js";
 
@@ -36,7 +36,6 @@ export const provisionCommand = defineCommand({
       description: "Plan format: table for people, md for a pull request comment",
       default: "table",
     },
-    verbose: { type: "boolean", description: "List unchanged views too" },
     cascade: {
       type: "boolean",
       description:
@@ -62,25 +61,31 @@ export const provisionCommand = defineCommand({
           environment: session.environment,
           force: args.force === true,
         });
+      await warnIfTemplatesDrifted(io, session);
       const { plan } = await buildPlan(session);
       const json = planToJson(plan, target, cascade);
+      const conflicts = plan.items.filter((item) => item.kind === "conflict").length;
       if (args.json === true) {
-        if (dryRun || !hasChanges(plan)) {
+        if (dryRun || !hasChanges(plan) || (args.yes !== true && !io.interactive)) {
           io.stdout(JSON.stringify(json, null, 2));
-          return 0;
         }
       } else if (args.format === "md") {
         io.stdout(formatPlanMarkdown(plan, target, cascade));
       } else {
-        io.stdout(formatPlanTable(plan, target, io.colors, args.verbose === true, cascade));
+        io.stdout(formatPlanTable(plan, target, io.colors, io.verbosity === "verbose", cascade));
       }
       if (dryRun) {
-        io.stderr(`${io.colors.dim("Dry run: nothing was submitted to the warehouse.")}`);
+        if (io.verbosity !== "quiet")
+          io.stderr(io.colors.dim("Dry run: nothing was submitted to the warehouse."));
         return 0;
       }
       if (!hasChanges(plan)) {
-        io.stderr("Nothing to apply: every view matches its template.");
-        return plan.items.some((item) => item.kind === "conflict") ? 1 : 0;
+        io.stderr(
+          conflicts === 0
+            ? "Nothing to apply: every view matches its template."
+            : `Nothing to apply, but ${conflicts} view name${conflicts === 1 ? " is" : "s are"} taken by relations this tool did not create (listed above): drop or rename them, then run provision again.`,
+        );
+        return conflicts > 0 ? 1 : 0;
       }
       if (args.yes !== true) {
         if (!io.interactive) {

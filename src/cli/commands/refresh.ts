@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { readCatalog } from "../../provision/catalog.js";
 import { desiredViews } from "../../provision/desired-views.js";
 import { managedSchemas } from "../../provision/session.js";
 import { refreshViews, selectRefreshTargets } from "../../refresh/refresh.js";
@@ -26,15 +27,27 @@ export const refreshCommand = defineCommand({
     try {
       const { environment, prepared, target, warehouse } = session;
       const desired = desiredViews(prepared.specs, environment, target.grants);
-      const mvInfo = await readMvInfo(
-        warehouse,
-        managedSchemas(prepared, environment),
-        statementName(environment, "catalog"),
+      const schemas = managedSchemas(prepared, environment);
+      const [mvInfo, catalog] = await Promise.all([
+        readMvInfo(warehouse, schemas, statementName(environment, "catalog")),
+        readCatalog(warehouse, schemas, statementName(environment, "catalog")),
+      ]);
+      const managed = new Set(
+        catalog.filter((view) => view.hash !== undefined).map((view) => `${view.schema}.${view.name}`),
       );
-      const selection = selectRefreshTargets(desired, mvInfo, { all: args.all === true, view: args.view });
+      const selection = selectRefreshTargets(desired, mvInfo, {
+        all: args.all === true,
+        view: args.view,
+        managed,
+      });
       for (const view of selection.missing) {
         io.stderr(
           `${io.colors.yellow("!")} ${view.schema}.${view.name} does not exist: run redshift-views provision ${environment}`,
+        );
+      }
+      for (const view of selection.conflicts) {
+        io.stderr(
+          `${io.colors.yellow("!")} ${view.schema}.${view.name} was not created by prisma-redshift-views: left alone`,
         );
       }
       const progress = progressReporter(io, "Refreshing", selection.targets.length);
@@ -56,6 +69,7 @@ export const refreshCommand = defineCommand({
               refreshed: outcomes,
               fresh: selection.fresh,
               missing: selection.missing,
+              conflicts: selection.conflicts,
             },
             null,
             2,
@@ -65,7 +79,8 @@ export const refreshCommand = defineCommand({
       io.stderr(
         `${failed.length === 0 ? io.colors.green("✔") : io.colors.red("✖")} ${outcomes.length - failed.length} refreshed, ${failed.length} failed, ${selection.fresh.length} already fresh, ${selection.missing.length} missing.`,
       );
-      return failed.length > 0 ? 1 : 0;
+      // A missing or foreign view is a problem too: the analysts' view is not what the template says.
+      return failed.length > 0 || selection.missing.length > 0 || selection.conflicts.length > 0 ? 1 : 0;
     } finally {
       await session.close();
     }
