@@ -1,4 +1,3 @@
-import { escapeRegExp } from "../text/escape-regexp.js";
 import type { SchemaFile } from "./load-schema.js";
 
 export interface SourcePosition {
@@ -6,6 +5,44 @@ export interface SourcePosition {
   readonly file: string;
   /** 1-based line of the declaration. */
   readonly line: number;
+}
+
+interface Block {
+  readonly file: string;
+  readonly lines: readonly string[];
+  /** 0-based index of the `model X {` / `enum X {` line. */
+  readonly start: number;
+}
+
+interface SchemaIndex {
+  readonly models: ReadonlyMap<string, Block>;
+  readonly enums: ReadonlyMap<string, Block>;
+}
+
+const DECLARATION = /^\s*(model|enum)\s+(\w+)\s*\{/;
+
+// One index per set of files: a schema of thousands of models is split and scanned once, not once
+// per lookup (which made classification quadratic in the schema's size).
+const indexes = new WeakMap<readonly SchemaFile[], SchemaIndex>();
+
+function indexOf(files: readonly SchemaFile[]): SchemaIndex {
+  const cached = indexes.get(files);
+  if (cached !== undefined) return cached;
+  const models = new Map<string, Block>();
+  const enums = new Map<string, Block>();
+  for (const [file, content] of files) {
+    const lines = content.split(/\r?\n/);
+    lines.forEach((line, start) => {
+      const match = DECLARATION.exec(line);
+      const name = match?.[2];
+      if (name === undefined) return;
+      const declarations = match?.[1] === "model" ? models : enums;
+      if (!declarations.has(name)) declarations.set(name, { file, lines, start });
+    });
+  }
+  const index = { models, enums };
+  indexes.set(files, index);
+  return index;
 }
 
 /**
@@ -17,27 +54,20 @@ export function locate(
   model: string,
   field?: string,
 ): SourcePosition | undefined {
-  const modelLine = new RegExp(`^\\s*model\\s+${escapeRegExp(model)}\\s*\\{`);
-  const fieldLine = field === undefined ? undefined : new RegExp(`^\\s*${escapeRegExp(field)}\\s`);
-  for (const [file, content] of files) {
-    const lines = content.split(/\r?\n/);
-    const start = lines.findIndex((line) => modelLine.test(line));
-    if (start === -1) continue;
-    if (fieldLine === undefined) return { file, line: start + 1 };
-    for (let index = start + 1; index < lines.length && !/^\s*}/.test(lines[index] ?? ""); index++) {
-      if (fieldLine.test(lines[index] ?? "")) return { file, line: index + 1 };
+  const block = indexOf(files).models.get(model);
+  if (block === undefined) return undefined;
+  if (field !== undefined) {
+    for (let index = block.start + 1; index < block.lines.length; index++) {
+      const line = block.lines[index] ?? "";
+      if (/^\s*}/.test(line)) break;
+      if (line.trimStart().split(/\s/, 1)[0] === field) return { file: block.file, line: index + 1 };
     }
-    return { file, line: start + 1 };
   }
-  return undefined;
+  return { file: block.file, line: block.start + 1 };
 }
 
 /** Same, for `enum Name {`. */
 export function locateEnum(files: readonly SchemaFile[], name: string): SourcePosition | undefined {
-  const enumLine = new RegExp(`^\\s*enum\\s+${escapeRegExp(name)}\\s*\\{`);
-  for (const [file, content] of files) {
-    const index = content.split(/\r?\n/).findIndex((line) => enumLine.test(line));
-    if (index !== -1) return { file, line: index + 1 };
-  }
-  return undefined;
+  const block = indexOf(files).enums.get(name);
+  return block === undefined ? undefined : { file: block.file, line: block.start + 1 };
 }
