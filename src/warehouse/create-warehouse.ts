@@ -35,10 +35,12 @@ import { warehouseError } from "./warehouse-errors.js";
 export const MAX_BATCH_STATEMENTS = 40;
 export const MAX_STATEMENT_BYTES = 100 * 1024;
 const DEFAULT_LIST_LIMIT = 5000;
+// First look after 250 ms, then every 500 ms: a statement's end is noticed within half a second, and
+// no statement is polled more than twice a second (benchmark 5 in docs/performance.md).
 export const DEFAULT_POLL: Required<PollOptions> = {
-  initialDelayMs: 100,
+  initialDelayMs: 250,
   maxDelayMs: 500,
-  factor: 1.5,
+  factor: 2,
   timeoutMs: 6 * 60 * 60 * 1000,
 };
 

@@ -55,11 +55,11 @@ export interface StatementSummary {
 }
 
 export interface PollOptions {
-  /** Wait before the first DescribeStatement. Default 100 ms. */
+  /** Wait before the first DescribeStatement. Default 250 ms. */
   readonly initialDelayMs?: number;
   /** Longest wait between polls. Default 500 ms (so at most 2 polls a second per statement). */
   readonly maxDelayMs?: number;
-  /** Growth of the wait between polls. Default 1.5. */
+  /** Growth of the wait between polls. Default 2. */
   readonly factor?: number;
   /** Give up waiting (the statement keeps running) after this long. Default 6 hours. */
   readonly timeoutMs?: number;
