@@ -8,19 +8,31 @@ const OUR_TAGS = [EXPORT_TAG, CLASSIFICATION_TAG] as const;
 /** One `@tag` found in a `///` doc comment. */
 export interface Tag {
   readonly name: string;
-  /** The word after the tag on the same line, if any. */
+  /** The word after the tag on the same line, if any, without surrounding quotes, brackets or punctuation. */
   readonly argument: string | undefined;
   /** 0-based line within the documentation text. */
   readonly docLine: number;
+  /** Written `@@name`: Prisma's block-attribute syntax, never a doc annotation. */
+  readonly doubleAt: boolean;
 }
 
-/** A problem with one doc comment, before it is given a file/model/field location. */
+/**
+ * A problem with one doc comment, before it is given a file/model/field location.
+ * `unrecognised`: the text mentions one of our tags in a form that is not an annotation (glued to the
+ * word before it, written `@@…`, or without the `@`), so it would otherwise be silently ignored.
+ */
 export type AnnotationProblem =
   | { readonly kind: "misspelled"; readonly written: string; readonly suggestion: string }
   | { readonly kind: "duplicate"; readonly tag: string }
   | { readonly kind: "misplaced"; readonly tag: string; readonly on: "model" | "field" | "relation" | "enum" }
   | { readonly kind: "missing-level" }
-  | { readonly kind: "unknown-level"; readonly written: string; readonly suggestion: string | undefined };
+  | { readonly kind: "unknown-level"; readonly written: string; readonly suggestion: string | undefined }
+  | {
+      readonly kind: "unrecognised";
+      readonly tag: string;
+      readonly written: string;
+      readonly how: "glued" | "double-at" | "no-at" | "malformed";
+    };
 
 export interface ModelAnnotations {
   readonly exported: boolean;
@@ -32,7 +44,20 @@ export interface FieldAnnotations {
   readonly problems: readonly AnnotationProblem[];
 }
 
-const TAG = /(?:^|\s)@([A-Za-z_][\w.]*)(?:[ \t]+([^\s@]+))?/g;
+/**
+ * A tag starts at an `@` that does not follow a word character or a dot (so `a@b.com` and
+ * `@zod.string.email` stay one thing), wherever else it is: after `(`, a backtick, `;`, … The name
+ * does not end in a dot (`@classification.` is the tag `classification`).
+ */
+const TAG = /(?<![\w.@])@(@?)([A-Za-z_](?:[\w.]*\w)?)(?:[ \t]+([^\s@]+))?/g;
+/** Quotes, brackets and punctuation around an argument: `(@classification restricted)`, `` `…` ``. */
+const ARGUMENT_WRAPPING = /^[`'"([{<*_]+|[`'")\]}>*.,;:!?]+$/g;
+
+function cleanArgument(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const cleaned = raw.replace(ARGUMENT_WRAPPING, "");
+  return cleaned === "" ? undefined : cleaned;
+}
 
 /** Every `@tag` in a doc comment; tags of other tools are returned too and ignored by the callers. */
 export function findTags(documentation: string | undefined): readonly Tag[] {
@@ -40,16 +65,78 @@ export function findTags(documentation: string | undefined): readonly Tag[] {
   const tags: Tag[] = [];
   documentation.split(/\r?\n/).forEach((line, docLine) => {
     for (const match of line.matchAll(TAG)) {
-      tags.push({ name: match[1] ?? "", argument: match[2], docLine });
+      tags.push({
+        name: match[2] ?? "",
+        argument: cleanArgument(match[3]),
+        docLine,
+        doubleAt: match[1] === "@",
+      });
     }
   });
   return tags;
+}
+
+/** Our tag name this word is, or is a near-miss of (case-insensitive), if any. */
+function ourTagNear(word: string): string | undefined {
+  return closest(word, OUR_TAGS);
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+/** What may sit between `classification` and a level when someone forgot the `@`: `classification: restricted`. */
+const LEVEL_AFTER = /^[\s:=\-–—>`'"(]*(?:(?:is|level)\b[\s:=]*)*([A-Za-z_-]+)/i;
+
+/**
+ * The safety net: every mention of one of our tag names (or a near-miss) that did not parse as a tag
+ * is an error, never silence. A mention is the name right after an `@` (`SSN@classification`,
+ * `.@classification`, `@@classification`), any form of `exportToAnalytics` (no prose uses that word),
+ * or `classification` followed by a level (`classification: highly_restricted`). Prose that merely
+ * talks about classification (`/// The classification result of the model`) is left alone, as are
+ * e-mail addresses (`x@classification.example`).
+ */
+function unrecognisedMentions(documentation: string | undefined): AnnotationProblem[] {
+  if (documentation === undefined) return [];
+  const problems: AnnotationProblem[] = [];
+  for (const line of documentation.split(/\r?\n/)) {
+    const parsedAt = new Set<number>();
+    for (const match of line.matchAll(TAG)) {
+      // Tags that are ours or near-misses are reported by the parser; `@@…` and longer names such as
+      // `@classification.restricted` are not, so their mention is reported below.
+      if (match[1] !== "@" && ourTagNear(match[2] ?? "") !== undefined) parsedAt.add((match.index ?? 0) + 1);
+    }
+    for (const match of line.matchAll(WORD)) {
+      const word = match[0];
+      const index = match.index ?? 0;
+      const tag = ourTagNear(word);
+      if (tag === undefined || parsedAt.has(index)) continue;
+      const before = line.slice(0, index);
+      const after = line.slice(index + word.length);
+      if (before.endsWith("@")) {
+        const glued = /[\w.]@+$/.test(before);
+        // `name@classification.example`: an e-mail address, not a tag.
+        if (glued && /^\.[A-Za-z0-9-]/.test(after)) continue;
+        const how = glued ? "glued" : /@@$/.test(before) ? "double-at" : "malformed";
+        const written = `${/\S*$/.exec(before)?.[0] ?? "@"}${word}${/^\S*/.exec(after)?.[0] ?? ""}`;
+        problems.push({ kind: "unrecognised", tag, written, how });
+        continue;
+      }
+      if (before.endsWith(".")) continue; // `@zod.classification`: another tool's namespace.
+      const following = LEVEL_AFTER.exec(after);
+      const level = following?.[1];
+      const mentionsLevel = level !== undefined && level.length >= 4 && closest(level, LEVELS) !== undefined;
+      if (tag === EXPORT_TAG || mentionsLevel) {
+        const written = mentionsLevel ? `${word}${following?.[0] ?? ""}` : word;
+        problems.push({ kind: "unrecognised", tag, written, how: "no-at" });
+      }
+    }
+  }
+  return problems;
 }
 
 /** Near-misses of our tag names (`@clasification`, `@ExportToAnalytics`) are errors, not silence. */
 function misspellings(tags: readonly Tag[]): AnnotationProblem[] {
   const problems: AnnotationProblem[] = [];
   for (const tag of tags) {
+    if (tag.doubleAt) continue; // reported by unrecognisedMentions when it is (near) one of ours
     if ((OUR_TAGS as readonly string[]).includes(tag.name)) continue;
     const suggestion = closest(tag.name, OUR_TAGS);
     if (suggestion !== undefined) problems.push({ kind: "misspelled", written: tag.name, suggestion });
@@ -61,10 +148,16 @@ function duplicates(tags: readonly Tag[], name: string): AnnotationProblem[] {
   return tags.filter((tag) => tag.name === name).length > 1 ? [{ kind: "duplicate", tag: name }] : [];
 }
 
+/** The tags that count: `@@name` is never an annotation (it is reported as a mention). */
+function annotationTags(documentation: string | undefined): readonly Tag[] {
+  return findTags(documentation).filter((tag) => !tag.doubleAt);
+}
+
 export function parseModelAnnotations(documentation: string | undefined): ModelAnnotations {
-  const tags = findTags(documentation);
+  const tags = annotationTags(documentation);
   const problems = [
     ...misspellings(tags),
+    ...unrecognisedMentions(documentation),
     ...duplicates(tags, EXPORT_TAG),
     ...(tags.some((tag) => tag.name === CLASSIFICATION_TAG)
       ? [{ kind: "misplaced", tag: CLASSIFICATION_TAG, on: "model" } as const]
@@ -75,9 +168,10 @@ export function parseModelAnnotations(documentation: string | undefined): ModelA
 
 /** Enums are types, not columns: neither annotation belongs on them. */
 export function parseEnumAnnotations(documentation: string | undefined): readonly AnnotationProblem[] {
-  const tags = findTags(documentation);
+  const tags = annotationTags(documentation);
   return [
     ...misspellings(tags),
+    ...unrecognisedMentions(documentation),
     ...OUR_TAGS.filter((name) => tags.some((tag) => tag.name === name)).map(
       (tag) => ({ kind: "misplaced", tag, on: "enum" }) as const,
     ),
@@ -88,8 +182,12 @@ export function parseFieldAnnotations(
   documentation: string | undefined,
   isRelation: boolean,
 ): FieldAnnotations {
-  const tags = findTags(documentation);
-  const problems: AnnotationProblem[] = [...misspellings(tags), ...duplicates(tags, CLASSIFICATION_TAG)];
+  const tags = annotationTags(documentation);
+  const problems: AnnotationProblem[] = [
+    ...misspellings(tags),
+    ...unrecognisedMentions(documentation),
+    ...duplicates(tags, CLASSIFICATION_TAG),
+  ];
   if (tags.some((tag) => tag.name === EXPORT_TAG))
     problems.push({ kind: "misplaced", tag: EXPORT_TAG, on: "field" });
   const classification = tags.find((tag) => tag.name === CLASSIFICATION_TAG);

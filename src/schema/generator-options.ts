@@ -1,8 +1,10 @@
 import path from "node:path";
 import type { GeneratorConfig } from "@prisma/generator-helper";
 import { closest } from "../annotations/suggest.js";
+import { ENVIRONMENT_NAME_MAX_LENGTH } from "../config/environment-name.js";
 import { RedshiftViewsError, RedshiftViewsErrors } from "../errors.js";
 import { PLACEHOLDER } from "../templates/placeholder.js";
+import { MAX_IDENTIFIER_BYTES } from "../views/identifiers.js";
 
 export const PACKAGE_NAME = "prisma-redshift-views";
 
@@ -167,15 +169,22 @@ function parseSourceSchema(
   return { database, schema };
 }
 
-/** A schema or database name: identifier characters around any number of placeholders. */
+/**
+ * A schema or database name: identifier characters around any number of placeholders. Its length is
+ * checked as rendered with the longest environment name allowed, so no environment can push it over
+ * Redshift's limit.
+ */
 function checkNamePart(value: string): string | undefined {
-  const withoutPlaceholder = value.split(PLACEHOLDER).join("x");
+  const parts = value.split(PLACEHOLDER);
+  const withoutPlaceholder = parts.join("x");
   if (withoutPlaceholder.includes("<%") || withoutPlaceholder.includes("%>")) {
     return `uses a template tag other than ${PLACEHOLDER}`;
   }
   if (!NAME_PART.test(withoutPlaceholder)) return "is not a valid Redshift name";
-  if (Buffer.byteLength(withoutPlaceholder) > 100)
-    return "is too long (Redshift names are at most 127 bytes)";
+  const longest = parts.join("e".repeat(ENVIRONMENT_NAME_MAX_LENGTH));
+  if (Buffer.byteLength(longest) > MAX_IDENTIFIER_BYTES) {
+    return `is too long: with an environment name of ${ENVIRONMENT_NAME_MAX_LENGTH} characters (the longest allowed) it is ${Buffer.byteLength(longest)} bytes, and Redshift names are at most ${MAX_IDENTIFIER_BYTES} bytes`;
+  }
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { DMMF } from "@prisma/generator-helper";
 import {
   type AnnotationProblem,
+  EXPORT_TAG,
   parseEnumAnnotations,
   parseFieldAnnotations,
   parseModelAnnotations,
@@ -8,6 +9,8 @@ import {
 import { classifyField } from "../classification/classify-field.js";
 import { LEVELS } from "../classification/levels.js";
 import { type ErrorLocation, RedshiftViewsError } from "../errors.js";
+import { findCommentAnnotations } from "../schema/comment-annotations.js";
+import type { ViewsOptions } from "../schema/generator-options.js";
 import type { SchemaFile } from "../schema/load-schema.js";
 import { locate, locateEnum } from "../schema/locate.js";
 import { checkIdentifier } from "./identifiers.js";
@@ -18,6 +21,11 @@ export interface ClassifyInput {
   readonly files: readonly SchemaFile[];
   /** Turns an absolute schema file path into the path shown to people (relative to the project root). */
   readonly displayPath: (file: string) => string;
+  /**
+   * The generator's settings, when known: a model in `@@schema("x")` is only accepted when `x` is the
+   * schema `sourceSchema` names. Without them every exported model with `@@schema` is refused.
+   */
+  readonly options?: Pick<ViewsOptions, "sourceSchema">;
 }
 
 export interface ClassifyResult {
@@ -39,6 +47,26 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
       ...(field === undefined ? {} : { field }),
     };
   };
+
+  for (const found of findCommentAnnotations(input.files)) {
+    errors.push(
+      new RedshiftViewsError(
+        "E_ANNOTATION_NOT_DOC_COMMENT",
+        found.comment === "line"
+          ? `${found.written} is in a // comment, which Prisma drops: it has no effect.`
+          : `${found.written} is in a /* */ block comment, which not every Prisma version passes on as documentation.`,
+        {
+          location: {
+            file: input.displayPath(found.file),
+            line: found.line,
+            ...(found.model === undefined ? {} : { model: found.model }),
+            ...(found.field === undefined ? {} : { field: found.field }),
+          },
+          hint: "Use a /// doc comment directly above the model or field (not // or /* */).",
+        },
+      ),
+    );
+  }
 
   for (const enumType of input.datamodel.enums) {
     const position = locateEnum(input.files, enumType.name);
@@ -80,6 +108,23 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
     exportedNames.push({ model: model.name, table });
     const primaryKey = primaryKeyColumns(model);
     const modelErrors: RedshiftViewsError[] = [];
+    const sourceSchema = input.options?.sourceSchema;
+    if (typeof model.schema === "string" && model.schema !== sourceSchema?.schema) {
+      const configured =
+        sourceSchema === undefined
+          ? ""
+          : ` from sourceSchema "${sourceSchema.database}"."${sourceSchema.schema}"`;
+      modelErrors.push(
+        new RedshiftViewsError(
+          "E_MODEL_SCHEMA_UNSUPPORTED",
+          `Model ${model.name} lives in @@schema("${model.schema}"); views read every exported table${configured}.`,
+          {
+            location: where(model.name),
+            hint: "Stop exporting it, or keep exported models in the schema sourceSchema names; per-model source schemas are not supported yet.",
+          },
+        ),
+      );
+    }
     if (primaryKey.length === 0) {
       modelErrors.push(
         new RedshiftViewsError(
@@ -106,15 +151,18 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
         ),
       );
     }
-    for (const problem of [
-      checkIdentifier(table, "table"),
-      ...columns.map((c) => checkIdentifier(c.column, "column")),
+    for (const { problem, field } of [
+      { problem: checkIdentifier(table, "table"), field: undefined },
+      ...columns.map((c) => ({ problem: checkIdentifier(c.column, "column"), field: c.field })),
     ]) {
       if (problem !== undefined) {
         modelErrors.push(
           new RedshiftViewsError("E_IDENTIFIER_INVALID", problem, {
-            location: where(model.name),
-            hint: "Rename it with @map/@@map to a name of at most 127 bytes without quotes, control characters or <% %>.",
+            location: where(model.name, field),
+            hint:
+              field === undefined
+                ? "Rename it with @@map to a name of at most 127 bytes without quotes, control characters, <% %>, slashes or a leading dot (it becomes a file name)."
+                : "Rename it with @map to a name of at most 127 bytes without quotes, control characters or <% %>.",
           }),
         );
       }
@@ -212,6 +260,8 @@ function annotationError(problem: AnnotationProblem, location: ErrorLocation): R
               : "Put /// @classification <level> on a scalar field of a model.",
         },
       );
+    case "unrecognised":
+      return unrecognisedError(problem, location);
     case "missing-level":
       return new RedshiftViewsError("E_ANNOTATION_MISSING_LEVEL", "@classification has no level.", {
         location,
@@ -228,6 +278,40 @@ function annotationError(problem: AnnotationProblem, location: ErrorLocation): R
               ? `Use one of: ${LEVELS.join(", ")}.`
               : `Did you mean "${problem.suggestion}"? Levels: ${LEVELS.join(", ")}.`,
         },
+      );
+  }
+}
+
+function unrecognisedError(
+  problem: Extract<AnnotationProblem, { kind: "unrecognised" }>,
+  location: ErrorLocation,
+): RedshiftViewsError {
+  const example = problem.tag === EXPORT_TAG ? "/// @exportToAnalytics" : "/// @classification <level>";
+  const hint = `Write it as an annotation of its own, with one @ and a space or line start before it: ${example}.`;
+  switch (problem.how) {
+    case "glued":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_MISPLACED",
+        `"${problem.written}" is joined to the text before it, so it is not read as @${problem.tag}.`,
+        { location, hint },
+      );
+    case "double-at":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_MISSPELLED",
+        `"${problem.written}" is not an annotation: @@ is Prisma's block-attribute syntax.`,
+        { location, hint },
+      );
+    case "malformed":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_MISSPELLED",
+        `"${problem.written}" is not read as @${problem.tag}.`,
+        { location, hint },
+      );
+    case "no-at":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_MISSPELLED",
+        `"${problem.written}" has no @, so it is not read as @${problem.tag}.`,
+        { location, hint },
       );
   }
 }

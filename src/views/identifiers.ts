@@ -3,7 +3,8 @@ export const MAX_IDENTIFIER_BYTES = 127;
 
 /**
  * Identifiers are always double-quoted in the SQL we write; a name that would need escaping (a quote),
- * break a template (`<%`, `%>`) or exceed Redshift's length limit is refused instead.
+ * break a template (`<%`, `%>`) or exceed Redshift's length limit is refused instead. A `table` name
+ * is also a file name, so it may not contain a slash or backslash or start with a dot.
  */
 export function checkIdentifier(name: string, what: string): string | undefined {
   if (name.length === 0) return `The ${what} name is empty.`;
@@ -13,6 +14,10 @@ export function checkIdentifier(name: string, what: string): string | undefined 
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
   if (/["\u0000-\u001f\u007f]|<%|%>/.test(name)) {
     return `The ${what} name "${name}" contains a double quote, a control character or a template tag.`;
+  }
+  // A table name becomes a template file name (`<table>.sql.ejs`): it must not leave the folder.
+  if (what === "table" && (/[/\\]/.test(name) || name.startsWith("."))) {
+    return `The ${what} name "${name}" contains a slash or backslash, or starts with a dot; it would not be a plain file name.`;
   }
   return undefined;
 }

@@ -13,8 +13,19 @@ describe("findTags", () => {
     expect(
       findTags("A person.\n@classification restricted because\nmail me at a@b.com @zod.string.email()"),
     ).toEqual([
-      { name: "classification", argument: "restricted", docLine: 1 },
-      { name: "zod.string.email", argument: undefined, docLine: 2 },
+      { name: "classification", argument: "restricted", docLine: 1, doubleAt: false },
+      { name: "zod.string.email", argument: undefined, docLine: 2, doubleAt: false },
+    ]);
+  });
+
+  it("finds tags after punctuation, not only after whitespace, and strips what wraps the argument", () => {
+    expect(
+      findTags("SSN (@classification highly_restricted)\n`@classification public`;@deprecated.\n@@map"),
+    ).toEqual([
+      { name: "classification", argument: "highly_restricted", docLine: 0, doubleAt: false },
+      { name: "classification", argument: "public", docLine: 1, doubleAt: false },
+      { name: "deprecated", argument: undefined, docLine: 1, doubleAt: false },
+      { name: "map", argument: undefined, docLine: 2, doubleAt: true },
     ]);
   });
 
@@ -129,6 +140,61 @@ describe("parseFieldAnnotations", () => {
       level: undefined,
       problems: [{ kind: "misspelled", written, suggestion }],
     });
+  });
+});
+
+describe("annotations that look right but would not be read", () => {
+  it.each([
+    ["Social security number (@classification highly_restricted)", "highly_restricted"],
+    ["`@classification highly_restricted`", "highly_restricted"],
+    ["SSN;@classification restricted", "restricted"],
+    ["SSN: @classification restricted.", "restricted"],
+    ['"@classification confidential"', "confidential"],
+  ] as const)("reads %s", (doc, level) => {
+    expect(parseFieldAnnotations(doc, false)).toEqual({ level, problems: [] });
+  });
+
+  it.each([
+    ["@@classification restricted", "@@classification", "double-at"],
+    ["SSN@classification restricted", "SSN@classification", "glued"],
+    [".@classification restricted", ".@classification", "glued"],
+    ["x@@classification restricted", "x@@classification", "glued"],
+    ["@classification.restricted", "@classification.restricted", "malformed"],
+    ["@@Clasification restricted", "@@Clasification", "double-at"],
+    ["classification: highly_restricted", "classification: highly_restricted", "no-at"],
+    ["Classification is restricted", "Classification is restricted", "no-at"],
+    ["classification highly-restricted", "classification highly-restricted", "no-at"],
+  ] as const)("refuses %s instead of silently taking the default", (doc, written, how) => {
+    expect(parseFieldAnnotations(doc, false)).toEqual({
+      level: undefined,
+      problems: [{ kind: "unrecognised", tag: "classification", written, how }],
+    });
+  });
+
+  it("refuses @exportToAnalytics that would not be read, in any form", () => {
+    for (const [doc, how] of [
+      ["Users@exportToAnalytics", "glued"],
+      ["@@exportToAnalytics", "double-at"],
+      ["exportToAnalytics", "no-at"],
+      ["Export: export_to_analytics", "no-at"],
+    ] as const) {
+      expect(parseModelAnnotations(doc).exported, doc).toBe(false);
+      expect(
+        parseModelAnnotations(doc).problems.map((problem) => problem.kind === "unrecognised" && problem.how),
+        doc,
+      ).toEqual([how]);
+    }
+  });
+
+  it("leaves prose, e-mail addresses and other tools' tags alone", () => {
+    for (const doc of [
+      "The classification result of the model.",
+      "Ask classification@corp.example or data@classification.example",
+      "@zod.classification @deprecated @@ignore",
+      "Product classifications, see the wiki.",
+    ]) {
+      expect(parseFieldAnnotations(doc, false), doc).toEqual({ level: undefined, problems: [] });
+    }
   });
 });
 

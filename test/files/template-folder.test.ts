@@ -119,6 +119,54 @@ describe("applyFileActions", () => {
     expect((await readdir(dir)).sort()).toEqual(["a.sql.ejs", "b.sql.ejs"]);
   });
 
+  it.each(["../escaped.sql.ejs", "sub/x.sql.ejs", "..\\x.sql.ejs", "..", ""])(
+    "refuses the file name %j before touching the disk",
+    async (fileName) => {
+      const out = path.join(dir, "views");
+      for (const kind of ["create", "prune"] as const) {
+        const action =
+          kind === "create" ? { kind, fileName, content: owned("x").content } : { kind, fileName };
+        const errors = await caughtErrors(() => applyFileActions(out, [action]));
+        expect(errors.map((error) => [error.code, error.location.file])).toEqual([
+          ["E_OUTPUT_FILE_NAME_INVALID", out],
+        ]);
+      }
+      expect(await readdir(dir)).toEqual([]);
+    },
+  );
+
+  it("cleans up temporary files when a rename fails part-way, and says the folder may be partly updated", async () => {
+    await sync(dir, [owned("a.sql.ejs"), owned("b.sql.ejs")]);
+    const realRename = fs.rename;
+    let calls = 0;
+    vi.spyOn(fs, "rename").mockImplementation(async (...args: Parameters<typeof fs.rename>) => {
+      calls++;
+      if (calls === 2) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+      return realRename(...args);
+    });
+
+    const errors = await caughtErrors(() =>
+      sync(dir, [owned("a.sql.ejs", "SELECT 2;"), owned("b.sql.ejs", "SELECT 3;"), owned("c.sql.ejs")]),
+    );
+    expect(errors.map((error) => [error.code, error.location.file])).toEqual([["E_OUTPUT_UNWRITABLE", dir]]);
+    expect(errors[0]?.hint).toContain("1 of 3 new templates were already in place");
+    expect(errors[0]?.hint).toContain("run the command again");
+    // No temporary file is left: a is new, b is old, c was never created.
+    expect((await readdir(dir)).sort()).toEqual(["a.sql.ejs", "b.sql.ejs"]);
+    const folder = contents(await snapshotFolder(dir));
+    expect(folder["a.sql.ejs"]).toBe(owned("a.sql.ejs", "SELECT 2;").content);
+    expect(folder["b.sql.ejs"]).toBe(owned("b.sql.ejs").content);
+  });
+
+  it("wraps a failing prune in E_OUTPUT_UNWRITABLE", async () => {
+    await sync(dir, [owned("a.sql.ejs"), owned("stale.sql.ejs")]);
+    vi.spyOn(fs, "rm").mockRejectedValue(Object.assign(new Error("EPERM: not permitted"), { code: "EPERM" }));
+    const errors = await caughtErrors(() => sync(dir, [owned("a.sql.ejs")]));
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      ["E_OUTPUT_UNWRITABLE", `Could not prune stale.sql.ejs from ${dir}: EPERM: not permitted`],
+    ]);
+  });
+
   it("refuses a read-only folder and changes nothing", async (context) => {
     await sync(dir, [owned("a.sql.ejs")]);
     const before = await snapshotFolder(dir);

@@ -1,6 +1,7 @@
 import type { DMMF } from "@prisma/generator-helper";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseFieldAnnotations } from "../../src/annotations/parse-annotations.js";
 import { LEVELS, type Level } from "../../src/classification/levels.js";
 import { RedshiftViewsError, RedshiftViewsErrors } from "../../src/errors.js";
 import { type BuiltTemplates, buildTemplates } from "../../src/generate/build-templates.js";
@@ -454,4 +455,81 @@ describe("no personal data reaches a view it must not reach", () => {
     },
     TIMEOUT,
   );
+});
+
+// --- an annotation in any surroundings ------------------------------------------------------------
+
+/** Text full of the characters people put around an annotation: brackets, quotes, Markdown, `@`, `.`. */
+const surroundings = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(..."()[]{}<>`'\"*_~;:,.!?/\\|#-=+@ \t".split("")),
+      fc.constantFrom("SSN", "x", "1", "a@b.com", "@", "@@", "@deprecated", "\n", "é", "classification"),
+    ),
+    { maxLength: 6 },
+  )
+  .map((parts) => parts.join(""));
+
+describe("an annotation in any surroundings is read or refused, never ignored", () => {
+  it(`holds for ${RUNS} doc comments containing @classification <level>`, () => {
+    fc.assert(
+      fc.property(surroundings, fc.constantFrom(...LEVELS), surroundings, (before, level, after) => {
+        const doc = `${before}@classification ${level}${after}`;
+        const parsed = parseFieldAnnotations(doc, false);
+        if (parsed.problems.length === 0) expect(parsed.level, JSON.stringify(doc)).toBe(level);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`holds through the generator for ${TEXT_RUNS} Int columns (whose default is public)`, () => {
+    fc.assert(
+      fc.property(surroundings, fc.constantFrom(...LEVELS), surroundings, (before, level, after) => {
+        const key: FieldSpec = {
+          name: "id",
+          column: undefined,
+          kind: "scalar",
+          type: "Int",
+          list: false,
+          doc: { kind: "none", lines: [] },
+        };
+        const ssn: FieldSpec = { ...key, name: "ssn", doc: { kind: "none", lines: [] } };
+        const model: ModelSpec = {
+          name: "Person",
+          table: "people",
+          exported: true,
+          docLines: ["@exportToAnalytics"],
+          invalidDoc: false,
+          keys: [key],
+          fields: [ssn],
+        };
+        const datamodel = toDatamodel([model]);
+        const field = datamodel.models[0]?.fields[1];
+        if (field === undefined) throw new Error("the ssn field is missing");
+        Object.assign(field, { documentation: `${before}@classification ${level}${after}` });
+        let built: BuiltTemplates;
+        try {
+          built = buildTemplates({
+            datamodel,
+            files: [],
+            displayPath: (file) => file,
+            options: VIEW_OPTIONS,
+          });
+        } catch (error) {
+          expect(isPackageError(error)).toBe(true);
+          return;
+        }
+        const views = built.templates.map((template) => parseTemplate(template.content));
+        const shownIn = views.filter((view) => view.columns.includes("ssn")).map((view) => view.viewSchema);
+        const expected = {
+          public: [VIEW_OPTIONS.viewSchema, VIEW_OPTIONS.piiViewSchema],
+          confidential: [VIEW_OPTIONS.viewSchema, VIEW_OPTIONS.piiViewSchema],
+          restricted: [VIEW_OPTIONS.piiViewSchema],
+          highly_restricted: [],
+        }[level];
+        expect(shownIn.sort(), JSON.stringify(field.documentation)).toEqual([...expected].sort());
+      }),
+      { numRuns: TEXT_RUNS },
+    );
+  });
 });

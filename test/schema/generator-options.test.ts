@@ -77,6 +77,49 @@ describe("parseGeneratorOptions", () => {
   });
 });
 
+describe("parseGeneratorOptions: name lengths", () => {
+  const placeholder = "<%= environment %>";
+
+  it("checks a name as rendered with the longest environment name (63 characters) against 127 bytes", async () => {
+    // 64 + 63 = 127 bytes rendered: the longest accepted.
+    const longest = `${"v".repeat(64)}${placeholder}`;
+    expect(parseGeneratorOptions({ sourceSchema: SOURCE, viewSchema: longest }, "/out", at).viewSchema).toBe(
+      longest,
+    );
+    const errors = await caughtErrors(() =>
+      parseGeneratorOptions({ sourceSchema: SOURCE, viewSchema: `v${longest}` }, "/out", at),
+    );
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      [
+        "E_GENERATOR_CONFIG_INVALID",
+        `"viewSchema" = "v${longest}" is too long: with an environment name of 63 characters (the longest allowed) it is 128 bytes, and Redshift names are at most 127 bytes.`,
+      ],
+    ]);
+  });
+
+  it("counts every placeholder, and allows 127 bytes without one", async () => {
+    const twice = `${"a".repeat(1)}${placeholder}${placeholder}`;
+    expect(parseGeneratorOptions({ sourceSchema: SOURCE, viewSchema: twice }, "/out", at).viewSchema).toBe(
+      twice,
+    );
+    const errors = await caughtErrors(() =>
+      parseGeneratorOptions(
+        { sourceSchema: SOURCE, viewSchema: `${"a".repeat(1)}${placeholder}_${placeholder}` },
+        "/out",
+        at,
+      ),
+    );
+    expect(errors.map((error) => error.code)).toEqual(["E_GENERATOR_CONFIG_INVALID"]);
+    expect(
+      parseGeneratorOptions({ sourceSchema: `"${"d".repeat(127)}"."app"` }, "/out", at).sourceSchema.database,
+    ).toHaveLength(127);
+    const tooLong = await caughtErrors(() =>
+      parseGeneratorOptions({ sourceSchema: `"${"d".repeat(128)}"."app"` }, "/out", at),
+    );
+    expect(tooLong[0]?.message).toContain("is too long");
+  });
+});
+
 describe("findGeneratorBlock", () => {
   it("finds the block that runs this package, or the one named", () => {
     const client = generator("client", "prisma-client");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RedshiftViewsError } from "../../src/errors.js";
-import { classifyText, schema } from "../helpers/index.js";
+import { findCommentAnnotations } from "../../src/schema/comment-annotations.js";
+import { buildFromText, caughtErrors, classifyText, schema } from "../helpers/index.js";
 
 /** 1-based line of the first line of `text` that starts with `start`. */
 function lineOf(text: string, start: string): number {
@@ -380,10 +381,30 @@ model Weird {
 }
 `),
     );
-    expect(errors.map((error) => [error.code, error.location.model])).toEqual([
-      ["E_IDENTIFIER_INVALID", "Weird"],
+    expect(errors.map((error) => [error.code, error.location.model, error.location.field])).toEqual([
+      ["E_IDENTIFIER_INVALID", "Weird", "note"],
     ]);
   });
+
+  it.each(["x/../../escaped", "a\\\\b", ".hidden", ".."])(
+    "refuses the table name %s, which would not be a plain file name",
+    async (table) => {
+      const { errors, tables } = await classifyText(
+        schema(`
+/// @exportToAnalytics
+model Escape {
+  id Int @id @map("odd/.name")
+  @@map("${table}")
+}
+`),
+      );
+      expect(errors.map((error) => [error.code, error.location.model, error.location.field])).toEqual([
+        ["E_IDENTIFIER_INVALID", "Escape", undefined],
+      ]);
+      expect(errors[0]?.hint).toContain("@@map");
+      expect(tables).toEqual([]);
+    },
+  );
 
   it("reports every problem of a schema in one run", async () => {
     const { errors } = await classifyText(
@@ -464,6 +485,186 @@ model UserPii {
     expect(errors.map((error) => [error.code, error.location.model])).toEqual([
       ["E_MODEL_BYTES_COLUMN", "User"],
       ["E_TABLE_NAME_COLLISION", "UserPii"],
+    ]);
+  });
+});
+
+describe("classifyModels: annotations Prisma would drop", () => {
+  it("refuses @classification and @exportToAnalytics in // and /* */ comments, naming file:line, model and field", async () => {
+    const text = schema(`
+// @exportToAnalytics
+model User {
+  id       Int    @id
+  ssn      Int    // @classification highly_restricted
+  // @classification restricted
+  email    String
+  /* @classification highly_restricted */
+  password String
+  // @@classification public
+  @@map("users")
+}
+`);
+    const { errors } = await classifyText(text);
+    expect(codesAndPlaces(errors)).toEqual([
+      [
+        "E_ANNOTATION_NOT_DOC_COMMENT",
+        { file: "prisma/schema.prisma", line: lineOf(text, "// @export"), model: "User" },
+      ],
+      [
+        "E_ANNOTATION_NOT_DOC_COMMENT",
+        { file: "prisma/schema.prisma", line: lineOf(text, "  ssn"), model: "User", field: "ssn" },
+      ],
+      [
+        "E_ANNOTATION_NOT_DOC_COMMENT",
+        {
+          file: "prisma/schema.prisma",
+          line: lineOf(text, "  // @classification"),
+          model: "User",
+          field: "email",
+        },
+      ],
+      [
+        "E_ANNOTATION_NOT_DOC_COMMENT",
+        {
+          file: "prisma/schema.prisma",
+          line: lineOf(text, "  /* @classification"),
+          model: "User",
+          field: "password",
+        },
+      ],
+      [
+        "E_ANNOTATION_NOT_DOC_COMMENT",
+        { file: "prisma/schema.prisma", line: lineOf(text, "  // @@"), model: "User" },
+      ],
+    ]);
+    expect(errors[1]?.message).toBe(
+      "@classification is in a // comment, which Prisma drops: it has no effect.",
+    );
+    expect(errors[3]?.message).toContain("block comment");
+    expect(errors[1]?.hint).toContain(
+      "use a /// doc comment directly above the model or field".replace("use", "Use"),
+    );
+  });
+
+  it("leaves /// docs, strings and comments about other things alone", async () => {
+    const { errors, tables } = await classifyText(
+      schema(`
+// The user table; see docs/classification.md and mail privacy@example.com.
+// Models marked \`/// @exportToAnalytics\` get views; \`/// @classification <level>\` picks the view.
+/* Block comment with @deprecated and @zod.string */
+/// @exportToAnalytics
+model User {
+  id    Int    @id
+  /// @classification restricted
+  email String @default("// @classification public")
+  // TODO: decide the classification of this field
+  note  String
+}
+`),
+    );
+    expect(errors).toEqual([]);
+    expect(tables.map((table) => table.model)).toEqual(["User"]);
+  });
+
+  it("refuses doc comments that mention an annotation which would not be read", async () => {
+    const text = schema(`
+/// @exportToAnalytics
+model User {
+  id   Int @id
+  /// Social security number (@classification highly_restricted)
+  ssn  Int
+  /// SSN@classification restricted
+  tin  Int
+  /// @@classification restricted
+  pin  Int
+  /// classification: highly_restricted
+  code Int
+}
+`);
+    const { errors, tables } = await classifyText(text);
+    expect(errors.map((error) => [error.code, error.location.field])).toEqual([
+      ["E_ANNOTATION_MISPLACED", "tin"],
+      ["E_ANNOTATION_MISSPELLED", "pin"],
+      ["E_ANNOTATION_MISSPELLED", "code"],
+    ]);
+    expect(errors.every((error) => error.hint.includes("/// @classification <level>"))).toBe(true);
+    expect(tables[0]?.columns.find((column) => column.field === "ssn")?.classification.level).toBe(
+      "highly_restricted",
+    );
+  });
+});
+
+describe("classifyModels: @@schema (multiSchema)", () => {
+  const multiSchema = (schemaOfUser: string) =>
+    schema(
+      `
+/// @exportToAnalytics
+model User {
+  id Int @id
+  @@schema("${schemaOfUser}")
+  @@map("users")
+}
+
+/// Not exported: its schema does not matter.
+model Session {
+  id Int @id
+  @@schema("auth")
+}
+`,
+      {
+        datasource: `datasource db {\n  provider = "postgresql"\n  schemas  = ["public", "auth", "app"]\n}`,
+      },
+    );
+
+  it("refuses an exported model in another schema than sourceSchema's", async () => {
+    const errors = await caughtErrors(() => buildFromText(multiSchema("auth")));
+    expect(errors.map((error) => [error.code, error.location.model])).toEqual([
+      ["E_MODEL_SCHEMA_UNSUPPORTED", "User"],
+    ]);
+    expect(errors[0]?.message).toBe(
+      'Model User lives in @@schema("auth"); views read every exported table from sourceSchema "<%= environment %>_app_zeroetl"."app".',
+    );
+    expect(errors[0]?.hint).toContain("per-model source schemas are not supported yet");
+  });
+
+  it("accepts a model whose @@schema is exactly the schema sourceSchema names", async () => {
+    const built = await buildFromText(multiSchema("app"));
+    expect(built.templates.map((template) => template.fileName)).toEqual([
+      "users.sql.ejs",
+      "users_pii.sql.ejs",
+    ]);
+    expect(built.templates[0]?.content).toContain('"<%= environment %>_app_zeroetl"."app"."users"');
+  });
+
+  it("refuses any @@schema when the generator settings are not known", async () => {
+    const { errors } = await classifyText(multiSchema("app"));
+    expect(errors.map((error) => error.code)).toEqual(["E_MODEL_SCHEMA_UNSUPPORTED"]);
+  });
+});
+
+describe("findCommentAnnotations", () => {
+  it("reports the line of the annotation inside a multi-line block comment, and the field below it", () => {
+    const text =
+      "model User {\n  id Int @id\n  /* notes\n     @classification restricted */\n  // another comment\n\n  email String\n}\n";
+    expect(findCommentAnnotations([["/p/schema.prisma", text]])).toEqual([
+      {
+        file: "/p/schema.prisma",
+        line: 4,
+        written: "@classification",
+        comment: "block",
+        model: "User",
+        field: "email",
+      },
+    ]);
+  });
+
+  it("names no model outside any block, and the enum for an enum value", () => {
+    const text = "// @exportToAnalytics\n\nenum Role {\n  A // @classification public\n}\n";
+    expect(
+      findCommentAnnotations([["/p/a.prisma", text]]).map((found) => [found.line, found.model, found.field]),
+    ).toEqual([
+      [1, "enum Role", undefined],
+      [4, "enum Role", undefined],
     ]);
   });
 });
