@@ -1,6 +1,4 @@
 import path from "node:path";
-import { diffTemplates, type FileAction } from "../files/sync-templates.js";
-import { applyFileActions, readTemplateFolder } from "../files/template-folder.js";
 import {
   findGeneratorBlock,
   parseGeneratorOptions,
@@ -10,6 +8,7 @@ import {
 import { type LoadedSchema, loadSchema } from "../schema/load-schema.js";
 import { type BuiltTemplates, buildTemplates } from "./build-templates.js";
 import { displayPathFrom, findProjectRoot } from "./project.js";
+import { type SyncResult, syncTemplates } from "./sync-folder.js";
 
 export interface GenerateOptions {
   readonly cwd: string;
@@ -54,25 +53,10 @@ export async function prepareViews(options: GenerateOptions): Promise<PreparedVi
   return { ...built, schema, projectRoot, options: viewsOptions };
 }
 
-/** What `generate` and `check` found: the actions on the output folder. */
-export interface SyncResult {
-  readonly outputDir: string;
-  readonly actions: readonly FileAction[];
-}
-
-/** Compares the folder with the templates and, when `write` is set, applies the difference. */
-export async function syncTemplates(
-  outputDir: string,
-  templates: BuiltTemplates["templates"],
-  write: boolean,
-): Promise<SyncResult> {
-  const actions = diffTemplates(templates, await readTemplateFolder(outputDir), outputDir);
-  if (write) await applyFileActions(outputDir, actions);
-  return { outputDir, actions };
-}
-
 /** `generate` (write = true) and `check` (write = false). */
 export async function generate(options: GenerateOptions & { readonly write: boolean }): Promise<SyncResult> {
   const prepared = await prepareViews(options);
   return syncTemplates(prepared.options.outputDir, prepared.templates, options.write);
 }
+
+export { type SyncResult, syncTemplates };
