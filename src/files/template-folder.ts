@@ -84,10 +84,17 @@ export async function applyFileActions(outputDir: string, actions: readonly File
   try {
     for (const action of writes) {
       const target = path.join(outputDir, action.fileName);
-      const temporary = path.join(outputDir, `.${action.fileName}.${process.pid}.tmp`);
-      staged.push({ temporary, target });
-      await fs.writeFile(temporary, action.content, { encoding: "utf8", flag: "w" });
+      staged.push({ temporary: path.join(outputDir, `.${action.fileName}.${process.pid}.tmp`), target });
     }
+    // Staged in parallel: a schema of a thousand models writes two thousand files.
+    // allSettled, not all: every write has ended before any cleanup, so none can land after it.
+    const results = await Promise.allSettled(
+      writes.map((action, index) =>
+        fs.writeFile(staged[index]?.temporary ?? "", action.content, { encoding: "utf8", flag: "w" }),
+      ),
+    );
+    const failure = results.find((result) => result.status === "rejected");
+    if (failure !== undefined) throw failure.reason;
   } catch (error) {
     await removeTemporary(staged);
     throw ioError(error, outputDir, "write to");
