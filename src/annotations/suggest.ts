@@ -18,6 +18,8 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[], maxDistance = 2): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: most words are ruled out without computing it.
+    if (Math.abs(word.length - candidate.length) > maxDistance) continue;
     const distance = editDistance(word, candidate);
     if (distance <= maxDistance && (best === undefined || distance < best.distance))
       best = { candidate, distance };
