@@ -14,13 +14,7 @@ export const generateCommand = defineCommand({
   args: { ...schemaArgs, ...outputArgs },
   async run({ args, data }) {
     const io = data as CliIo;
-    const result = await generate({
-      cwd: io.cwd,
-      schemaPath: args.schema,
-      outputDir: args.output,
-      generatorName: args.generator,
-      write: true,
-    });
+    const result = await generateFromArgs(io, args, true);
     const counts = countActions(result.actions);
     io.stdout(
       `${relativeTo(io.cwd, result.outputDir)}: ${counts.create + counts.update} written, ${counts.unchanged} unchanged, ${counts.prune} pruned`,
@@ -38,13 +32,7 @@ export const checkCommand = defineCommand({
   args: { ...schemaArgs, ...outputArgs },
   async run({ args, data }) {
     const io = data as CliIo;
-    const result = await generate({
-      cwd: io.cwd,
-      schemaPath: args.schema,
-      outputDir: args.output,
-      generatorName: args.generator,
-      write: false,
-    });
+    const result = await generateFromArgs(io, args, false);
     const where = relativeTo(io.cwd, result.outputDir);
     const changes = describeChanges(result.actions, io);
     if (changes.length === 0) {
@@ -76,4 +64,18 @@ function describeChanges(actions: readonly FileAction[], io: CliIo): string[] {
     }
   }
   return lines;
+}
+
+function generateFromArgs(
+  io: CliIo,
+  args: { schema?: string | undefined; output?: string | undefined; generator?: string | undefined },
+  write: boolean,
+) {
+  return generate({
+    cwd: io.cwd,
+    schemaPath: args.schema,
+    outputDir: args.output,
+    generatorName: args.generator,
+    write,
+  });
 }
