@@ -5,6 +5,7 @@ import {
   type ResolvedTarget,
   resolveTarget,
 } from "../config/index.js";
+import { faultsFromEnv } from "../emulator/faults.js";
 import { RedshiftViewsError } from "../errors.js";
 import { type GenerateOptions, type PreparedViews, prepareViews } from "../generate/generate.js";
 import { renderTemplate } from "../templates/render-template.js";
@@ -48,6 +49,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Warehous
   const target = resolveTarget(config, options.environment, options.env);
   const opened = await openWarehouse(target, {
     concurrency: config.concurrency,
+    ...(target.kind === "local" ? { emulatorFaults: faultsFromEnv(options.env) } : {}),
     ...(options.onWarehouseEvent === undefined ? {} : { onProgress: options.onWarehouseEvent }),
   });
   try {

@@ -1,10 +1,13 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import type { ResolvedTarget } from "../config/types.js";
-import type { RunningEmulator } from "../emulator/index.js";
+import type { FaultOptions, RunningEmulator } from "../emulator/index.js";
 import { type CreateWarehouseOptions, createWarehouse } from "./create-warehouse.js";
 import type { Warehouse } from "./types.js";
 
-export type OpenWarehouseOptions = Omit<CreateWarehouseOptions, "client" | "target">;
+export type OpenWarehouseOptions = Omit<CreateWarehouseOptions, "client" | "target"> & {
+  /** Faults the embedded emulator injects (from `REDSHIFT_VIEWS_EMULATOR_*`); ignored for AWS targets. */
+  readonly emulatorFaults?: FaultOptions;
+};
 
 export interface OpenedWarehouse {
   readonly warehouse: Warehouse;
@@ -26,16 +29,20 @@ export async function openWarehouse(
   target: ResolvedTarget,
   options: OpenWarehouseOptions = {},
 ): Promise<OpenedWarehouse> {
+  const { emulatorFaults, ...warehouseOptions } = options;
   if (target.kind !== "local") {
     const client = new RedshiftDataClient({ region: target.region, maxAttempts: 1 });
     return {
-      warehouse: createWarehouse({ ...options, client, target }),
+      warehouse: createWarehouse({ ...warehouseOptions, client, target }),
       close: async () => client.destroy(),
     };
   }
   // Loaded lazily: PGlite is heavy and only local targets need it.
   const { startEmulator } = await import("../emulator/index.js");
-  const emulator = await startEmulator({ dataDir: target.dataDir });
+  const emulator = await startEmulator({
+    dataDir: target.dataDir,
+    ...(emulatorFaults === undefined ? {} : { faults: emulatorFaults }),
+  });
   const client = new RedshiftDataClient({
     endpoint: emulator.endpoint,
     region: "us-east-1",
@@ -43,7 +50,7 @@ export async function openWarehouse(
     maxAttempts: 1,
   });
   return {
-    warehouse: createWarehouse({ ...options, client, target }),
+    warehouse: createWarehouse({ ...warehouseOptions, client, target }),
     emulator,
     close: async () => {
       client.destroy();
