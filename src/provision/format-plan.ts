@@ -1,4 +1,5 @@
 import type { Tier } from "../classification/levels.js";
+import type { Paint } from "../text/align-columns.js";
 import { type ApplyResult, describeDependents, type ViewOutcome, type ViewOutcomeKind } from "./apply.js";
 import type { Dependent } from "./dependents.js";
 import type { DesiredView } from "./desired-views.js";
@@ -153,14 +154,6 @@ const SIGNS: Record<PlanKind, string> = {
 };
 
 export const TIER_LABELS: Record<Tier, string> = { non_pii: "non-PII", pii: "PII" };
-
-export interface Paint {
-  readonly green: (text: string) => string;
-  readonly yellow: (text: string) => string;
-  readonly red: (text: string) => string;
-  readonly dim: (text: string) => string;
-  readonly bold: (text: string) => string;
-}
 
 const COLOURS: Record<PlanKind, keyof Paint> = {
   add: "green",
