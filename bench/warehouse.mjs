@@ -64,6 +64,7 @@ export async function startLab() {
         grants: GRANTS,
       };
       return {
+        name,
         warehouse: (options = {}) => createWarehouse({ client, target, ...options }),
         /** What `buildPlan`/`readStatus` need of a session. */
         session: (views, warehouse) => ({

@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { ArgsDef } from "citty";
 import { syncTemplates } from "../generate/generate.js";
+import { HISTORY_RELATION } from "../history/history-table.js";
+import type { HistoryWrite } from "../history/record-operations.js";
 import { openSession, type WarehouseSession } from "../provision/session.js";
 import type { WarehouseEvent } from "../warehouse/index.js";
 import { relativeTo } from "./format.js";
@@ -88,6 +90,14 @@ export async function warnIfTemplatesDrifted(io: CliIo, session: WarehouseSessio
       `${io.colors.yellow("!")} ${relativeTo(io.cwd, options.outputDir)} was out of date with the schema; regenerated ${changed.join(", ")}.\n  → The plan below is for the schema as it is now: review and commit the regenerated templates.`,
     );
   }
+}
+
+/** The views are done either way; only `status`'s "last operation" of them is affected. */
+export function warnIfHistoryFailed(io: CliIo, environment: string, history: HistoryWrite): void {
+  if (history.kind === "recorded") return;
+  io.stderr(
+    `${io.colors.yellow("!")} Could not record ${history.operations - history.recorded} of ${history.operations} operations in ${HISTORY_RELATION}: ${history.error}\n  → The views are as reported above; \`redshift-views status ${environment}\` will show their previous operation. The database user needs CREATE on the database (for the schema) or INSERT/DELETE on that table.`,
+  );
 }
 
 /** `--verbose`: every statement as it is submitted, and every retry. */

@@ -1,5 +1,8 @@
 import { DEFAULT_CONCURRENCY } from "../config/index.js";
 import { RedshiftViewsError } from "../errors.js";
+import type { OperationRecord, RecordedStatus } from "../history/operation-record.js";
+import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
+import { runBy } from "../safety/run-by.js";
 import { checkIdentifier, quote } from "../views/identifiers.js";
 import type { StatementOutcome, Warehouse } from "../warehouse/index.js";
 import { createLimiter, MAX_BATCH_STATEMENTS, statementName } from "../warehouse/index.js";
@@ -20,6 +23,8 @@ export type ViewOutcome =
       readonly schema: string;
       readonly name: string;
       readonly durationMs: number;
+      /** The Data API statement (for drops, the batch it was part of). */
+      readonly statementId: string;
       /** Dropped with it by `--cascade`. */
       readonly cascaded?: readonly Dependent[];
     }
@@ -30,6 +35,8 @@ export type ViewOutcome =
       readonly name: string;
       readonly error: string;
       readonly sql?: string;
+      /** Absent when nothing was submitted for it. */
+      readonly statementId?: string;
       /** Set when the view was refused because bound objects depend on it (see `--cascade`). */
       readonly dependents?: readonly Dependent[];
     }
@@ -50,6 +57,7 @@ export type ViewOutcome =
       readonly schema: string;
       readonly name: string;
       readonly reason: string;
+      readonly statementId?: string;
     };
 
 export type ViewOutcomeKind = ViewOutcome["kind"];
@@ -59,6 +67,8 @@ export interface ApplyResult {
   readonly outcomes: readonly ViewOutcome[];
   /** The signal was aborted during the apply: some views may be `not_submitted` or `unknown`. */
   readonly interrupted: boolean;
+  /** Whether the outcomes were written to the operation history that `status` reads. */
+  readonly history: HistoryWrite;
 }
 
 export interface ApplyOptions {
@@ -71,6 +81,9 @@ export interface ApplyOptions {
   readonly graceMs?: number;
   /** Views submitted at once. Default 20 (the warehouse caps it again). */
   readonly concurrency?: number;
+  /** `user@host` written to the operation history. Default: this process's. */
+  readonly recordedBy?: string;
+  readonly now?: () => Date;
 }
 
 type Rebuild = Extract<PlanItem, { kind: "add" | "update" }>;
@@ -96,11 +109,17 @@ export async function applyPlan(
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   const cascade = options.cascade === true;
+  const now = options.now ?? (() => new Date());
+  const by = runBy(options.recordedBy);
   const outcomes: ViewOutcome[] = [];
+  const history: OperationRecord[] = [];
   const work = plan.items.filter((item) => item.kind !== "unchanged" && item.kind !== "unmanaged");
   const total = work.length;
-  const record = (outcome: ViewOutcome) => {
+  /** Reports a view's outcome and keeps it for the history (`timing` is what the statement said). */
+  const record = (outcome: ViewOutcome, timing?: Timing) => {
     outcomes.push(outcome);
+    const entry = historyEntry(outcome, timing ?? { startedAt: now(), durationMs: 0 }, by);
+    if (entry !== undefined) history.push(entry);
     options.onOutcome?.(outcome, outcomes.length, total);
   };
 
@@ -158,7 +177,8 @@ export async function applyPlan(
         });
       rebuilds.length = 0;
     } else if (outcome.kind !== "finished") {
-      for (const item of rebuilds) record(failure(item.kind, item.view.schema, item.view.name, outcome));
+      for (const item of rebuilds)
+        record(failure(item.kind, item.view.schema, item.view.name, outcome), statementTiming(outcome));
       rebuilds.length = 0;
     }
   }
@@ -207,18 +227,76 @@ export async function applyPlan(
             for (const view of task.views) record(notSubmitted(task.action, view.schema, view.name));
             return;
           }
+          const started = now();
           const submitted = warehouse
             .executeBatch(task.sqls, { name: task.name })
             .catch((error: unknown) => failedOutcome(error));
           const outcome = await Promise.race([submitted, deadline.promise]);
-          for (const view of task.views) record(taskOutcome(task, view, outcome));
+          const timing =
+            outcome.kind === "thrown" || outcome.kind === "late"
+              ? { startedAt: started, durationMs: now().getTime() - started.getTime() }
+              : statementTiming(outcome);
+          for (const view of task.views) record(taskOutcome(task, view, outcome), timing);
         }),
       ),
     );
   } finally {
     deadline.clear();
   }
-  return { environment: plan.environment, outcomes: outcomes.sort(byView), interrupted: interrupted() };
+  return {
+    environment: plan.environment,
+    outcomes: outcomes.sort(byView),
+    interrupted: interrupted(),
+    history: await recordOperations(warehouse, plan.environment, history),
+  };
+}
+
+/** When a view's statement ran and for how long, as far as the run knows. */
+interface Timing {
+  readonly statementId?: string;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  /** ABORTED rather than FAILED: the warehouse cancelled it. */
+  readonly aborted?: boolean;
+}
+
+function statementTiming(outcome: StatementOutcome): Timing {
+  return {
+    statementId: outcome.id,
+    startedAt: outcome.submittedAt,
+    durationMs: outcome.kind === "aborted" ? 0 : (outcome.durationMs ?? 0),
+    ...(outcome.kind === "aborted" ? { aborted: true } : {}),
+  };
+}
+
+/**
+ * The history row of an outcome; none for a conflict, a view whose statement was never sent, or a
+ * name refused as unsafe (it reaches no SQL, the history's included).
+ */
+function historyEntry(outcome: ViewOutcome, timing: Timing, by: string): OperationRecord | undefined {
+  if (outcome.action === "conflict" || outcome.kind === "not_submitted") return undefined;
+  if (checkIdentifier(outcome.schema, "schema") ?? checkIdentifier(outcome.name, "view")) return undefined;
+  const status: RecordedStatus =
+    outcome.kind === "applied"
+      ? "FINISHED"
+      : outcome.kind === "unknown"
+        ? "SUBMITTED"
+        : timing.aborted === true
+          ? "ABORTED"
+          : "FAILED";
+  const error =
+    outcome.kind === "failed" ? outcome.error : outcome.kind === "unknown" ? outcome.reason : undefined;
+  return {
+    schema: outcome.schema,
+    view: outcome.name,
+    operation: outcome.action === "drop" ? "drop" : "create",
+    status,
+    startedAt: timing.startedAt,
+    durationMs: timing.durationMs,
+    ...(timing.statementId === undefined ? {} : { statementId: timing.statementId }),
+    ...(error === undefined ? {} : { error }),
+    by,
+  };
 }
 
 /** A reason not to submit an item at all: an unsafe identifier, or bound dependents without `--cascade`. */
@@ -286,6 +364,7 @@ function taskOutcome(
         schema,
         name,
         durationMs: outcome.durationMs,
+        statementId: outcome.id,
         ...(view.cascaded.length > 0 ? { cascaded: view.cascaded } : {}),
       };
     case "failed":
@@ -341,7 +420,14 @@ function failure(
   outcome: Exclude<StatementOutcome, { kind: "finished" }>,
 ): ViewOutcome {
   if (outcome.kind === "aborted")
-    return { kind: "failed", action, schema, name, error: "The statement was aborted." };
+    return {
+      kind: "failed",
+      action,
+      schema,
+      name,
+      error: "The statement was aborted.",
+      statementId: outcome.id,
+    };
   const blocked = /\b2BP01\b|because other objects depend on it/i.test(outcome.error)
     ? " Objects created since the plan depend on it: run again (the plan will list them) and use --cascade or drop them."
     : "";
@@ -352,6 +438,7 @@ function failure(
     name,
     error: `${outcome.error}${blocked}`,
     ...(outcome.failedSql === undefined ? {} : { sql: outcome.failedSql }),
+    statementId: outcome.id,
   };
 }
 

@@ -1,6 +1,12 @@
 import { RedshiftViewsError, toRedshiftViewsErrors } from "../errors.js";
-import type { DesiredView } from "../provision/desired-views.js";
-import type { MvInfo } from "../status/mv-info.js";
+import { type OperationRecord, type RecordedStatus, refreshFailed } from "../history/operation-record.js";
+import { readHistory } from "../history/read-history.js";
+import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
+import { readCatalog } from "../provision/catalog.js";
+import { type DesiredView, desiredViews } from "../provision/desired-views.js";
+import { managedSchemas, type WarehouseSession } from "../provision/session.js";
+import { runBy } from "../safety/run-by.js";
+import { type MvInfo, readMvInfo } from "../status/mv-info.js";
 import { quote } from "../views/identifiers.js";
 import { statementName, type Warehouse } from "../warehouse/index.js";
 
@@ -9,7 +15,8 @@ export interface RefreshSelection {
   readonly targets: readonly {
     readonly schema: string;
     readonly name: string;
-    readonly reason: "stale" | "unknown" | "requested";
+    /** `failed`: fresh, but its last refresh failed (status calls it unrefreshable until one succeeds). */
+    readonly reason: "stale" | "unknown" | "requested" | "failed";
   }[];
   /** Fresh views left alone. */
   readonly fresh: readonly { readonly schema: string; readonly name: string }[];
@@ -20,8 +27,9 @@ export interface RefreshSelection {
 }
 
 /**
- * Which managed views to refresh: the stale ones (unknown staleness counts as stale), every one with
- * `all`, or the one named by `view` (`schema.view`, or `view` when the name is unambiguous).
+ * Which managed views to refresh: the stale ones (unknown staleness counts as stale) and those whose
+ * last refresh failed, every one with `all`, or the one named by `view` (`schema.view`, or `view`
+ * when the name is unambiguous).
  */
 export function selectRefreshTargets(
   desired: readonly DesiredView[],
@@ -31,6 +39,8 @@ export function selectRefreshTargets(
     readonly view?: string | undefined;
     /** `schema.view` of the views that carry this tool's marker; others of the same name are not touched. */
     readonly managed?: ReadonlySet<string>;
+    /** `schema.view` of the views whose last refresh failed (see `refreshFailed`). */
+    readonly failed?: ReadonlySet<string>;
   },
 ): RefreshSelection {
   const info = new Map(mvInfo.map((row) => [`${row.schema}.${row.name}`, row]));
@@ -65,9 +75,35 @@ export function selectRefreshTargets(
       targets.push({ ...ref, reason: "requested" });
     else if (row.isStale === undefined) targets.push({ ...ref, reason: "unknown" });
     else if (row.isStale) targets.push({ ...ref, reason: "stale" });
+    else if (options.failed?.has(`${view.schema}.${view.name}`) === true)
+      targets.push({ ...ref, reason: "failed" });
     else fresh.push(ref);
   }
   return { targets, fresh, missing, conflicts };
+}
+
+/**
+ * Reads what `selectRefreshTargets` needs in three queries (staleness, the catalog's markers, the
+ * operation history), whatever the number of views, and selects.
+ */
+export async function readRefreshSelection(
+  session: WarehouseSession,
+  options: { readonly all?: boolean; readonly view?: string | undefined },
+): Promise<RefreshSelection> {
+  const { environment, prepared, target, warehouse } = session;
+  const schemas = managedSchemas(prepared, environment);
+  const [mvInfo, catalog, history] = await Promise.all([
+    readMvInfo(warehouse, schemas, statementName(environment, "catalog")),
+    readCatalog(warehouse, schemas, statementName(environment, "catalog")),
+    readHistory(warehouse, environment, schemas),
+  ]);
+  const key = (view: { schema: string; name?: string; view?: string }) =>
+    `${view.schema}.${view.name ?? view.view}`;
+  return selectRefreshTargets(desiredViews(prepared.specs, environment, target.grants), mvInfo, {
+    ...options,
+    managed: new Set(catalog.filter((view) => view.hash !== undefined).map(key)),
+    failed: new Set((history.kind === "recorded" ? history.views : []).filter(refreshFailed).map(key)),
+  });
 }
 
 export type RefreshOutcome =
@@ -76,44 +112,98 @@ export type RefreshOutcome =
       readonly schema: string;
       readonly name: string;
       readonly durationMs: number;
+      readonly statementId: string;
     }
-  | { readonly kind: "failed"; readonly schema: string; readonly name: string; readonly error: string };
+  | {
+      readonly kind: "failed";
+      readonly schema: string;
+      readonly name: string;
+      readonly error: string;
+      /** Absent when the statement never reached the warehouse. */
+      readonly statementId?: string;
+    };
 
-/** One `REFRESH MATERIALIZED VIEW` per view, all submitted at once under the client's concurrency cap. */
+export interface RefreshRun {
+  /** Sorted by schema and view. */
+  readonly outcomes: readonly RefreshOutcome[];
+  /** Whether the outcomes were written to the operation history that `status` reads. */
+  readonly history: HistoryWrite;
+}
+
+export interface RefreshOptions {
+  /** Called as each view finishes, for progress output. */
+  readonly onOutcome?: (outcome: RefreshOutcome, done: number, total: number) => void;
+  /** `user@host` written to the operation history. Default: this process's. */
+  readonly recordedBy?: string;
+  readonly now?: () => Date;
+}
+
+/**
+ * One `REFRESH MATERIALIZED VIEW` per view, all submitted at once under the client's concurrency cap,
+ * then one write of the outcomes to the operation history.
+ */
 export async function refreshViews(
   warehouse: Warehouse,
   environment: string,
   targets: RefreshSelection["targets"],
-  onOutcome?: (outcome: RefreshOutcome, done: number, total: number) => void,
-): Promise<RefreshOutcome[]> {
+  options: RefreshOptions = {},
+): Promise<RefreshRun> {
+  const now = options.now ?? (() => new Date());
+  const by = runBy(options.recordedBy);
   const outcomes: RefreshOutcome[] = [];
+  const history: OperationRecord[] = [];
   await Promise.all(
     targets.map(async ({ schema, name }) => {
+      const started = now();
+      const entry = (status: RecordedStatus, timing: Partial<OperationRecord>): OperationRecord => ({
+        schema,
+        view: name,
+        operation: "refresh",
+        status,
+        startedAt: started,
+        durationMs: 0,
+        by,
+        ...timing,
+      });
       // A warehouse error (credentials, network) fails this view, not the whole run: the others report.
-      const outcome = await warehouse
+      const [outcome, record] = await warehouse
         .execute(`REFRESH MATERIALIZED VIEW ${quote(schema)}.${quote(name)};`, {
           name: statementName(environment, "refresh", `${schema}.${name}`),
         })
         .then(
-          (result): RefreshOutcome =>
-            result.kind === "finished"
-              ? { kind: "refreshed", schema, name, durationMs: result.durationMs }
-              : {
-                  kind: "failed",
-                  schema,
-                  name,
-                  error: result.kind === "failed" ? result.error : "The statement was aborted.",
-                },
-          (error: unknown): RefreshOutcome => ({
-            kind: "failed",
-            schema,
-            name,
-            error: toRedshiftViewsErrors(error)[0]?.message ?? String(error),
-          }),
+          (result): [RefreshOutcome, OperationRecord] => {
+            const timing = {
+              statementId: result.id,
+              startedAt: result.submittedAt,
+              durationMs: result.kind === "aborted" ? 0 : (result.durationMs ?? 0),
+            };
+            if (result.kind === "finished")
+              return [
+                { kind: "refreshed", schema, name, durationMs: result.durationMs, statementId: result.id },
+                entry("FINISHED", timing),
+              ];
+            const error = result.kind === "failed" ? result.error : "The statement was aborted.";
+            return [
+              { kind: "failed", schema, name, error, statementId: result.id },
+              entry(result.kind === "failed" ? "FAILED" : "ABORTED", { ...timing, error }),
+            ];
+          },
+          (thrown: unknown): [RefreshOutcome, OperationRecord] => {
+            const error = toRedshiftViewsErrors(thrown)[0]?.message ?? String(thrown);
+            // Whether it reached the warehouse is unknown: recorded as sent, its end not seen.
+            return [
+              { kind: "failed", schema, name, error },
+              entry("SUBMITTED", { durationMs: now().getTime() - started.getTime(), error }),
+            ];
+          },
         );
       outcomes.push(outcome);
-      onOutcome?.(outcome, outcomes.length, targets.length);
+      history.push(record);
+      options.onOutcome?.(outcome, outcomes.length, targets.length);
     }),
   );
-  return outcomes.sort((a, b) => (`${a.schema}.${a.name}` < `${b.schema}.${b.name}` ? -1 : 1));
+  return {
+    outcomes: outcomes.sort((a, b) => (`${a.schema}.${a.name}` < `${b.schema}.${b.name}` ? -1 : 1)),
+    history: await recordOperations(warehouse, environment, history),
+  };
 }

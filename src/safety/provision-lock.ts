@@ -1,4 +1,3 @@
-import os from "node:os";
 import { RedshiftViewsError } from "../errors.js";
 import {
   type StatementSummary,
@@ -7,6 +6,7 @@ import {
   type Warehouse,
 } from "../warehouse/index.js";
 import { sqlLiteral } from "./identifiers.js";
+import { runBy } from "./run-by.js";
 
 /** Where the lock rows live: outside the managed schemas, so plans never see the table. */
 export const LOCK_SCHEMA = "redshift_views";
@@ -37,17 +37,6 @@ export interface AcquireLockOptions {
   readonly token?: string;
 }
 
-/** `user@host`; some containers have no passwd entry for the user. */
-export function currentHolder(): string {
-  let user: string;
-  try {
-    user = os.userInfo().username;
-  } catch {
-    user = process.env.USER ?? "unknown";
-  }
-  return `${user}@${os.hostname()}`;
-}
-
 /**
  * Refuses to provision an environment that another run is provisioning: first statements of this
  * tool still in flight for it (found by `StatementName` prefix), then a lock row taken with an
@@ -60,8 +49,7 @@ export async function acquireProvisionLock(
 ): Promise<ProvisionLock> {
   const { environment } = options;
   const force = options.force === true;
-  // Who holds the lock is shown to people, never trusted: anything odd (DOMAIN\user) is replaced.
-  const holder = (options.holder ?? currentHolder()).replace(/[^\w.@:-]/g, "_").slice(0, 256);
+  const holder = runBy(options.holder);
   const acquiredAt = (options.now ?? (() => new Date()))().toISOString();
   const token = options.token ?? Math.random().toString(36).slice(2) + Date.now().toString(36);
   const name = statementName(environment, "lock");

@@ -15,6 +15,9 @@ const CSV_COLUMNS = [
   "last_at",
   "last_duration_s",
   "conditions",
+  "last_statement_id",
+  "last_error",
+  "last_by",
 ] as const;
 
 function cells(row: StatusRow): string[] {
@@ -32,6 +35,9 @@ function cells(row: StatusRow): string[] {
     row.lastOperation?.at ?? "",
     row.lastOperation === null ? "" : row.lastOperation.durationSeconds.toFixed(1),
     row.conditions.join(" "),
+    row.lastOperation?.statementId ?? "",
+    row.lastOperation?.error ?? "",
+    row.lastOperation?.by ?? "",
   ];
 }
 
@@ -66,6 +72,15 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
         : paint.red(text),
     );
   });
+  const failures = rows.flatMap((row) =>
+    (["failed_provisioning", "unrefreshable"] as const).flatMap((condition) => {
+      const failed = row.operations[condition === "failed_provisioning" ? "create" : "refresh"];
+      return row.conditions.includes(condition) && failed?.error !== undefined
+        ? [`  ${row.schema}.${row.view}: ${failed.operation} ${failed.status.toLowerCase()}: ${failed.error}`]
+        : [];
+    }),
+  );
+  if (failures.length > 0) lines.push("", "Last errors:", ...failures.map((line) => paint.red(line)));
   const problems = rows.filter((row) => row.conditions.length > 0).length;
   const stale = rows.filter((row) => row.stale !== false && row.exists).length;
   lines.push(

@@ -1,39 +1,40 @@
+import { type HistoryRead, readHistory } from "../history/read-history.js";
 import { readCatalog } from "../provision/catalog.js";
 import { desiredViews } from "../provision/desired-views.js";
 import { managedSchemas, type WarehouseSession } from "../provision/session.js";
-import { statementName, statementNamePrefix } from "../warehouse/index.js";
+import { statementName } from "../warehouse/index.js";
 import { readMvInfo } from "./mv-info.js";
 import { buildStatusRows, type StatusRow } from "./status.js";
 
+export interface StatusReport {
+  readonly rows: StatusRow[];
+  /** Whether last operations could be read (`empty`: nothing recorded yet in this warehouse). */
+  readonly history: HistoryRead["kind"];
+  /** Why the history could not be read, when `history` is `unreadable`. */
+  readonly historyError?: string;
+}
+
 /**
- * Three reads whatever the number of views: the catalog's hashes, `SVV_MV_INFO`, and this
- * environment's statement history (`ListStatements` by name prefix, paginated).
+ * Three queries whatever the number of views or how often they ran: the catalog's hashes,
+ * `SVV_MV_INFO`, and the operation history the tool writes after every provision and refresh.
  */
-export async function readStatus(session: WarehouseSession): Promise<StatusRow[]> {
+export async function readStatus(session: WarehouseSession): Promise<StatusReport> {
   const { environment, prepared, target, warehouse } = session;
   const desired = desiredViews(prepared.specs, environment, target.grants);
   const schemas = managedSchemas(prepared, environment);
-  const [catalog, mvInfo, statements] = await Promise.all([
+  const [catalog, mvInfo, history] = await Promise.all([
     readCatalog(warehouse, schemas, statementName(environment, "catalog")),
     readMvInfo(warehouse, schemas, statementName(environment, "catalog")),
-    warehouse.listStatements({ namePrefix: statementNamePrefix(environment) }),
+    readHistory(warehouse, environment, schemas),
   ]);
-  return buildStatusRows({
-    environment,
-    desired,
-    catalog,
-    mvInfo,
-    statements: statements.flatMap((statement) =>
-      statement.name === undefined || statement.createdAt === undefined
-        ? []
-        : [
-            {
-              name: statement.name,
-              status: statement.status,
-              createdAt: statement.createdAt,
-              updatedAt: statement.updatedAt ?? statement.createdAt,
-            },
-          ],
-    ),
-  });
+  return {
+    rows: buildStatusRows({
+      desired,
+      catalog,
+      mvInfo,
+      history: history.kind === "recorded" ? history.views : [],
+    }),
+    history: history.kind,
+    ...(history.kind === "unreadable" ? { historyError: history.error } : {}),
+  };
 }

@@ -1,26 +1,32 @@
 import type { Tier } from "../classification/levels.js";
+import {
+  isFailed,
+  type OperationRecord,
+  type RecordedStatus,
+  refreshFailed,
+  VIEW_OPERATIONS,
+  type ViewHistory,
+  type ViewOperation,
+} from "../history/operation-record.js";
 import type { CatalogView } from "../provision/catalog.js";
 import type { DesiredView } from "../provision/desired-views.js";
-import { parseStatementName } from "../warehouse/index.js";
 import type { MvInfo } from "./mv-info.js";
 import { describeMvState, needsRebuild } from "./mv-state.js";
 
-/** A statement this tool ran, as `ListStatements` reports it. */
-export interface StatementRecord {
-  readonly name: string;
-  readonly status: string;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-export type Operation = "create" | "refresh" | "drop";
+export type Operation = ViewOperation;
 
 export interface LastOperation {
   readonly operation: Operation;
-  readonly status: string;
+  readonly status: RecordedStatus;
+  /** When the warehouse accepted the statement (ISO 8601, UTC). */
   readonly at: string;
-  /** Seconds from submission to completion. */
+  /** How long it ran; for SUBMITTED (its end never seen), how long the run waited for it. */
   readonly durationSeconds: number;
+  readonly statementId?: string;
+  /** The warehouse's message, for a failure. */
+  readonly error?: string;
+  /** `user@host` of the run. */
+  readonly by: string;
 }
 
 export type ErrorCondition =
@@ -44,51 +50,31 @@ export interface StatusRow {
   readonly stale: boolean | null;
   readonly state: number | null;
   readonly stateText: string;
+  /** The latest operation of any kind. */
   readonly lastOperation: LastOperation | null;
+  /** The latest operation of each kind this tool recorded on the view. */
+  readonly operations: Partial<Record<Operation, LastOperation>>;
   readonly conditions: readonly ErrorCondition[];
 }
 
 const PRIORITY: Record<Operation, number> = { create: 3, refresh: 2, drop: 1 };
-const FAILED = new Set(["FAILED", "ABORTED"]);
 
-function isOperation(operation: string): operation is Operation {
-  return operation in PRIORITY;
-}
-
-/** Pure: joins the templates, the catalog, `SVV_MV_INFO` and the statement history into one row per view. */
+/** Pure: joins the templates, the catalog, `SVV_MV_INFO` and the operation history into one row per view. */
 export function buildStatusRows(input: {
-  readonly environment: string;
   readonly desired: readonly DesiredView[];
   readonly catalog: readonly CatalogView[];
   readonly mvInfo: readonly MvInfo[];
-  readonly statements: readonly StatementRecord[];
+  readonly history: readonly ViewHistory[];
 }): StatusRow[] {
-  const history = new Map<string, { operation: Operation; record: StatementRecord }[]>();
-  for (const record of input.statements) {
-    const parsed = parseStatementName(record.name);
-    if (parsed?.environment !== input.environment || parsed.view === undefined) continue;
-    if (!isOperation(parsed.operation)) continue;
-    const list = history.get(parsed.view) ?? [];
-    list.push({ operation: parsed.operation, record });
-    history.set(parsed.view, list);
-  }
   const catalog = new Map(input.catalog.map((view) => [`${view.schema}.${view.name}`, view]));
   const info = new Map(input.mvInfo.map((row) => [`${row.schema}.${row.name}`, row]));
+  const history = new Map(input.history.map((entry) => [`${entry.schema}.${entry.view}`, entry]));
 
   const row = (schema: string, view: string, template: DesiredView | undefined): StatusRow => {
     const key = `${schema}.${view}`;
     const stored = catalog.get(key);
     const mv = info.get(key);
-    const operations = history.get(key) ?? [];
-    const latest = (operation: Operation) =>
-      operations
-        .filter((entry) => entry.operation === operation)
-        .sort((a, b) => b.record.createdAt.getTime() - a.record.createdAt.getTime())[0]?.record;
-    const last = [...operations].sort(
-      (a, b) =>
-        b.record.createdAt.getTime() - a.record.createdAt.getTime() ||
-        PRIORITY[b.operation] - PRIORITY[a.operation],
-    )[0];
+    const recorded = history.get(key);
     const conditions: ErrorCondition[] = [];
     if (template !== undefined && stored === undefined) conditions.push("missing");
     if (template !== undefined && stored !== undefined && stored.hash === undefined)
@@ -96,9 +82,15 @@ export function buildStatusRows(input: {
     if (template !== undefined && stored?.hash !== undefined && stored.hash !== template.hash)
       conditions.push("out_of_date");
     if (template === undefined) conditions.push("orphan");
-    if (FAILED.has(latest("create")?.status ?? "")) conditions.push("failed_provisioning");
-    if (FAILED.has(latest("refresh")?.status ?? "")) conditions.push("unrefreshable");
+    // The history keeps a failure until the next attempt, which may never come: a reverted schema
+    // plans nothing, so a failed CREATE counts only while the view is not at its template. A failed
+    // REFRESH counts until a refresh succeeds (`refresh` retries it) or a CREATE recomputes the view.
+    const atTemplate = template !== undefined && stored?.hash === template.hash;
+    if (template !== undefined && !atTemplate && isFailed(recorded?.create))
+      conditions.push("failed_provisioning");
+    if (refreshFailed(recorded)) conditions.push("unrefreshable");
     if (needsRebuild(mv?.state)) conditions.push("needs_rebuild");
+    const last = recorded === undefined ? undefined : latestOperation(recorded);
     return {
       schema,
       view,
@@ -107,18 +99,13 @@ export function buildStatusRows(input: {
       stale: stored === undefined ? null : (mv?.isStale ?? null),
       state: mv?.state ?? null,
       stateText: stored === undefined ? "does not exist" : describeMvState(mv?.state),
-      lastOperation:
-        last === undefined
-          ? null
-          : {
-              operation: last.operation,
-              status: last.record.status,
-              at: last.record.createdAt.toISOString(),
-              durationSeconds: Math.max(
-                0,
-                (last.record.updatedAt.getTime() - last.record.createdAt.getTime()) / 1000,
-              ),
-            },
+      lastOperation: last === undefined ? null : lastOperation(last),
+      operations: Object.fromEntries(
+        VIEW_OPERATIONS.flatMap((operation) => {
+          const record = recorded?.[operation];
+          return record === undefined ? [] : [[operation, lastOperation(record)]];
+        }),
+      ),
       conditions,
     };
   };
@@ -130,4 +117,27 @@ export function buildStatusRows(input: {
       rows.push(row(view.schema, view.name, undefined));
   }
   return rows.sort((a, b) => (`${a.schema}.${a.view}` < `${b.schema}.${b.view}` ? -1 : 1));
+}
+
+/** The most recent operation; CREATE > REFRESH > DROP when they started at the same moment. */
+function latestOperation(entry: ViewHistory): OperationRecord | undefined {
+  const records = VIEW_OPERATIONS.flatMap((operation) => {
+    const record = entry[operation];
+    return record === undefined ? [] : [record];
+  });
+  return records.sort(
+    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || PRIORITY[b.operation] - PRIORITY[a.operation],
+  )[0];
+}
+
+function lastOperation(record: OperationRecord): LastOperation {
+  return {
+    operation: record.operation,
+    status: record.status,
+    at: record.startedAt.toISOString(),
+    durationSeconds: record.durationMs / 1000,
+    ...(record.statementId === undefined ? {} : { statementId: record.statementId }),
+    ...(record.error === undefined ? {} : { error: record.error }),
+    by: record.by,
+  };
 }

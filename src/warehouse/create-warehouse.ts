@@ -157,8 +157,12 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     description: DescribeStatementResponse,
     sqls: readonly string[],
     name: string | undefined,
+    submittedAt: Date,
   ): StatementOutcome {
-    const named = name === undefined ? {} : { name };
+    const named = {
+      ...(name === undefined ? {} : { name }),
+      submittedAt: description.CreatedAt ?? submittedAt,
+    };
     const durationMs = nanosToMs(description.Duration);
     switch (toStatus(description.Status)) {
       case "FINISHED":
@@ -229,6 +233,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         ClientToken: newToken(),
         ...(name === undefined ? {} : { StatementName: name }),
       };
+      const submittedAt = new Date(now());
       const submitted = batch
         ? await call("BatchExecuteStatement", () =>
             client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })),
@@ -248,7 +253,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         statements: sqls.length,
         sqls,
       });
-      const outcome = outcomeOf(id, await waitFor(id), sqls, name);
+      const outcome = outcomeOf(id, await waitFor(id), sqls, name, submittedAt);
       report({ kind: "completed", outcome });
       return outcome;
     });

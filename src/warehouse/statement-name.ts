@@ -5,7 +5,15 @@ export const STATEMENT_NAME_PREFIX = "redshift-views";
 /** The Data API's limit on StatementName. */
 export const STATEMENT_NAME_MAX_LENGTH = 500;
 
-export type StatementOperation = "create" | "drop" | "refresh" | "catalog" | "schema" | "lock" | "status";
+export type StatementOperation =
+  | "create"
+  | "drop"
+  | "refresh"
+  | "catalog"
+  | "schema"
+  | "lock"
+  | "status"
+  | "history";
 
 const OPERATIONS: readonly StatementOperation[] = [
   "create",
@@ -15,6 +23,7 @@ const OPERATIONS: readonly StatementOperation[] = [
   "schema",
   "lock",
   "status",
+  "history",
 ];
 
 /** `redshift-views:<env>:` — the ListStatements prefix of every statement this tool sent to an environment. */

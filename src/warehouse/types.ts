@@ -22,6 +22,8 @@ export type StatementOutcome =
       readonly kind: "finished";
       readonly id: string;
       readonly name?: string;
+      /** When the warehouse accepted it (DescribeStatement's CreatedAt; the client's clock if absent). */
+      readonly submittedAt: Date;
       /** Server-side duration (the Data API reports nanoseconds). */
       readonly durationMs: number;
       readonly hasResultSet: boolean;
@@ -32,6 +34,7 @@ export type StatementOutcome =
       readonly kind: "failed";
       readonly id: string;
       readonly name?: string;
+      readonly submittedAt: Date;
       /** The server's message, e.g. `ERROR: relation "x" does not exist`. */
       readonly error: string;
       /** The statement that failed: for a batch, the failing sub-statement. */
@@ -40,7 +43,7 @@ export type StatementOutcome =
       readonly subStatementIndex?: number;
       readonly durationMs?: number;
     }
-  | { readonly kind: "aborted"; readonly id: string; readonly name?: string };
+  | { readonly kind: "aborted"; readonly id: string; readonly name?: string; readonly submittedAt: Date };
 
 /** One statement found by `listStatements`. */
 export interface StatementSummary {

@@ -5,6 +5,7 @@ import { type PreparedViews, prepareViews } from "../../src/generate/generate.js
 import { applyPlan } from "../../src/provision/apply.js";
 import { buildPlan } from "../../src/provision/provision.js";
 import { renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
+import { readStatus } from "../../src/status/read-status.js";
 import { createWarehouse, type DataApiOperation, type Warehouse } from "../../src/warehouse/index.js";
 import { exampleSchema, makeProject, removeDir } from "../helpers/index.js";
 
@@ -90,6 +91,11 @@ export async function startHarness(): Promise<Harness> {
 export async function provision(session: WarehouseSession) {
   const { plan } = await buildPlan(session);
   return { plan, result: await applyPlan(session.warehouse, plan) };
+}
+
+/** `status`'s rows for a session. */
+export async function statusRows(session: WarehouseSession) {
+  return (await readStatus(session)).rows;
 }
 
 /** Data API calls made by `run`, per operation. */

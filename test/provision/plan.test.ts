@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { TIERS } from "../../src/classification/levels.js";
+import type { ApplyResult } from "../../src/provision/apply.js";
 import type { CatalogView } from "../../src/provision/catalog.js";
 import { catalogQuery } from "../../src/provision/catalog.js";
 import { type DesiredView, desiredViews, rebuildStatements } from "../../src/provision/desired-views.js";
@@ -280,7 +281,14 @@ describe("the --json plan and its documented schema", () => {
       environment: "dev",
       interrupted: false,
       outcomes: [
-        { kind: "applied", action: "add", schema: "analytics_dev", name: "posts", durationMs: 12.5 },
+        {
+          kind: "applied",
+          action: "add",
+          schema: "analytics_dev",
+          name: "posts",
+          durationMs: 12.5,
+          statementId: "d9b6c0c9-0747-4bf4-b142-e8883122f766",
+        },
         {
           kind: "failed",
           action: "add",
@@ -288,10 +296,18 @@ describe("the --json plan and its documented schema", () => {
           name: "users",
           error: "ERROR: boom",
           sql: "CREATE MATERIALIZED VIEW …",
+          statementId: "5b2f0c9a-0747-4bf4-b142-e8883122f766",
         },
+        { kind: "unknown", action: "drop", schema: "analytics_dev", name: "old", reason: "interrupted" },
       ],
+      history: { kind: "recorded", operations: 3 },
+    } satisfies ApplyResult;
+    expect(checkJson(planSchema, JSON.parse(JSON.stringify({ ...json, result })))).toEqual([]);
+    const unrecorded = {
+      ...result,
+      history: { kind: "failed", operations: 3, recorded: 0, error: "denied" },
     };
-    expect(checkJson(planSchema, { ...json, result })).toEqual([]);
+    expect(checkJson(planSchema, { ...json, result: unrecorded })).toEqual([]);
   });
 
   it("rejects what the schema forbids, so the check has teeth", () => {

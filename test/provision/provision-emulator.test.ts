@@ -99,13 +99,14 @@ describe("provision against the emulator", () => {
     const changed = Object.keys(before).filter((name) => before[name] !== after[name]);
     expect(changed).toEqual(["courses"]);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    // The statement history agrees: one schema batch and one rebuild since.
+    // The statement history agrees: one schema batch, one rebuild and the operation history's write since.
     const since = (await harness.warehouse.listStatements({ namePrefix: statementNamePrefix("reclass") }))
       .slice(0, -history)
       .map((statement) => statement.name)
       .filter((name) => !name?.includes(":catalog"));
     expect(since.sort()).toEqual([
       "redshift-views:reclass:create:learning_platform_reclass.courses",
+      "redshift-views:reclass:history:",
       "redshift-views:reclass:schema:",
     ]);
     const columns = await harness.emulator.query(

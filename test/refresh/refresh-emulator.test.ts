@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desiredViews } from "../../src/provision/desired-views.js";
-import { managedSchemas, renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
-import { refreshViews, selectRefreshTargets } from "../../src/refresh/refresh.js";
-import { readMvInfo } from "../../src/status/mv-info.js";
-import { readStatus } from "../../src/status/read-status.js";
-import { statementName, statementNamePrefix } from "../../src/warehouse/index.js";
-import { EXAMPLE_SCHEMA, type Harness, provision, startHarness } from "../provision/harness.js";
+import { renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
+import { readRefreshSelection, refreshViews, selectRefreshTargets } from "../../src/refresh/refresh.js";
+import { statementNamePrefix } from "../../src/warehouse/index.js";
+import { EXAMPLE_SCHEMA, type Harness, provision, startHarness, statusRows } from "../provision/harness.js";
 
 // Issue 6's refresh acceptance against one in-memory emulator, through the real SDK client. Each test
 // has its own environment. `refresh` below is what `redshift-views refresh <env>` does.
@@ -21,16 +19,12 @@ afterAll(async () => {
   await harness?.stop();
 });
 
+/** What `redshift-views refresh <env> [--all] [--view v]` does. */
 async function refresh(session: WarehouseSession, options: { all?: boolean; view?: string } = {}) {
-  const { environment, prepared, target, warehouse } = session;
-  const desired = desiredViews(prepared.specs, environment, target.grants);
-  const mvInfo = await readMvInfo(
-    warehouse,
-    managedSchemas(prepared, environment),
-    statementName(environment, "catalog"),
-  );
-  const selection = selectRefreshTargets(desired, mvInfo, options);
-  return { selection, outcomes: await refreshViews(warehouse, environment, selection.targets) };
+  const selection = await readRefreshSelection(session, options);
+  const run = await refreshViews(session.warehouse, session.environment, selection.targets);
+  expect(run.history).toEqual({ kind: "recorded", operations: selection.targets.length });
+  return { selection, outcomes: run.outcomes };
 }
 
 const key = (row: { schema: string; view?: string; name?: string }) =>
@@ -39,7 +33,7 @@ const key = (row: { schema: string; view?: string; name?: string }) =>
 /** Rows in each managed view and in the replicated table it reads. */
 async function rowCounts(session: WarehouseSession) {
   const source = renderSourceSchema(session.prepared, session.environment);
-  const rows = await readStatus(session);
+  const rows = await statusRows(session);
   return Promise.all(
     rows.map(async (row) => {
       const count = async (relation: string) =>
@@ -58,7 +52,7 @@ describe("refresh against the emulator", () => {
     // Provisioned before any row is replicated; then zero-ETL delivers rows.
     const session = await harness.session("fill", example, 0);
     await provision(session);
-    const provisioned = await readStatus(session);
+    const provisioned = await statusRows(session);
     expect(provisioned).toHaveLength(19);
     for (const row of provisioned) {
       expect(row, key(row)).toMatchObject({
@@ -73,7 +67,7 @@ describe("refresh against the emulator", () => {
       sourceSchema: renderSourceSchema(session.prepared, "fill"),
       sampleRows: 20,
     });
-    const arrived = await readStatus(session);
+    const arrived = await statusRows(session);
     expect(arrived.filter((row) => row.stale !== true).map(key)).toEqual([]);
     expect((await rowCounts(session)).filter((count) => count.rows !== 0)).toEqual([]);
 
@@ -85,7 +79,7 @@ describe("refresh against the emulator", () => {
 
     const counts = await rowCounts(session);
     expect(counts.filter((count) => count.rows !== count.source || count.rows !== 20)).toEqual([]);
-    const refreshed = await readStatus(session);
+    const refreshed = await statusRows(session);
     for (const row of refreshed) {
       expect(row, key(row)).toMatchObject({
         exists: true,
@@ -106,14 +100,14 @@ describe("refresh against the emulator", () => {
     const session = await harness.session("one", example, 20);
     await provision(session);
     await refresh(session, { all: true });
-    expect((await readStatus(session)).filter((row) => row.stale !== false)).toEqual([]);
+    expect((await statusRows(session)).filter((row) => row.stale !== false)).toEqual([]);
 
     await harness.emulator.query(
       `INSERT INTO "one_learningplatform_mysql_zeroetl"."dashboard_one"."courses"
          (id, slug, title, description, published, price, created_at, updated_at)
        VALUES (21, 'new-course', 'New', 'A new course', true, 10.00, '2024-03-01', '2024-03-01')`,
     );
-    const stale = (await readStatus(session)).filter((row) => row.stale !== false).map(key);
+    const stale = (await statusRows(session)).filter((row) => row.stale !== false).map(key);
     expect(stale).toEqual(["learning_platform_one.courses", "learning_platform_one_pii.courses"]);
 
     const before = await harness.warehouse.listStatements({
@@ -138,7 +132,7 @@ describe("refresh against the emulator", () => {
       "redshift-views:one:refresh:learning_platform_one.courses",
       "redshift-views:one:refresh:learning_platform_one_pii.courses",
     ]);
-    expect((await readStatus(session)).filter((row) => row.stale !== false)).toEqual([]);
+    expect((await statusRows(session)).filter((row) => row.stale !== false)).toEqual([]);
     expect(
       await harness.emulator.query(`SELECT count(*)::int AS n FROM "learning_platform_one"."courses"`),
     ).toEqual([{ n: 21 }]);
@@ -155,7 +149,7 @@ describe("refresh against the emulator", () => {
         sampleRows: 20,
       });
     }
-    expect((await readStatus(session)).filter((row) => row.stale !== false).map(key)).toEqual([]);
+    expect((await statusRows(session)).filter((row) => row.stale !== false).map(key)).toEqual([]);
     expect((await refresh(session)).selection.targets).toEqual([]);
     // Sample rows go into empty tables only: nothing was added to the 20 rows.
     expect(
@@ -193,10 +187,25 @@ describe("refresh against the emulator", () => {
       { schema: "learning_platform_pick", name: "units", error: expect.stringContaining("injected failure") },
     ]);
     expect(outcomes.filter((outcome) => outcome.kind === "refreshed")).toHaveLength(18);
-    const rows = await readStatus(session);
+    const rows = await statusRows(session);
     expect(rows.filter((row) => row.conditions.length > 0).map((row) => [key(row), row.conditions])).toEqual([
       ["learning_platform_pick.units", ["unrefreshable"]],
     ]);
+    expect(rows.find((row) => key(row) === "learning_platform_pick.units")?.operations.refresh).toMatchObject(
+      {
+        status: "FAILED",
+        error: expect.stringContaining("injected failure"),
+      },
+    );
+    // The view is fresh (nothing changed since the refresh before), yet a plain refresh retries it:
+    // otherwise it would stay unrefreshable until someone thought of --all.
+    const retry = await refresh(session);
+    expect(retry.selection.targets).toEqual([
+      { schema: "learning_platform_pick", name: "units", reason: "failed" },
+    ]);
+    expect(retry.outcomes.map((outcome) => outcome.kind)).toEqual(["refreshed"]);
+    expect((await statusRows(session)).filter((row) => row.conditions.length > 0)).toEqual([]);
+    expect((await refresh(session)).selection.targets).toEqual([]);
     // Dropped behind the tool's back: reported as missing and skipped.
     await harness.emulator.query(`DROP MATERIALIZED VIEW "learning_platform_pick"."lessons"`);
     const selection = (await refresh(session)).selection;

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { runCli } from "../../src/cli/main.js";
 import { applyPlan } from "../../src/provision/apply.js";
 import type { ProvisionPlan } from "../../src/provision/plan.js";
-import { createWarehouse, MAX_STATEMENT_BYTES } from "../../src/warehouse/index.js";
+import { createWarehouse, MAX_STATEMENT_BYTES, statementName } from "../../src/warehouse/index.js";
 import {
   caughtErrors,
   contents,
@@ -440,10 +440,14 @@ describe("Data API failures (warehouse client)", () => {
         error: expect.stringContaining("E_STATEMENT_TOO_LARGE"),
       }),
     ]);
-    const submitted = mock
-      .commandCalls(BatchExecuteStatementCommand)
-      .flatMap((call) => call.args[0].input.Sqls ?? []);
+    const batches = mock.commandCalls(BatchExecuteStatementCommand).map((call) => call.args[0].input);
+    const submitted = batches
+      .filter((input) => input.StatementName !== statementName("production", "history"))
+      .flatMap((input) => input.Sqls ?? []);
     expect(submitted.join("\n")).not.toContain("wide");
+    // What was sent is the failure's record in the operation history, for `status`.
+    expect(result.history).toEqual({ kind: "recorded", operations: 1 });
+    expect(batches.at(-1)?.Sqls?.at(-1)).toMatch(/'wide', 'create', 'FAILED', .*E_STATEMENT_TOO_LARGE/);
   });
 
   it("a view name read back from the warehouse with a forged marker and a quote: refused, nothing submitted", async () => {

@@ -12,6 +12,7 @@ import {
 import { countPlan } from "../../src/provision/plan.js";
 import { buildPlan } from "../../src/provision/provision.js";
 import { acquireProvisionLock } from "../../src/safety/provision-lock.js";
+import { readStatus } from "../../src/status/read-status.js";
 import { makeProject, removeDir, schema } from "../helpers/index.js";
 import {
   grants,
@@ -230,6 +231,7 @@ describe("interrupting an apply", () => {
     const controller = new AbortController();
     shared.emulator.setFaults({ latencyMs: 150 });
     let result: Awaited<ReturnType<typeof applyPlan>>;
+    const applyStarted = new Date();
     try {
       setTimeout(() => controller.abort(), 200);
       result = await applyPlan(session.warehouse, plan, {
@@ -249,6 +251,27 @@ describe("interrupting an apply", () => {
     expect(summary).toContain("not submitted; unchanged.");
     expect(summary).toContain("Re-run to finish");
     expect(summary).toContain("redshift-views provision intr");
+
+    // The history says what the run saw: FINISHED, or SUBMITTED (end not seen); views it never sent keep
+    // the CREATE of the first run.
+    const sent = result.outcomes.filter((outcome) => outcome.kind !== "not_submitted");
+    expect(result.history).toEqual({ kind: "recorded", operations: sent.length });
+    const lastCreate = new Map(
+      (await readStatus(session)).rows.map((row) => [`${row.schema}.${row.view}`, row.operations.create]),
+    );
+    for (const outcome of result.outcomes) {
+      const create = lastCreate.get(`${outcome.schema}.${outcome.name}`);
+      const expected = {
+        applied: "FINISHED",
+        unknown: "SUBMITTED",
+        failed: "FAILED",
+        not_submitted: "FINISHED",
+      };
+      expect(create?.status, `${outcome.kind} ${outcome.name}`).toBe(expected[outcome.kind]);
+      if (outcome.kind === "not_submitted")
+        expect(new Date(create?.at ?? 0).getTime()).toBeLessThanOrEqual(applyStarted.getTime());
+      if (outcome.kind === "applied") expect(create?.statementId).toBe(outcome.statementId);
+    }
 
     await new Promise((resolve) => setTimeout(resolve, 400)); // let statements in flight land
     const after = await storedHashes(session);

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failedOutcomes } from "../../src/provision/apply.js";
-import { readStatus } from "../../src/status/read-status.js";
 import type { StatusRow } from "../../src/status/status.js";
-import { EXAMPLE_SCHEMA, edit, type Harness, provision, startHarness } from "../provision/harness.js";
+import {
+  EXAMPLE_SCHEMA,
+  edit,
+  type Harness,
+  provision,
+  startHarness,
+  statusRows,
+} from "../provision/harness.js";
 
 // Issue 6's error conditions against one in-memory emulator, through the real SDK client.
 
@@ -31,10 +37,10 @@ describe("status against the emulator", () => {
   it("shows out_of_date for an edited schema not yet provisioned, and failed_provisioning when its CREATE fails", async () => {
     const session = await harness.session("cond", example);
     await provision(session);
-    expect(problems(await readStatus(session))).toEqual([]);
+    expect(problems(await statusRows(session))).toEqual([]);
 
     const edited = await harness.withSchema(session, USERS_CHANGED(example));
-    expect(problems(await readStatus(edited))).toEqual([["learning_platform_cond.users", ["out_of_date"]]]);
+    expect(problems(await statusRows(edited))).toEqual([["learning_platform_cond.users", ["out_of_date"]]]);
 
     harness.emulator.setFaults({ failPattern: /CREATE MATERIALIZED VIEW "learning_platform_cond"\."users"/ });
     try {
@@ -42,7 +48,7 @@ describe("status against the emulator", () => {
     } finally {
       harness.emulator.setFaults({});
     }
-    const rows = await readStatus(edited);
+    const rows = await statusRows(edited);
     expect(problems(rows)).toEqual([
       ["learning_platform_cond.users", ["out_of_date", "failed_provisioning"]],
     ]);
@@ -55,14 +61,14 @@ describe("status against the emulator", () => {
 
     // Provisioned successfully: the condition clears.
     expect(failedOutcomes((await provision(edited)).result)).toEqual([]);
-    expect(problems(await readStatus(edited))).toEqual([]);
+    expect(problems(await statusRows(edited))).toEqual([]);
   });
 
   it("shows missing for a view dropped behind the tool's back, and orphan for a view without a template", async () => {
     const session = await harness.session("gone", example);
     await provision(session);
     await harness.emulator.query(`DROP MATERIALIZED VIEW "learning_platform_gone"."courses"`);
-    const rows = await readStatus(session);
+    const rows = await statusRows(session);
     expect(problems(rows)).toEqual([["learning_platform_gone.courses", ["missing"]]]);
     expect(
       rows.find((row) => row.view === "courses" && row.schema === "learning_platform_gone"),
@@ -81,14 +87,14 @@ describe("status against the emulator", () => {
         "",
       ),
     );
-    expect(problems(await readStatus(unexported))).toEqual([
+    expect(problems(await statusRows(unexported))).toEqual([
       ["learning_platform_gone.courses", ["missing"]],
       ["learning_platform_gone.feature_flags", ["orphan"]],
       ["learning_platform_gone_pii.feature_flags", ["orphan"]],
     ]);
     // Provisioning fixes both: the missing view is added, the orphans dropped.
     await provision(unexported);
-    const fixed = await readStatus(unexported);
+    const fixed = await statusRows(unexported);
     expect(problems(fixed)).toEqual([]);
     expect(fixed).toHaveLength(17);
   });

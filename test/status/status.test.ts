@@ -1,10 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type {
+  OperationRecord,
+  RecordedStatus,
+  ViewHistory,
+  ViewOperation,
+} from "../../src/history/operation-record.js";
 import type { CatalogView } from "../../src/provision/catalog.js";
 import { type DesiredView, desiredViews } from "../../src/provision/desired-views.js";
 import { formatStatusCsv, formatStatusTable } from "../../src/status/format-status.js";
 import { mvInfoQuery } from "../../src/status/mv-info.js";
 import { describeMvState, needsRebuild } from "../../src/status/mv-state.js";
-import { buildStatusRows, type StatementRecord, type StatusRow } from "../../src/status/status.js";
+import { buildStatusRows, type StatusRow } from "../../src/status/status.js";
 import { buildFromText, schema } from "../helpers/index.js";
 import { checkJson, type JsonSchema, readSchema } from "../provision/json-schema-check.js";
 
@@ -37,12 +43,39 @@ beforeAll(async () => {
 });
 
 const at = (seconds: number) => new Date(Date.UTC(2025, 0, 1) + seconds * 1000);
-const statement = (name: string, status: string, start: number, end = start + 2): StatementRecord => ({
-  name,
-  status,
-  createdAt: at(start),
-  updatedAt: at(end),
-});
+/** A history row: `operation` on `schema.view` started at second `start` and ran until `end`. */
+const op = (
+  view: string,
+  operation: ViewOperation,
+  status: RecordedStatus,
+  start: number,
+  end = start + 2,
+  error?: string,
+): OperationRecord => {
+  const [schemaName = "", name = ""] = view.split(".");
+  return {
+    schema: schemaName,
+    view: name,
+    operation,
+    status,
+    startedAt: at(start),
+    durationMs: (end - start) * 1000,
+    statementId: `id-${view}-${operation}`,
+    ...(error === undefined ? {} : { error }),
+    by: "ops@laptop",
+  };
+};
+/** The history as `readHistory` returns it: the latest record of each operation, per view. */
+function historyOf(records: readonly OperationRecord[]): ViewHistory[] {
+  const byView = new Map<string, Record<string, unknown>>();
+  for (const record of records) {
+    const key = `${record.schema}.${record.view}`;
+    const entry = byView.get(key) ?? { schema: record.schema, view: record.view };
+    entry[record.operation] = record;
+    byView.set(key, entry);
+  }
+  return [...byView.values()] as unknown as ViewHistory[];
+}
 const hashOf = (schemaName: string, name: string) =>
   desired.find((view) => view.schema === schemaName && view.name === name)?.hash;
 const plain = { green: String, yellow: String, red: String, dim: String, bold: String };
@@ -56,7 +89,6 @@ function rows(): StatusRow[] {
     { schema: "analytics_dev_pii", name: "posts", hash: undefined },
   ];
   return buildStatusRows({
-    environment: "dev",
     desired,
     catalog,
     mvInfo: [
@@ -64,21 +96,18 @@ function rows(): StatusRow[] {
       { schema: "analytics_dev", name: "users", isStale: true, state: 101 },
       { schema: "analytics_dev", name: "gone", isStale: undefined, state: undefined },
     ],
-    statements: [
+    history: historyOf([
       // posts: created, then refreshed later.
-      statement("redshift-views:dev:create:analytics_dev.posts", "FINISHED", 0),
-      statement("redshift-views:dev:refresh:analytics_dev.posts", "FINISHED", 10, 13.5),
-      // users: CREATE and REFRESH submitted at the same time: CREATE wins; an older REFRESH failed.
-      statement("redshift-views:dev:refresh:analytics_dev.users", "FAILED", 1),
-      statement("redshift-views:dev:refresh:analytics_dev.users", "FINISHED", 20),
-      statement("redshift-views:dev:create:analytics_dev.users", "FAILED", 20, 21),
+      op("analytics_dev.posts", "create", "FINISHED", 0),
+      op("analytics_dev.posts", "refresh", "FINISHED", 10, 13.5),
+      // users: its update failed when a refresh started at the same moment: CREATE wins the tie.
+      op("analytics_dev.users", "refresh", "FINISHED", 20),
+      op("analytics_dev.users", "create", "FAILED", 20, 21, 'ERROR: column "x" does not exist'),
       // pii.users: dropped, then never created again.
-      statement("redshift-views:dev:drop:analytics_dev_pii.users", "FINISHED", 5),
-      // Other environments and operations without a view are ignored.
-      statement("redshift-views:prod:create:analytics_dev.posts", "FAILED", 30),
-      statement("redshift-views:dev:catalog:", "FINISHED", 40),
-      statement("someone-else:dev:create:analytics_dev.posts", "FAILED", 50),
-    ],
+      op("analytics_dev_pii.users", "drop", "FINISHED", 5),
+      // History of a view the templates no longer name and the catalog does not have: not shown.
+      op("analytics_dev.old", "create", "FAILED", 30),
+    ]),
   });
 }
 
@@ -92,6 +121,14 @@ describe("buildStatusRows", () => {
       "analytics_dev_pii.posts",
       "analytics_dev_pii.users",
     ]);
+    const refreshed = {
+      operation: "refresh",
+      status: "FINISHED",
+      at: "2025-01-01T00:00:10.000Z",
+      durationSeconds: 3.5,
+      statementId: "id-analytics_dev.posts-refresh",
+      by: "ops@laptop",
+    };
     expect(byView["analytics_dev.posts"]).toEqual({
       schema: "analytics_dev",
       view: "posts",
@@ -101,11 +138,17 @@ describe("buildStatusRows", () => {
       stale: false,
       state: 1,
       stateText: "incremental refresh",
-      lastOperation: {
-        operation: "refresh",
-        status: "FINISHED",
-        at: "2025-01-01T00:00:10.000Z",
-        durationSeconds: 3.5,
+      lastOperation: refreshed,
+      operations: {
+        create: {
+          operation: "create",
+          status: "FINISHED",
+          at: "2025-01-01T00:00:00.000Z",
+          durationSeconds: 2,
+          statementId: "id-analytics_dev.posts-create",
+          by: "ops@laptop",
+        },
+        refresh: refreshed,
       },
       conditions: [],
     });
@@ -113,7 +156,7 @@ describe("buildStatusRows", () => {
       stale: true,
       state: 101,
       stateText: "needs rebuild: a source column was dropped",
-      lastOperation: { operation: "create", status: "FAILED" },
+      lastOperation: { operation: "create", status: "FAILED", error: 'ERROR: column "x" does not exist' },
       conditions: ["out_of_date", "failed_provisioning", "needs_rebuild"],
     });
     expect(byView["analytics_dev.gone"]).toEqual({
@@ -124,6 +167,7 @@ describe("buildStatusRows", () => {
       state: null,
       stateText: "unknown",
       lastOperation: null,
+      operations: {},
       conditions: ["orphan"],
     });
     expect(byView["analytics_dev_pii.posts"]?.conditions).toEqual(["conflict"]);
@@ -134,20 +178,22 @@ describe("buildStatusRows", () => {
       lastOperation: { operation: "drop", status: "FINISHED" },
       conditions: ["missing"],
     });
-    expect(rows().some((row) => row.view === "hand_made")).toBe(false);
+    expect(rows().some((row) => row.view === "hand_made" || row.view === "old")).toBe(false);
   });
 
-  it("marks a failed last REFRESH unrefreshable, and describes every SVV_MV_INFO state", () => {
-    const [row] = buildStatusRows({
-      environment: "dev",
+  const posts = (mvInfo: { isStale: boolean; state: number }, records: OperationRecord[], hash?: string) =>
+    buildStatusRows({
       desired: desired.filter((view) => view.schema === "analytics_dev" && view.name === "posts"),
-      catalog: [{ schema: "analytics_dev", name: "posts", hash: hashOf("analytics_dev", "posts") }],
-      mvInfo: [{ schema: "analytics_dev", name: "posts", isStale: true, state: 0 }],
-      statements: [
-        statement("redshift-views:dev:refresh:analytics_dev.posts", "FINISHED", 1),
-        statement("redshift-views:dev:refresh:analytics_dev.posts", "ABORTED", 2),
-      ],
-    });
+      catalog: [{ schema: "analytics_dev", name: "posts", hash: hash ?? hashOf("analytics_dev", "posts") }],
+      mvInfo: [{ schema: "analytics_dev", name: "posts", ...mvInfo }],
+      history: historyOf(records),
+    })[0];
+
+  it("marks a failed last REFRESH unrefreshable, and describes every SVV_MV_INFO state", () => {
+    const row = posts({ isStale: true, state: 0 }, [
+      op("analytics_dev.posts", "create", "FINISHED", 0),
+      op("analytics_dev.posts", "refresh", "ABORTED", 2),
+    ]);
     expect(row).toMatchObject({ stateText: "full recompute on next refresh", conditions: ["unrefreshable"] });
     expect([0, 1, 99, 100, 101, 102, 103, 104, 105, 200].map((state) => describeMvState(state))).toEqual([
       "full recompute on next refresh",
@@ -169,6 +215,28 @@ describe("buildStatusRows", () => {
       ORDER BY schema_name, name;"
     `);
   });
+
+  it("clears a failed attempt once its effect is gone", () => {
+    const failedCreate = op("analytics_dev.posts", "create", "FAILED", 10);
+    // The view is at its template (the schema was reverted): the failed CREATE no longer matters.
+    expect(posts({ isStale: false, state: 1 }, [failedCreate])?.conditions).toEqual([]);
+    // It is not: provisioning failed and the view is still out of date.
+    expect(posts({ isStale: false, state: 1 }, [failedCreate], "a".repeat(64))?.conditions).toEqual([
+      "out_of_date",
+      "failed_provisioning",
+    ]);
+    const failedRefresh = op("analytics_dev.posts", "refresh", "FAILED", 10);
+    // Rebuilt since (a CREATE computes the view): the failed REFRESH is moot.
+    expect(
+      posts({ isStale: true, state: 1 }, [failedRefresh, op("analytics_dev.posts", "create", "FINISHED", 20)])
+        ?.conditions,
+    ).toEqual([]);
+    expect(posts({ isStale: true, state: 1 }, [failedRefresh])?.conditions).toEqual(["unrefreshable"]);
+    // A statement whose end was never seen is no failure: the catalog says what happened.
+    expect(
+      posts({ isStale: true, state: 1 }, [op("analytics_dev.posts", "refresh", "SUBMITTED", 10)])?.conditions,
+    ).toEqual([]);
+  });
 });
 
 describe("status output", () => {
@@ -183,31 +251,34 @@ describe("status output", () => {
     const csv = formatStatusCsv([base, tricky]);
     expect(csv).toBe(
       [
-        "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions",
-        "analytics_dev,posts,non_pii,Post,true,false,1,incremental refresh,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,",
-        'analytics_dev,"odd, ""quoted""\nname",non_pii,"Line\r\nBreak",true,false,1,plain,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,',
+        "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by",
+        "analytics_dev,posts,non_pii,Post,true,false,1,incremental refresh,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop",
+        'analytics_dev,"odd, ""quoted""\nname",non_pii,"Line\r\nBreak",true,false,1,plain,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop',
         "",
       ].join("\r\n"),
     );
     expect(parseCsv(csv)[2]?.[1]).toBe('odd, "quoted"\nname');
     expect(parseCsv(csv)[2]?.[3]).toBe("Line\r\nBreak");
     // Every record has as many fields as the header.
-    expect(new Set(parseCsv(formatStatusCsv(rows())).map((record) => record.length))).toEqual(new Set([13]));
+    expect(new Set(parseCsv(formatStatusCsv(rows())).map((record) => record.length))).toEqual(new Set([16]));
     expect(parseCsv(formatStatusCsv(rows())).find((record) => record[1] === "users")?.[12]).toBe(
       "out_of_date failed_provisioning needs_rebuild",
     );
     expect(formatStatusCsv([])).toBe(
-      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions\r\n",
+      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by\r\n",
     );
   });
 
   it("JSON rows validate against docs/schemas/status.schema.json", () => {
-    const json = JSON.parse(JSON.stringify({ version: 1, environment: "dev", views: rows() }));
+    const json = JSON.parse(
+      JSON.stringify({ version: 1, environment: "dev", history: "recorded", views: rows() }),
+    );
     expect(checkJson(statusSchema, json)).toEqual([]);
     expect(
       checkJson(statusSchema, {
         version: 1,
         environment: "dev",
+        history: "recorded",
         views: [{ ...rows()[0], conditions: ["bad"] }],
       }),
     ).toEqual([
@@ -223,6 +294,9 @@ describe("status output", () => {
       analytics_dev.users      non-PII  stale  needs rebuild: a source column was dropped  create failed 2025-01-01 00:00:20 (1.0 s)     out_of_date, failed_provisioning, needs_rebuild
       analytics_dev_pii.posts  PII      -      unknown                                     -                                             conflict
       analytics_dev_pii.users  PII      -      does not exist                              drop finished 2025-01-01 00:00:05 (2.0 s)     missing
+
+      Last errors:
+        analytics_dev.users: create failed: ERROR: column "x" does not exist
 
       5 views: 4 with problems, 3 stale or never refreshed."
     `);

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { RedshiftViewsError } from "../../src/errors.js";
 import { statementName } from "../../src/warehouse/index.js";
-import { awsError, CLUSTER, SECRET, SERVERLESS, setup } from "./fixtures.js";
+import { awsError, CLIENT_NOW, CLUSTER, SECRET, SERVERLESS, setup } from "./fixtures.js";
 
 async function rejection(promise: Promise<unknown>): Promise<RedshiftViewsError> {
   try {
@@ -39,6 +39,7 @@ describe("execute", () => {
       .resolves({
         Id: "s1",
         Status: "FINISHED",
+        CreatedAt: new Date("2026-12-01T09:59:58.000Z"),
         Duration: 2_500_000_000,
         HasResultSet: false,
         ResultRows: -1,
@@ -51,6 +52,8 @@ describe("execute", () => {
       kind: "finished",
       id: "s1",
       name,
+      // The server's time of submission.
+      submittedAt: new Date("2026-12-01T09:59:58.000Z"),
       durationMs: 2500,
       hasResultSet: false,
       resultRows: -1,
@@ -100,6 +103,8 @@ describe("execute", () => {
     expect(await warehouse.execute("SELECT * FROM users")).toEqual({
       kind: "failed",
       id: "s1",
+      // No CreatedAt from the server: the client's clock at submission.
+      submittedAt: CLIENT_NOW,
       error: 'ERROR: relation "users" does not exist',
       failedSql: "SELECT * FROM users",
       durationMs: 1,
@@ -114,6 +119,7 @@ describe("execute", () => {
       kind: "aborted",
       id: "s1",
       name: "n",
+      submittedAt: CLIENT_NOW,
     });
   });
 
@@ -171,6 +177,7 @@ describe("executeBatch", () => {
       kind: "failed",
       id: "b1",
       name: "redshift-views:production:create:a.users",
+      submittedAt: CLIENT_NOW,
       error: 'ERROR: column "nope" does not exist',
       failedSql: sqls[1],
       subStatementIndex: 1,

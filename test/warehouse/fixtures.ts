@@ -33,7 +33,10 @@ export function awsError(name: string, message: string, httpStatusCode = 400): E
   return Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode } });
 }
 
-/** A warehouse over a mocked client, with instant sleeps recorded and deterministic jitter. */
+/** The mocked warehouse's clock: what outcomes report as `submittedAt` when the server gives no CreatedAt. */
+export const CLIENT_NOW = new Date("2026-12-01T12:00:00.000Z");
+
+/** A warehouse over a mocked client, with instant sleeps recorded, deterministic jitter and a fixed clock. */
 export function setup(overrides: Partial<CreateWarehouseOptions> = {}) {
   const client = new RedshiftDataClient({ region: "eu-west-1" });
   const mock = mockClient(client);
@@ -47,6 +50,7 @@ export function setup(overrides: Partial<CreateWarehouseOptions> = {}) {
       sleeps.push(ms);
     },
     random: () => 0.5,
+    now: () => CLIENT_NOW.getTime(),
     clientToken: () => `token-${++tokens}`,
     onProgress: (event) => events.push(event),
     ...overrides,

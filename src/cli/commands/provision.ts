@@ -11,7 +11,13 @@ import {
 import { countPlan, hasChanges } from "../../provision/plan.js";
 import { buildPlan } from "../../provision/provision.js";
 import { acquireProvisionLock, type ProvisionLock } from "../../safety/provision-lock.js";
-import { openCommandSession, schemaArgs, warehouseArgs, warnIfTemplatesDrifted } from "../args.js";
+import {
+  openCommandSession,
+  schemaArgs,
+  warehouseArgs,
+  warnIfHistoryFailed,
+  warnIfTemplatesDrifted,
+} from "../args.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, progressReporter } from "../progress.js";
 
@@ -118,6 +124,7 @@ export const provisionCommand = defineCommand({
           ),
       });
       progress.done();
+      warnIfHistoryFailed(io, session.environment, result.history);
       if (args.json === true) io.stdout(JSON.stringify({ ...json, result }, null, 2));
       io.stderr(formatApplySummary(result, io.colors));
       if (result.interrupted) return INTERRUPTED_EXIT_CODE;

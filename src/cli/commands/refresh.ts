@@ -1,18 +1,14 @@
 import { defineCommand } from "citty";
-import { readCatalog } from "../../provision/catalog.js";
-import { desiredViews } from "../../provision/desired-views.js";
-import { managedSchemas } from "../../provision/session.js";
-import { refreshViews, selectRefreshTargets } from "../../refresh/refresh.js";
-import { readMvInfo } from "../../status/mv-info.js";
-import { statementName } from "../../warehouse/index.js";
-import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
+import { readRefreshSelection, refreshViews } from "../../refresh/refresh.js";
+import { openCommandSession, schemaArgs, warehouseArgs, warnIfHistoryFailed } from "../args.js";
 import type { CliIo } from "../io.js";
 import { progressReporter } from "../progress.js";
 
 export const refreshCommand = defineCommand({
   meta: {
     name: "refresh",
-    description: "REFRESH MATERIALIZED VIEW for the stale managed views (every one with --all)",
+    description:
+      "REFRESH MATERIALIZED VIEW for the stale managed views and those whose last refresh failed (every one with --all)",
   },
   args: {
     ...warehouseArgs,
@@ -25,21 +21,8 @@ export const refreshCommand = defineCommand({
     const io = data as CliIo;
     const session = await openCommandSession(io, args);
     try {
-      const { environment, prepared, target, warehouse } = session;
-      const desired = desiredViews(prepared.specs, environment, target.grants);
-      const schemas = managedSchemas(prepared, environment);
-      const [mvInfo, catalog] = await Promise.all([
-        readMvInfo(warehouse, schemas, statementName(environment, "catalog")),
-        readCatalog(warehouse, schemas, statementName(environment, "catalog")),
-      ]);
-      const managed = new Set(
-        catalog.filter((view) => view.hash !== undefined).map((view) => `${view.schema}.${view.name}`),
-      );
-      const selection = selectRefreshTargets(desired, mvInfo, {
-        all: args.all === true,
-        view: args.view,
-        managed,
-      });
+      const { environment, warehouse } = session;
+      const selection = await readRefreshSelection(session, { all: args.all === true, view: args.view });
       for (const view of selection.missing) {
         io.stderr(
           `${io.colors.yellow("!")} ${view.schema}.${view.name} does not exist: run redshift-views provision ${environment}`,
@@ -51,14 +34,16 @@ export const refreshCommand = defineCommand({
         );
       }
       const progress = progressReporter(io, "Refreshing", selection.targets.length);
-      const outcomes = await refreshViews(warehouse, environment, selection.targets, (outcome) =>
-        progress.step(
-          outcome.kind === "refreshed"
-            ? `${io.colors.green("✔")} ${outcome.schema}.${outcome.name} (${(outcome.durationMs / 1000).toFixed(1)} s)`
-            : `${io.colors.red("✖")} ${outcome.schema}.${outcome.name}: ${outcome.error}`,
-        ),
-      );
+      const { outcomes, history } = await refreshViews(warehouse, environment, selection.targets, {
+        onOutcome: (outcome) =>
+          progress.step(
+            outcome.kind === "refreshed"
+              ? `${io.colors.green("✔")} ${outcome.schema}.${outcome.name} (${(outcome.durationMs / 1000).toFixed(1)} s)`
+              : `${io.colors.red("✖")} ${outcome.schema}.${outcome.name}: ${outcome.error}`,
+          ),
+      });
       progress.done();
+      warnIfHistoryFailed(io, environment, history);
       const failed = outcomes.filter((outcome) => outcome.kind === "failed");
       if (args.json === true) {
         io.stdout(

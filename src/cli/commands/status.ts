@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { HISTORY_RELATION } from "../../history/history-table.js";
 import { formatStatusCsv, formatStatusTable } from "../../status/format-status.js";
 import { readStatus } from "../../status/read-status.js";
 import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
@@ -24,13 +25,19 @@ export const statusCommand = defineCommand({
     const io = data as CliIo;
     const session = await openCommandSession(io, args);
     try {
-      const rows = await readStatus(session);
+      const { rows, history, historyError } = await readStatus(session);
+      if (history === "unreadable")
+        io.stderr(
+          `${io.colors.yellow("!")} Could not read the operation history (${HISTORY_RELATION}): ${historyError}\n  → Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. Grant the database user SELECT on that table.`,
+        );
       switch (args.format) {
         case "csv":
           io.stdout(formatStatusCsv(rows));
           break;
         case "json":
-          io.stdout(JSON.stringify({ version: 1, environment: session.environment, views: rows }, null, 2));
+          io.stdout(
+            JSON.stringify({ version: 1, environment: session.environment, history, views: rows }, null, 2),
+          );
           break;
         default:
           io.stdout(formatStatusTable(rows, io.colors));

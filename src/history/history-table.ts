@@ -1,0 +1,32 @@
+import { LOCK_SCHEMA } from "../safety/provision-lock.js";
+import { quote } from "../views/identifiers.js";
+
+/**
+ * The operation history lives beside the provisioning lock, outside the managed schemas (plans never
+ * see it, analysts are never granted it). One row per environment, view and operation: the latest.
+ */
+export const HISTORY_SCHEMA = LOCK_SCHEMA;
+export const HISTORY_TABLE = "view_operations";
+export const HISTORY_RELATION = `${quote(HISTORY_SCHEMA)}.${quote(HISTORY_TABLE)}`;
+
+/** Longest error message kept, in bytes (Redshift's VARCHAR length counts bytes). */
+export const MAX_ERROR_BYTES = 1000;
+
+export const HISTORY_COLUMNS = [
+  "environment",
+  "schema_name",
+  "view_name",
+  "operation",
+  "status",
+  "started_at",
+  "duration_ms",
+  "statement_id",
+  "error",
+  "run_by",
+] as const;
+
+/** Idempotent setup, sent with every write so the first run in a warehouse needs no manual step. */
+export const CREATE_HISTORY_SQL: readonly string[] = [
+  `CREATE SCHEMA IF NOT EXISTS ${quote(HISTORY_SCHEMA)};`,
+  `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environment VARCHAR(63) NOT NULL, schema_name VARCHAR(128) NOT NULL, view_name VARCHAR(128) NOT NULL, operation VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, started_at TIMESTAMP NOT NULL, duration_ms BIGINT NOT NULL, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256) NOT NULL);`,
+];

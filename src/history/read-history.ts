@@ -1,0 +1,121 @@
+import { RedshiftViewsError } from "../errors.js";
+import { sqlLiteral } from "../safety/identifiers.js";
+import { statementName, type Warehouse } from "../warehouse/index.js";
+import { HISTORY_RELATION } from "./history-table.js";
+import {
+  type OperationRecord,
+  RECORDED_STATUSES,
+  VIEW_OPERATIONS,
+  type ViewHistory,
+  type ViewOperation,
+} from "./operation-record.js";
+
+const FIELDS = ["status", "started_at", "duration_ms", "statement_id", "error", "run_by"] as const;
+
+/**
+ * One row per view, its latest create, refresh and drop side by side, so the result grows with the
+ * number of views (like the catalog reads), not with how often they ran.
+ */
+export function historyQuery(environment: string, schemas: readonly string[]): string {
+  const pivot = VIEW_OPERATIONS.flatMap((operation) =>
+    FIELDS.map(
+      (field) =>
+        `  MAX(CASE WHEN operation = ${sqlLiteral(operation)} THEN ${field} END) AS ${operation}_${field}`,
+    ),
+  );
+  return [
+    "SELECT schema_name, view_name,",
+    pivot.join(",\n"),
+    `FROM ${HISTORY_RELATION}`,
+    `WHERE environment = ${sqlLiteral(environment)}`,
+    `  AND schema_name IN (${schemas.map(sqlLiteral).join(", ")})`,
+    "GROUP BY schema_name, view_name",
+    "ORDER BY schema_name, view_name;",
+  ].join("\n");
+}
+
+export type HistoryRead =
+  | { readonly kind: "recorded"; readonly views: readonly ViewHistory[] }
+  /** Nothing was ever recorded in this warehouse (the table does not exist yet). */
+  | { readonly kind: "empty" }
+  /** The table is there but could not be read (e.g. no privilege on it): last operations are unknown. */
+  | { readonly kind: "unreadable"; readonly error: string };
+
+/** One query for the history of every view in `schemas`. */
+export async function readHistory(
+  warehouse: Warehouse,
+  environment: string,
+  schemas: readonly string[],
+): Promise<HistoryRead> {
+  let rows: Awaited<ReturnType<Warehouse["query"]>>;
+  try {
+    rows = await warehouse.query(historyQuery(environment, schemas), {
+      name: statementName(environment, "history"),
+    });
+  } catch (error) {
+    // The warehouse answered and refused the query: the tool can still report everything else.
+    if (error instanceof RedshiftViewsError && error.code === "E_STATEMENT_FAILED") {
+      return /relation .* does not exist/i.test(error.message)
+        ? { kind: "empty" }
+        : { kind: "unreadable", error: error.message.split("\n")[0] ?? error.message };
+    }
+    throw error;
+  }
+  return {
+    kind: "recorded",
+    views: rows.flatMap((row) => {
+      const schema = text(row.schema_name);
+      const view = text(row.view_name);
+      if (schema === undefined || view === undefined) return [];
+      const entry: { schema: string; view: string } & Partial<Record<ViewOperation, OperationRecord>> = {
+        schema,
+        view,
+      };
+      for (const operation of VIEW_OPERATIONS) {
+        const record = parseRecord(schema, view, operation, (field) => row[`${operation}_${field}`]);
+        if (record !== undefined) entry[operation] = record;
+      }
+      return [entry];
+    }),
+  };
+}
+
+function parseRecord(
+  schema: string,
+  view: string,
+  operation: ViewOperation,
+  field: (name: (typeof FIELDS)[number]) => unknown,
+): OperationRecord | undefined {
+  const status = RECORDED_STATUSES.find((candidate) => candidate === text(field("status")));
+  const startedAt = parseTimestamp(field("started_at"));
+  if (status === undefined || startedAt === undefined) return undefined;
+  const statementId = text(field("statement_id"));
+  const error = text(field("error"));
+  return {
+    schema,
+    view,
+    operation,
+    status,
+    startedAt,
+    durationMs: Math.max(0, Number(field("duration_ms")) || 0),
+    ...(statementId === undefined ? {} : { statementId }),
+    ...(error === undefined ? {} : { error }),
+    by: text(field("run_by")) ?? "unknown",
+  };
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/** `YYYY-MM-DD HH:MM:SS[.ffffff]`, as Redshift and Postgres print a TIMESTAMP written in UTC. */
+export function parseTimestamp(value: unknown): Date | undefined {
+  const match =
+    typeof value === "string" ? /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?/.exec(value.trim()) : null;
+  if (match === null) return undefined;
+  const fraction = (match[3] ?? "").slice(0, 4);
+  const date = new Date(`${match[1]}T${match[2]}${fraction}Z`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

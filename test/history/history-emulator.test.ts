@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HISTORY_RELATION } from "../../src/history/history-table.js";
+import type { OperationRecord } from "../../src/history/operation-record.js";
+import { readHistory } from "../../src/history/read-history.js";
+import { recordOperations } from "../../src/history/record-operations.js";
+import { failedOutcomes } from "../../src/provision/apply.js";
+import { EXAMPLE_SCHEMA, type Harness, provision, startHarness, statusRows } from "../provision/harness.js";
+
+// The operation history through the real SDK client against the emulator: what `provision` and
+// `refresh` write, `status` and `refresh` read back in one query.
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const record = (overrides: Partial<OperationRecord> = {}): OperationRecord => ({
+  schema: "analytics_h",
+  view: "users",
+  operation: "create",
+  status: "FINISHED",
+  startedAt: new Date("2026-12-01T10:00:00.250Z"),
+  durationMs: 1500,
+  statementId: "d9b6c0c9-0747-4bf4-b142-e8883122f766",
+  by: "ops@laptop",
+  ...overrides,
+});
+
+const rowCount = async (environment: string) =>
+  Number(
+    (
+      await harness.emulator.query(
+        `SELECT count(*)::int AS n FROM ${HISTORY_RELATION} WHERE environment = '${environment}'`,
+      )
+    )[0]?.n,
+  );
+
+describe("operation history", () => {
+  it("is empty before anything was recorded, then reads back exactly what was written, one row per view", async () => {
+    const schemas = ["analytics_h", "analytics_h_pii"];
+    expect(await readHistory(harness.warehouse, "h", schemas)).toEqual({ kind: "empty" });
+
+    const failed = record({
+      operation: "refresh",
+      status: "FAILED",
+      startedAt: new Date("2026-12-01T10:05:00.999Z"),
+      error: `ERROR: relation "x\\y" can't be refreshed\nDETAIL: ${"long ".repeat(300)}`,
+    });
+    expect(await recordOperations(harness.warehouse, "h", [record(), failed])).toEqual({
+      kind: "recorded",
+      operations: 2,
+    });
+    // The same view in another environment, and a schema the reader did not ask for.
+    await recordOperations(harness.warehouse, "other", [record({ status: "FAILED" })]);
+    await recordOperations(harness.warehouse, "h", [record({ schema: "elsewhere" })]);
+
+    const read = await readHistory(harness.warehouse, "h", schemas);
+    expect(read.kind).toBe("recorded");
+    if (read.kind !== "recorded") return;
+    expect(read.views).toHaveLength(1);
+    const [users] = read.views;
+    expect(users?.create).toEqual({ ...record(), view: "users", schema: "analytics_h" });
+    expect(users?.refresh).toMatchObject({
+      status: "FAILED",
+      startedAt: new Date("2026-12-01T10:05:00.999Z"),
+      error: expect.stringMatching(/^ERROR: relation "x⧵y" can't be refreshed DETAIL: long long .*…$/),
+    });
+    expect(Buffer.byteLength(users?.refresh?.error ?? "")).toBeLessThanOrEqual(1000);
+    expect(users?.drop).toBeUndefined();
+
+    // Recording again replaces the row: the table grows with views, not with runs.
+    for (let run = 0; run < 3; run++)
+      await recordOperations(harness.warehouse, "h", [
+        record({
+          status: run === 2 ? "ABORTED" : "FINISHED",
+          startedAt: new Date(Date.UTC(2027, 0, run + 1)),
+        }),
+      ]);
+    expect(await rowCount("h")).toBe(3); // users create, users refresh, elsewhere.users create
+    const again = await readHistory(harness.warehouse, "h", schemas);
+    expect(again.kind === "recorded" ? again.views[0]?.create : undefined).toMatchObject({
+      status: "ABORTED",
+      startedAt: new Date("2027-01-03T00:00:00.000Z"),
+    });
+  });
+
+  it("a failed write is reported, not thrown, and leaves what was there; a failed read is 'unreadable'", async () => {
+    await recordOperations(harness.warehouse, "w", [record()]);
+    harness.emulator.setFaults({ failPattern: /INSERT INTO "redshift_views"\."view_operations"/ });
+    try {
+      const write = await recordOperations(harness.warehouse, "w", [record({ status: "FAILED" })]);
+      expect(write).toMatchObject({ kind: "failed", operations: 1, recorded: 0 });
+      expect(write.kind === "failed" ? write.error : "").toMatch(/injected failure/);
+    } finally {
+      harness.emulator.setFaults({});
+    }
+    // The batch was one transaction: its DELETE was rolled back with the INSERT.
+    const kept = await readHistory(harness.warehouse, "w", ["analytics_h"]);
+    expect(kept.kind === "recorded" ? kept.views[0]?.create?.status : undefined).toBe("FINISHED");
+
+    harness.emulator.setFaults({ failPattern: /FROM "redshift_views"\."view_operations"/ });
+    try {
+      expect(await readHistory(harness.warehouse, "w", ["analytics_h"])).toMatchObject({
+        kind: "unreadable",
+        error: expect.stringContaining("injected failure"),
+      });
+    } finally {
+      harness.emulator.setFaults({});
+    }
+  });
+
+  it("provisioning whose history cannot be written still applies every view", async () => {
+    const session = await harness.session("nohist", await EXAMPLE_SCHEMA());
+    harness.emulator.setFaults({ failPattern: /INSERT INTO "redshift_views"\."view_operations"/ });
+    let result: Awaited<ReturnType<typeof provision>>["result"];
+    try {
+      result = (await provision(session)).result;
+    } finally {
+      harness.emulator.setFaults({});
+    }
+    expect(failedOutcomes(result)).toEqual([]);
+    expect(result.outcomes).toHaveLength(19);
+    expect(result.history).toMatchObject({ kind: "failed", operations: 19, recorded: 0 });
+    // Status still sees every view; it just has no last operation for them.
+    const rows = await statusRows(session);
+    expect(rows.filter((row) => !row.exists || row.conditions.length > 0)).toEqual([]);
+    expect(rows.filter((row) => row.lastOperation !== null)).toEqual([]);
+  });
+});
