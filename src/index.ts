@@ -18,6 +18,8 @@ export type { ErrorLocation } from "./errors.js";
 export { RedshiftViewsError, RedshiftViewsErrors } from "./errors.js";
 export type { GenerateOptions, PreparedViews, SyncResult } from "./generate/generate.js";
 export { generate, prepareViews } from "./generate/generate.js";
+export type { RecordedStatus, ViewOperation } from "./history/operation-record.js";
+export type { HistoryWrite } from "./history/record-operations.js";
 export type { ApplyResult, ViewOutcome } from "./provision/apply.js";
 export type { DesiredView } from "./provision/desired-views.js";
 export type { PlanViewJson, ProvisionPlanJson } from "./provision/format-plan.js";

@@ -1,3 +1,5 @@
+import type { StatementOutcome } from "../warehouse/index.js";
+
 /** What this tool does to a view, as the operation history records it. */
 export type ViewOperation = "create" | "refresh" | "drop";
 
@@ -51,4 +53,15 @@ export function refreshFailed(entry: ViewHistory | undefined): boolean {
   if (refresh === undefined || !isFailed(refresh)) return false;
   const create = entry?.create;
   return !(create?.status === "FINISHED" && create.startedAt.getTime() > refresh.startedAt.getTime());
+}
+
+/** What a finished, failed or aborted statement tells the history: its id, when and how long it ran. */
+export function statementTiming(
+  outcome: StatementOutcome,
+): Pick<OperationRecord, "statementId" | "startedAt" | "durationMs"> {
+  return {
+    statementId: outcome.id,
+    startedAt: outcome.submittedAt,
+    durationMs: outcome.kind === "aborted" ? 0 : (outcome.durationMs ?? 0),
+  };
 }

@@ -55,7 +55,7 @@ export async function readHistory(
   } catch (error) {
     // The warehouse answered and refused the query: the tool can still report everything else.
     if (error instanceof RedshiftViewsError && error.code === "E_STATEMENT_FAILED") {
-      return /relation .* does not exist/i.test(error.message)
+      return /(relation|schema) .* does not exist/i.test(error.message)
         ? { kind: "empty" }
         : { kind: "unreadable", error: error.message.split("\n")[0] ?? error.message };
     }

@@ -1,13 +1,7 @@
 import { toRedshiftViewsErrors } from "../errors.js";
 import { sqlLiteral } from "../safety/identifiers.js";
 import { MAX_BATCH_STATEMENTS, statementName, type Warehouse } from "../warehouse/index.js";
-import {
-  CREATE_HISTORY_SQL,
-  HISTORY_COLUMNS,
-  HISTORY_RELATION,
-  HISTORY_TABLE,
-  MAX_ERROR_BYTES,
-} from "./history-table.js";
+import { CREATE_HISTORY_SQL, HISTORY_COLUMNS, HISTORY_RELATION, MAX_ERROR_BYTES } from "./history-table.js";
 import type { OperationRecord } from "./operation-record.js";
 
 /** Kept well under the Data API's 100 KB a statement. */
@@ -170,8 +164,7 @@ export async function recordOperations(
       );
       if (error === undefined || !/serializable isolation/i.test(error)) break;
     }
-    if (error !== undefined)
-      return { kind: "failed", operations: records.length, recorded, error: `${error} (${HISTORY_TABLE})` };
+    if (error !== undefined) return { kind: "failed", operations: records.length, recorded, error };
     recorded += operations;
   }
   return { kind: "recorded", operations: recorded };

@@ -1,6 +1,6 @@
 import { DEFAULT_CONCURRENCY } from "../config/index.js";
 import { RedshiftViewsError } from "../errors.js";
-import type { OperationRecord, RecordedStatus } from "../history/operation-record.js";
+import { type OperationRecord, type RecordedStatus, statementTiming } from "../history/operation-record.js";
 import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
 import { runBy } from "../safety/run-by.js";
 import { checkIdentifier, quote } from "../views/identifiers.js";
@@ -178,7 +178,7 @@ export async function applyPlan(
       rebuilds.length = 0;
     } else if (outcome.kind !== "finished") {
       for (const item of rebuilds)
-        record(failure(item.kind, item.view.schema, item.view.name, outcome), statementTiming(outcome));
+        record(failure(item.kind, item.view.schema, item.view.name, outcome), timingOf(outcome));
       rebuilds.length = 0;
     }
   }
@@ -235,7 +235,7 @@ export async function applyPlan(
           const timing =
             outcome.kind === "thrown" || outcome.kind === "late"
               ? { startedAt: started, durationMs: now().getTime() - started.getTime() }
-              : statementTiming(outcome);
+              : timingOf(outcome);
           for (const view of task.views) record(taskOutcome(task, view, outcome), timing);
         }),
       ),
@@ -260,13 +260,8 @@ interface Timing {
   readonly aborted?: boolean;
 }
 
-function statementTiming(outcome: StatementOutcome): Timing {
-  return {
-    statementId: outcome.id,
-    startedAt: outcome.submittedAt,
-    durationMs: outcome.kind === "aborted" ? 0 : (outcome.durationMs ?? 0),
-    ...(outcome.kind === "aborted" ? { aborted: true } : {}),
-  };
+function timingOf(outcome: StatementOutcome): Timing {
+  return { ...statementTiming(outcome), ...(outcome.kind === "aborted" ? { aborted: true } : {}) };
 }
 
 /**

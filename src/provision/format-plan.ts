@@ -137,7 +137,7 @@ function viewFields(view: Extract<PlanItem, { kind: "add" }>["view"]) {
 
 export const KIND_HEADINGS: Record<PlanKind, string> = {
   add: "Add",
-  update: "Update (DROP + CREATE: empty until refreshed)",
+  update: "Update (DROP + CREATE: recomputed from scratch)",
   drop: "Drop (no template any more)",
   conflict: "Conflict (name taken by a relation this tool did not create: left alone)",
   unchanged: "Unchanged",
@@ -238,7 +238,10 @@ export function formatPlanMarkdown(plan: ProvisionPlan, target: string, cascade 
       );
     }
   }
-  lines.push("", `**${summaryLine(counts)}** Updated views are empty until \`redshift-views refresh\` runs.`);
+  lines.push(
+    "",
+    `**${summaryLine(counts)}** Updated views are dropped and recreated, each in one transaction: readers wait while their data is recomputed.`,
+  );
   return lines.join("\n");
 }
 
@@ -291,7 +294,7 @@ export function formatApplySummary(result: ApplyResult, paint: Paint): string {
     );
   } else if (applied.some((outcome) => outcome.action !== "drop")) {
     lines.push(
-      `  → The rebuilt views are empty until refreshed: redshift-views refresh ${result.environment}`,
+      `  → Rebuilt views hold the data replicated when they were created; bring them up to date later with: redshift-views refresh ${result.environment}`,
     );
   }
   return lines.join("\n");

@@ -1,5 +1,10 @@
 import { RedshiftViewsError, toRedshiftViewsErrors } from "../errors.js";
-import { type OperationRecord, type RecordedStatus, refreshFailed } from "../history/operation-record.js";
+import {
+  type OperationRecord,
+  type RecordedStatus,
+  refreshFailed,
+  statementTiming,
+} from "../history/operation-record.js";
 import { readHistory } from "../history/read-history.js";
 import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
 import { readCatalog } from "../provision/catalog.js";
@@ -155,7 +160,10 @@ export async function refreshViews(
   await Promise.all(
     targets.map(async ({ schema, name }) => {
       const started = now();
-      const entry = (status: RecordedStatus, timing: Partial<OperationRecord>): OperationRecord => ({
+      const entry = (
+        status: RecordedStatus,
+        timing: Partial<Pick<OperationRecord, "statementId" | "startedAt" | "durationMs" | "error">>,
+      ): OperationRecord => ({
         schema,
         view: name,
         operation: "refresh",
@@ -172,11 +180,7 @@ export async function refreshViews(
         })
         .then(
           (result): [RefreshOutcome, OperationRecord] => {
-            const timing = {
-              statementId: result.id,
-              startedAt: result.submittedAt,
-              durationMs: result.kind === "aborted" ? 0 : (result.durationMs ?? 0),
-            };
+            const timing = statementTiming(result);
             if (result.kind === "finished")
               return [
                 { kind: "refreshed", schema, name, durationMs: result.durationMs, statementId: result.id },

@@ -83,9 +83,17 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
   if (failures.length > 0) lines.push("", "Last errors:", ...failures.map((line) => paint.red(line)));
   const problems = rows.filter((row) => row.conditions.length > 0).length;
   const stale = rows.filter((row) => row.stale !== false && row.exists).length;
+  const neverRefreshed = rows.filter(notRefreshedSinceCreated).length;
   lines.push(
     "",
-    `${rows.length} views: ${problems === 0 ? paint.green("no problems") : paint.red(`${problems} with problems`)}, ${stale} stale or never refreshed.`,
+    `${rows.length} views: ${problems === 0 ? paint.green("no problems") : paint.red(`${problems} with problems`)}, ${stale} stale (or of unknown staleness), ${neverRefreshed} not refreshed since created.`,
   );
   return lines.join("\n");
+}
+
+/** Its last recorded CREATE is newer than any successful refresh: its data is as of its creation. */
+export function notRefreshedSinceCreated(row: StatusRow): boolean {
+  const { create, refresh } = row.operations;
+  if (!row.exists || create?.status !== "FINISHED") return false;
+  return refresh?.status !== "FINISHED" || refresh.at < create.at;
 }

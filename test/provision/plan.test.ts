@@ -177,7 +177,7 @@ describe("plan output", () => {
 
         Add (1)
           + analytics_dev_pii.posts  PII      model Post  grants ROLE "pii_readers"
-        Update (DROP + CREATE: empty until refreshed) (1)
+        Update (DROP + CREATE: recomputed from scratch) (1)
           ~ analytics_dev.users      non-PII  model User  grants GROUP "analysts"
         Drop (no template any more) (1)
           - analytics_dev.old_table
@@ -212,7 +212,7 @@ describe("plan output", () => {
       | add | \`analytics_dev_pii.posts\` | PII | Post | \`ROLE "pii_readers"\` |  |
       | conflict | \`analytics_dev_pii.users\` | PII | User | \`ROLE "pii_readers"\` |  |
 
-      **1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed.** Updated views are empty until \`redshift-views refresh\` runs."
+      **1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed.** Updated views are dropped and recreated, each in one transaction: readers wait while their data is recomputed."
     `);
     const unchanged = planProvision(
       "dev",

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desiredViews } from "../../src/provision/desired-views.js";
 import { renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
 import { readRefreshSelection, refreshViews, selectRefreshTargets } from "../../src/refresh/refresh.js";
+import { notRefreshedSinceCreated } from "../../src/status/format-status.js";
 import { statementNamePrefix } from "../../src/warehouse/index.js";
 import { EXAMPLE_SCHEMA, type Harness, provision, startHarness, statusRows } from "../provision/harness.js";
 
@@ -54,6 +55,7 @@ describe("refresh against the emulator", () => {
     await provision(session);
     const provisioned = await statusRows(session);
     expect(provisioned).toHaveLength(19);
+    expect(provisioned.filter((row) => !notRefreshedSinceCreated(row)).map(key)).toEqual([]);
     for (const row of provisioned) {
       expect(row, key(row)).toMatchObject({
         exists: true,
@@ -80,6 +82,7 @@ describe("refresh against the emulator", () => {
     const counts = await rowCounts(session);
     expect(counts.filter((count) => count.rows !== count.source || count.rows !== 20)).toEqual([]);
     const refreshed = await statusRows(session);
+    expect(refreshed.filter(notRefreshedSinceCreated).map(key)).toEqual([]);
     for (const row of refreshed) {
       expect(row, key(row)).toMatchObject({
         exists: true,

@@ -467,6 +467,42 @@ describe("Data API failures (warehouse client)", () => {
   });
 });
 
+describe("operation history faults (local emulator, through the CLI)", () => {
+  it("history cannot be written: the views are applied, provision warns and exits 0", async () => {
+    const dir = await project();
+    const unwritable = {
+      REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN: 'INSERT INTO "redshift_views"."view_operations"',
+    };
+    const result = await cli(dir, ["provision", "development", "--yes"], unwritable);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("✔ 4 views applied.");
+    expect(result.stderr).toMatch(
+      /Could not record 4 of 4 operations in "redshift_views"\."view_operations": .*injected failure[\s\S]*→ The views are as reported above/,
+    );
+    // Status sees every view; without a history it has no last operation to show.
+    const status = await cli(dir, ["status", "development", "--format", "json"]);
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.stdout) as { history: string; views: { lastOperation: unknown }[] };
+    expect(json.history).toBe("empty");
+    expect(json.views.map((view) => view.lastOperation)).toEqual([null, null, null, null]);
+  }, 60_000);
+
+  it("history cannot be read: status warns, reports the rest, and says so in its JSON", async () => {
+    const dir = await project();
+    const provisioned = await cli(dir, ["provision", "development", "--yes"]);
+    expect(provisioned.code, provisioned.stderr).toBe(0);
+    const unreadable = { REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN: 'FROM "redshift_views"."view_operations"' };
+    const status = await cli(dir, ["status", "development", "--format", "json"], unreadable);
+    expect(status.code).toBe(0);
+    expect(status.stderr).toMatch(
+      /Could not read the operation history \("redshift_views"\."view_operations"\): .*injected failure.*\n {2}→ Last operations are not shown/,
+    );
+    const json = JSON.parse(status.stdout) as { history: string; views: { exists: boolean }[] };
+    expect(json.history).toBe("unreadable");
+    expect(json.views.filter((view) => view.exists)).toHaveLength(4);
+  }, 60_000);
+});
+
 describe("interrupted run", () => {
   it("SIGINT (an aborted signal) before apply: exit 130, nothing submitted, the re-run command printed", async () => {
     const dir = await project();

@@ -298,7 +298,7 @@ describe("status output", () => {
       Last errors:
         analytics_dev.users: create failed: ERROR: column "x" does not exist
 
-      5 views: 4 with problems, 3 stale or never refreshed."
+      5 views: 4 with problems, 3 stale (or of unknown staleness), 0 not refreshed since created."
     `);
   });
 });

@@ -124,9 +124,9 @@ export const provisionCommand = defineCommand({
           ),
       });
       progress.done();
-      warnIfHistoryFailed(io, session.environment, result.history);
       if (args.json === true) io.stdout(JSON.stringify({ ...json, result }, null, 2));
       io.stderr(formatApplySummary(result, io.colors));
+      warnIfHistoryFailed(io, session.environment, result.history);
       if (result.interrupted) return INTERRUPTED_EXIT_CODE;
       return applySucceeded(result) ? 0 : 1;
     } finally {
