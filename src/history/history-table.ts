@@ -1,5 +1,6 @@
 import { LOCK_SCHEMA } from "../safety/provision-lock.js";
 import { quote } from "../views/identifiers.js";
+import { isMissingRelation } from "../warehouse/index.js";
 
 /**
  * The operation history lives beside the provisioning lock, outside the managed schemas (plans never
@@ -23,10 +24,19 @@ export const HISTORY_COLUMNS = [
   "statement_id",
   "error",
   "run_by",
+  "ddl_hash",
 ] as const;
 
-/** Idempotent setup, sent with every write so the first run in a warehouse needs no manual step. */
+/**
+ * Sent only when a write finds the table missing, so that after the first run the database user
+ * needs no CREATE privilege, only INSERT, DELETE and SELECT on the table.
+ */
 export const CREATE_HISTORY_SQL: readonly string[] = [
   `CREATE SCHEMA IF NOT EXISTS ${quote(HISTORY_SCHEMA)};`,
-  `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environment VARCHAR(63) NOT NULL, schema_name VARCHAR(128) NOT NULL, view_name VARCHAR(128) NOT NULL, operation VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, started_at TIMESTAMP NOT NULL, duration_ms BIGINT NOT NULL, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256) NOT NULL);`,
+  `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environment VARCHAR(63) NOT NULL, schema_name VARCHAR(128) NOT NULL, view_name VARCHAR(128) NOT NULL, operation VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, started_at TIMESTAMP NOT NULL, duration_ms BIGINT NOT NULL, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256) NOT NULL, ddl_hash CHAR(64));`,
 ];
+
+/** The warehouse's answer when the history's schema or table does not exist (yet). */
+export function isHistoryMissing(message: string): boolean {
+  return isMissingRelation(message, HISTORY_SCHEMA, HISTORY_TABLE);
+}

@@ -29,6 +29,8 @@ export interface OperationRecord {
   readonly error?: string;
   /** `user@host` of the run. */
   readonly by: string;
+  /** For a CREATE: the hash of the DDL it was to install (the template's), so a failure is tied to it. */
+  readonly hash?: string;
 }
 
 /** The latest recorded operation of each kind on one view. */

@@ -1,7 +1,7 @@
 import { RedshiftViewsError } from "../errors.js";
 import { sqlLiteral } from "../safety/identifiers.js";
 import { statementName, type Warehouse } from "../warehouse/index.js";
-import { HISTORY_RELATION } from "./history-table.js";
+import { HISTORY_RELATION, isHistoryMissing } from "./history-table.js";
 import {
   type OperationRecord,
   RECORDED_STATUSES,
@@ -10,11 +10,20 @@ import {
   type ViewOperation,
 } from "./operation-record.js";
 
-const FIELDS = ["status", "started_at", "duration_ms", "statement_id", "error", "run_by"] as const;
+const FIELDS = [
+  "status",
+  "started_at",
+  "duration_ms",
+  "statement_id",
+  "error",
+  "run_by",
+  "ddl_hash",
+] as const;
 
 /**
  * One row per view, its latest create, refresh and drop side by side, so the result grows with the
- * number of views (like the catalog reads), not with how often they ran.
+ * number of views (like the catalog reads), not with how often they ran. The newest row of each
+ * operation is picked first, so a duplicate (Redshift does not enforce keys) never mixes two rows.
  */
 export function historyQuery(environment: string, schemas: readonly string[]): string {
   const pivot = VIEW_OPERATIONS.flatMap((operation) =>
@@ -26,9 +35,13 @@ export function historyQuery(environment: string, schemas: readonly string[]): s
   return [
     "SELECT schema_name, view_name,",
     pivot.join(",\n"),
-    `FROM ${HISTORY_RELATION}`,
-    `WHERE environment = ${sqlLiteral(environment)}`,
-    `  AND schema_name IN (${schemas.map(sqlLiteral).join(", ")})`,
+    "FROM (",
+    `  SELECT *, ROW_NUMBER() OVER (PARTITION BY schema_name, view_name, operation ORDER BY started_at DESC) AS newest`,
+    `  FROM ${HISTORY_RELATION}`,
+    `  WHERE environment = ${sqlLiteral(environment)}`,
+    `    AND schema_name IN (${schemas.map(sqlLiteral).join(", ")})`,
+    ") latest",
+    "WHERE newest = 1",
     "GROUP BY schema_name, view_name",
     "ORDER BY schema_name, view_name;",
   ].join("\n");
@@ -55,7 +68,7 @@ export async function readHistory(
   } catch (error) {
     // The warehouse answered and refused the query: the tool can still report everything else.
     if (error instanceof RedshiftViewsError && error.code === "E_STATEMENT_FAILED") {
-      return /(relation|schema) .* does not exist/i.test(error.message)
+      return isHistoryMissing(error.message)
         ? { kind: "empty" }
         : { kind: "unreadable", error: error.message.split("\n")[0] ?? error.message };
     }
@@ -91,6 +104,7 @@ function parseRecord(
   if (status === undefined || startedAt === undefined) return undefined;
   const statementId = text(field("statement_id"));
   const error = text(field("error"));
+  const hash = text(field("ddl_hash"));
   return {
     schema,
     view,
@@ -101,6 +115,7 @@ function parseRecord(
     ...(statementId === undefined ? {} : { statementId }),
     ...(error === undefined ? {} : { error }),
     by: text(field("run_by")) ?? "unknown",
+    ...(hash === undefined ? {} : { hash }),
   };
 }
 

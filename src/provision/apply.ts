@@ -1,6 +1,6 @@
 import { DEFAULT_CONCURRENCY } from "../config/index.js";
 import { RedshiftViewsError } from "../errors.js";
-import { type OperationRecord, type RecordedStatus, statementTiming } from "../history/operation-record.js";
+import { type OperationRecord, statementTiming } from "../history/operation-record.js";
 import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
 import { runBy } from "../safety/run-by.js";
 import { checkIdentifier, quote } from "../views/identifiers.js";
@@ -8,6 +8,7 @@ import type { StatementOutcome, Warehouse } from "../warehouse/index.js";
 import { createLimiter, MAX_BATCH_STATEMENTS, statementName } from "../warehouse/index.js";
 import { blockingDependents, type Dependent } from "./dependents.js";
 import { rebuildStatements } from "./desired-views.js";
+import { type OutcomeTiming, outcomeRecord } from "./outcome-record.js";
 import { itemDependents, type PlanItem, type ProvisionPlan } from "./plan.js";
 
 /** How long an interrupted apply still waits for statements already submitted. */
@@ -84,6 +85,8 @@ export interface ApplyOptions {
   /** `user@host` written to the operation history. Default: this process's. */
   readonly recordedBy?: string;
   readonly now?: () => Date;
+  /** How long the history write may take once interrupted. Default `INTERRUPTED_HISTORY_MS`. */
+  readonly interruptedHistoryMs?: number;
 }
 
 type Rebuild = Extract<PlanItem, { kind: "add" | "update" }>;
@@ -92,7 +95,13 @@ type Drop = Extract<PlanItem, { kind: "drop" }>;
 /** A unit of work: one rebuild transaction, or one batch of drops. */
 interface Task {
   readonly action: ViewAction;
-  readonly views: readonly { schema: string; name: string; cascaded: readonly Dependent[] }[];
+  readonly views: readonly {
+    schema: string;
+    name: string;
+    cascaded: readonly Dependent[];
+    /** The DDL hash a rebuild installs. */
+    hash?: string;
+  }[];
   readonly sqls: readonly string[];
   readonly name: string;
 }
@@ -115,10 +124,13 @@ export async function applyPlan(
   const history: OperationRecord[] = [];
   const work = plan.items.filter((item) => item.kind !== "unchanged" && item.kind !== "unmanaged");
   const total = work.length;
-  /** Reports a view's outcome and keeps it for the history (`timing` is what the statement said). */
-  const record = (outcome: ViewOutcome, timing?: Timing) => {
+  /**
+   * Reports a view's outcome and keeps it for the history: `timing` is what its statement said
+   * (none was sent when absent), `hash` the DDL hash a rebuild was to install.
+   */
+  const record = (outcome: ViewOutcome, timing?: OutcomeTiming, hash?: string) => {
     outcomes.push(outcome);
-    const entry = historyEntry(outcome, timing ?? { startedAt: now(), durationMs: 0 }, by);
+    const entry = outcomeRecord(outcome, timing ?? { startedAt: now(), durationMs: 0 }, { by, hash });
     if (entry !== undefined) history.push(entry);
     options.onOutcome?.(outcome, outcomes.length, total);
   };
@@ -140,7 +152,8 @@ export async function applyPlan(
       case "update":
       case "drop": {
         const refusal = refuse(item, cascade);
-        if (refusal !== undefined) record(refusal);
+        if (refusal !== undefined)
+          record(refusal, undefined, item.kind === "drop" ? undefined : item.view.hash);
         else if (item.kind === "drop") drops.push(item);
         else rebuilds.push(item);
         break;
@@ -168,17 +181,25 @@ export async function applyPlan(
       rebuilds.length = 0;
     } else if (outcome.kind === "thrown") {
       for (const item of rebuilds)
-        record({
-          kind: "failed",
-          action: item.kind,
-          schema: item.view.schema,
-          name: item.view.name,
-          error: outcome.error,
-        });
+        record(
+          {
+            kind: "failed",
+            action: item.kind,
+            schema: item.view.schema,
+            name: item.view.name,
+            error: outcome.error,
+          },
+          undefined,
+          item.view.hash,
+        );
       rebuilds.length = 0;
     } else if (outcome.kind !== "finished") {
       for (const item of rebuilds)
-        record(failure(item.kind, item.view.schema, item.view.name, outcome), timingOf(outcome));
+        record(
+          failure(item.kind, item.view.schema, item.view.name, outcome),
+          timingOf(outcome),
+          item.view.hash,
+        );
       rebuilds.length = 0;
     }
   }
@@ -189,7 +210,7 @@ export async function applyPlan(
       const cascaded = cascade ? blockingDependents(itemDependents(item)) : [];
       return {
         action: item.kind,
-        views: [{ schema: item.view.schema, name: item.view.name, cascaded }],
+        views: [{ schema: item.view.schema, name: item.view.name, cascaded, hash: item.view.hash }],
         sqls: [cascaded.length > 0 ? drop.replace(/;$/, " CASCADE;") : drop, ...rest],
         name: statementName(plan.environment, "create", `${item.view.schema}.${item.view.name}`),
       };
@@ -228,15 +249,35 @@ export async function applyPlan(
             return;
           }
           const started = now();
+          let statementId: string | undefined;
           const submitted = warehouse
-            .executeBatch(task.sqls, { name: task.name })
+            .executeBatch(task.sqls, {
+              name: task.name,
+              onSubmitted: (id) => {
+                statementId = id;
+              },
+            })
             .catch((error: unknown) => failedOutcome(error));
           const outcome = await Promise.race([submitted, deadline.promise]);
+          // Its end was not seen: what is known is when it was sent, and its id if it was accepted.
           const timing =
             outcome.kind === "thrown" || outcome.kind === "late"
-              ? { startedAt: started, durationMs: now().getTime() - started.getTime() }
+              ? {
+                  startedAt: started,
+                  durationMs: now().getTime() - started.getTime(),
+                  ...(statementId === undefined ? {} : { statementId }),
+                }
               : timingOf(outcome);
-          for (const view of task.views) record(taskOutcome(task, view, outcome), timing);
+          for (const view of task.views) {
+            const viewOutcome = taskOutcome(task, view, outcome);
+            record(
+              statementId === undefined || viewOutcome.kind !== "unknown"
+                ? viewOutcome
+                : { ...viewOutcome, statementId },
+              timing,
+              view.hash,
+            );
+          }
         }),
       ),
     );
@@ -247,51 +288,38 @@ export async function applyPlan(
     environment: plan.environment,
     outcomes: outcomes.sort(byView),
     interrupted: interrupted(),
-    history: await recordOperations(warehouse, plan.environment, history),
+    history: await (interrupted()
+      ? recordInTime(
+          recordOperations(warehouse, plan.environment, history),
+          history.length,
+          options.interruptedHistoryMs ?? INTERRUPTED_HISTORY_MS,
+        )
+      : recordOperations(warehouse, plan.environment, history)),
   };
 }
 
-/** When a view's statement ran and for how long, as far as the run knows. */
-interface Timing {
-  readonly statementId?: string;
-  readonly startedAt: Date;
-  readonly durationMs: number;
-  /** ABORTED rather than FAILED: the warehouse cancelled it. */
-  readonly aborted?: boolean;
-}
-
-function timingOf(outcome: StatementOutcome): Timing {
+function timingOf(outcome: StatementOutcome): OutcomeTiming {
   return { ...statementTiming(outcome), ...(outcome.kind === "aborted" ? { aborted: true } : {}) };
 }
 
-/**
- * The history row of an outcome; none for a conflict, a view whose statement was never sent, or a
- * name refused as unsafe (it reaches no SQL, the history's included).
- */
-function historyEntry(outcome: ViewOutcome, timing: Timing, by: string): OperationRecord | undefined {
-  if (outcome.action === "conflict" || outcome.kind === "not_submitted") return undefined;
-  if (checkIdentifier(outcome.schema, "schema") ?? checkIdentifier(outcome.name, "view")) return undefined;
-  const status: RecordedStatus =
-    outcome.kind === "applied"
-      ? "FINISHED"
-      : outcome.kind === "unknown"
-        ? "SUBMITTED"
-        : timing.aborted === true
-          ? "ABORTED"
-          : "FAILED";
-  const error =
-    outcome.kind === "failed" ? outcome.error : outcome.kind === "unknown" ? outcome.reason : undefined;
-  return {
-    schema: outcome.schema,
-    view: outcome.name,
-    operation: outcome.action === "drop" ? "drop" : "create",
-    status,
-    startedAt: timing.startedAt,
-    durationMs: timing.durationMs,
-    ...(timing.statementId === undefined ? {} : { statementId: timing.statementId }),
-    ...(error === undefined ? {} : { error }),
-    by,
-  };
+/** The history write after an interrupt gets this long, so that Ctrl-C is not held up by a slow warehouse. */
+export const INTERRUPTED_HISTORY_MS = 10_000;
+
+function recordInTime(write: Promise<HistoryWrite>, operations: number, ms: number): Promise<HistoryWrite> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<HistoryWrite>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          kind: "failed",
+          operations,
+          recorded: 0,
+          error: `The run was interrupted and the history write did not finish within ${ms / 1000} s.`,
+        }),
+      ms,
+    );
+  });
+  return Promise.race([write, late]).finally(() => clearTimeout(timer));
 }
 
 /** A reason not to submit an item at all: an unsafe identifier, or bound dependents without `--cascade`. */

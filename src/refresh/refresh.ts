@@ -1,17 +1,9 @@
 import { RedshiftViewsError, toRedshiftViewsErrors } from "../errors.js";
-import {
-  type OperationRecord,
-  type RecordedStatus,
-  refreshFailed,
-  statementTiming,
-} from "../history/operation-record.js";
-import { readHistory } from "../history/read-history.js";
+import { type OperationRecord, type RecordedStatus, statementTiming } from "../history/operation-record.js";
 import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
-import { readCatalog } from "../provision/catalog.js";
-import { type DesiredView, desiredViews } from "../provision/desired-views.js";
-import { managedSchemas, type WarehouseSession } from "../provision/session.js";
+import type { DesiredView } from "../provision/desired-views.js";
 import { runBy } from "../safety/run-by.js";
-import { type MvInfo, readMvInfo } from "../status/mv-info.js";
+import type { MvInfo } from "../status/mv-info.js";
 import { quote } from "../views/identifiers.js";
 import { statementName, type Warehouse } from "../warehouse/index.js";
 
@@ -87,30 +79,6 @@ export function selectRefreshTargets(
   return { targets, fresh, missing, conflicts };
 }
 
-/**
- * Reads what `selectRefreshTargets` needs in three queries (staleness, the catalog's markers, the
- * operation history), whatever the number of views, and selects.
- */
-export async function readRefreshSelection(
-  session: WarehouseSession,
-  options: { readonly all?: boolean; readonly view?: string | undefined },
-): Promise<RefreshSelection> {
-  const { environment, prepared, target, warehouse } = session;
-  const schemas = managedSchemas(prepared, environment);
-  const [mvInfo, catalog, history] = await Promise.all([
-    readMvInfo(warehouse, schemas, statementName(environment, "catalog")),
-    readCatalog(warehouse, schemas, statementName(environment, "catalog")),
-    readHistory(warehouse, environment, schemas),
-  ]);
-  const key = (view: { schema: string; name?: string; view?: string }) =>
-    `${view.schema}.${view.name ?? view.view}`;
-  return selectRefreshTargets(desiredViews(prepared.specs, environment, target.grants), mvInfo, {
-    ...options,
-    managed: new Set(catalog.filter((view) => view.hash !== undefined).map(key)),
-    failed: new Set((history.kind === "recorded" ? history.views : []).filter(refreshFailed).map(key)),
-  });
-}
-
 export type RefreshOutcome =
   | {
       readonly kind: "refreshed";
@@ -160,6 +128,7 @@ export async function refreshViews(
   await Promise.all(
     targets.map(async ({ schema, name }) => {
       const started = now();
+      let statementId: string | undefined;
       const entry = (
         status: RecordedStatus,
         timing: Partial<Pick<OperationRecord, "statementId" | "startedAt" | "durationMs" | "error">>,
@@ -177,6 +146,9 @@ export async function refreshViews(
       const [outcome, record] = await warehouse
         .execute(`REFRESH MATERIALIZED VIEW ${quote(schema)}.${quote(name)};`, {
           name: statementName(environment, "refresh", `${schema}.${name}`),
+          onSubmitted: (id) => {
+            statementId = id;
+          },
         })
         .then(
           (result): [RefreshOutcome, OperationRecord] => {
@@ -192,17 +164,20 @@ export async function refreshViews(
               entry(result.kind === "failed" ? "FAILED" : "ABORTED", { ...timing, error }),
             ];
           },
-          (thrown: unknown): [RefreshOutcome, OperationRecord] => {
+          (thrown: unknown): [RefreshOutcome, OperationRecord | undefined] => {
             const error = toRedshiftViewsErrors(thrown)[0]?.message ?? String(thrown);
-            // Whether it reached the warehouse is unknown: recorded as sent, its end not seen.
+            // Accepted, then lost from sight: recorded as sent, its end not seen. Never accepted: the
+            // history keeps what it had (a refresh that did not run changes nothing).
             return [
-              { kind: "failed", schema, name, error },
-              entry("SUBMITTED", { durationMs: now().getTime() - started.getTime(), error }),
+              { kind: "failed", schema, name, error, ...(statementId === undefined ? {} : { statementId }) },
+              statementId === undefined
+                ? undefined
+                : entry("SUBMITTED", { statementId, durationMs: now().getTime() - started.getTime(), error }),
             ];
           },
         );
       outcomes.push(outcome);
-      history.push(record);
+      if (record !== undefined) history.push(record);
       options.onOutcome?.(outcome, outcomes.length, targets.length);
     }),
   );

@@ -1,5 +1,8 @@
 import { RedshiftViewsError } from "../errors.js";
 import {
+  executeBatchWithSetup,
+  isMissingRelation,
+  type StatementOutcome,
   type StatementSummary,
   statementName,
   statementNamePrefix,
@@ -62,15 +65,22 @@ export async function acquireProvisionLock(
   }
 
   const env = sqlLiteral(environment);
-  const outcome = await warehouse.executeBatch(
+  const outcome = await executeBatchWithSetup(
+    warehouse,
     [
-      `CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`,
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`,
       ...(force ? [`DELETE FROM ${TABLE} WHERE environment = ${env};`] : []),
       `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${sqlLiteral(holder)}, ${sqlLiteral(acquiredAt)}, ${sqlLiteral(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
     ],
-    { name },
+    {
+      name,
+      setup: [
+        `CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`,
+        `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`,
+      ],
+      isMissing: (error) => isMissingRelation(error, LOCK_SCHEMA, LOCK_TABLE),
+    },
   );
+  if (outcome.kind !== "finished") throw lockUnavailable(environment, outcome);
   const rows = await warehouse.query(
     `SELECT holder, acquired_at, token FROM ${TABLE} WHERE environment = ${env};`,
     { name },
@@ -96,11 +106,15 @@ export async function acquireProvisionLock(
       acquiredAt: String(row.acquired_at),
     });
   }
-  throw new RedshiftViewsError(
+  throw lockUnavailable(environment, outcome);
+}
+
+function lockUnavailable(environment: string, outcome: StatementOutcome): RedshiftViewsError {
+  return new RedshiftViewsError(
     "E_PROVISION_LOCK",
     `Could not take the provisioning lock of ${environment}${outcome.kind === "failed" ? `: ${outcome.error}` : "."}`,
     {
-      hint: `Another run may have been taking it at the same moment; run again. The lock lives in ${LOCK_SCHEMA}.${LOCK_TABLE}: the database user needs CREATE on the database (or create the schema and table for it).`,
+      hint: `Another run may have been taking it at the same moment; run again. The lock lives in ${LOCK_SCHEMA}.${LOCK_TABLE}: the first run needs CREATE on the database to create it (or create the schema and table for the database user); later runs need INSERT, DELETE and SELECT on it.`,
     },
   );
 }

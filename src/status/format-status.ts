@@ -1,5 +1,5 @@
 import { alignColumns, type Paint } from "../text/align-columns.js";
-import type { StatusRow } from "./status.js";
+import { notRefreshedSinceCreated, type StatusRow } from "./status.js";
 
 const CSV_COLUMNS = [
   "schema",
@@ -18,6 +18,10 @@ const CSV_COLUMNS = [
   "last_statement_id",
   "last_error",
   "last_by",
+  "create_status",
+  "create_error",
+  "refresh_status",
+  "refresh_error",
 ] as const;
 
 function cells(row: StatusRow): string[] {
@@ -38,6 +42,11 @@ function cells(row: StatusRow): string[] {
     row.lastOperation?.statementId ?? "",
     row.lastOperation?.error ?? "",
     row.lastOperation?.by ?? "",
+    // The operations behind failed_provisioning and unrefreshable, whichever ran last.
+    row.operations.create?.status ?? "",
+    row.operations.create?.error ?? "",
+    row.operations.refresh?.status ?? "",
+    row.operations.refresh?.error ?? "",
   ];
 }
 
@@ -49,7 +58,7 @@ export function formatStatusCsv(rows: readonly StatusRow[]): string {
 
 /** Aligned columns for people; problems in red, stale in yellow. */
 export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): string {
-  const header = ["VIEW", "TIER", "STALE", "STATE", "LAST OPERATION", "PROBLEMS"];
+  const header = ["VIEW", "TIER", "STALE", "STATE", "LAST OPERATION (UTC)", "PROBLEMS"];
   const body = rows.map((row) => [
     `${row.schema}.${row.view}`,
     row.tier === undefined ? "-" : row.tier === "pii" ? "PII" : "non-PII",
@@ -89,11 +98,4 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
     `${rows.length} views: ${problems === 0 ? paint.green("no problems") : paint.red(`${problems} with problems`)}, ${stale} stale (or of unknown staleness), ${neverRefreshed} not refreshed since created.`,
   );
   return lines.join("\n");
-}
-
-/** Its last recorded CREATE is newer than any successful refresh: its data is as of its creation. */
-export function notRefreshedSinceCreated(row: StatusRow): boolean {
-  const { create, refresh } = row.operations;
-  if (!row.exists || create?.status !== "FINISHED") return false;
-  return refresh?.status !== "FINISHED" || refresh.at < create.at;
 }

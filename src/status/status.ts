@@ -83,10 +83,16 @@ export function buildStatusRows(input: {
       conditions.push("out_of_date");
     if (template === undefined) conditions.push("orphan");
     // The history keeps a failure until the next attempt, which may never come: a reverted schema
-    // plans nothing, so a failed CREATE counts only while the view is not at its template. A failed
-    // REFRESH counts until a refresh succeeds (`refresh` retries it) or a CREATE recomputes the view.
-    const atTemplate = template !== undefined && stored?.hash === template.hash;
-    if (template !== undefined && !atTemplate && isFailed(recorded?.create))
+    // plans nothing. So a failed CREATE counts while the view is not at its template and the failure
+    // was an attempt at that very template. A failed REFRESH counts until a refresh succeeds
+    // (`refresh` retries it) or a CREATE recomputes the view.
+    const create = recorded?.create;
+    if (
+      template !== undefined &&
+      stored?.hash !== template.hash &&
+      isFailed(create) &&
+      (create?.hash ?? template.hash) === template.hash
+    )
       conditions.push("failed_provisioning");
     if (refreshFailed(recorded)) conditions.push("unrefreshable");
     if (needsRebuild(mv?.state)) conditions.push("needs_rebuild");
@@ -140,4 +146,11 @@ function lastOperation(record: OperationRecord): LastOperation {
     ...(record.error === undefined ? {} : { error: record.error }),
     by: record.by,
   };
+}
+
+/** Its last recorded CREATE is newer than any successful refresh: its data is as of its creation. */
+export function notRefreshedSinceCreated(row: StatusRow): boolean {
+  const { create, refresh } = row.operations;
+  if (!row.exists || create?.status !== "FINISHED") return false;
+  return refresh?.status !== "FINISHED" || refresh.at < create.at;
 }

@@ -221,9 +221,10 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
 
   async function run(
     sqls: readonly string[],
-    name: string | undefined,
+    statement: StatementOptions | undefined,
     batch: boolean,
   ): Promise<StatementOutcome> {
+    const name = statement?.name;
     checkSize(sqls, name);
     return limit(async () => {
       if (options.signal?.aborted === true)
@@ -246,6 +247,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         throw new RedshiftViewsError("E_WAREHOUSE", "The Data API accepted a statement but returned no id.", {
           hint: "This is unexpected; re-run, and report it if it persists.",
         });
+      statement?.onSubmitted?.(id);
       report({
         kind: "submitted",
         id,
@@ -292,12 +294,12 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
   return {
     stats: { calls },
 
-    execute: (sql, statement?: StatementOptions) => run([sql], statement?.name, false),
+    execute: (sql, statement?: StatementOptions) => run([sql], statement, false),
 
-    executeBatch: (sqls, statement?: StatementOptions) => run(sqls, statement?.name, true),
+    executeBatch: (sqls, statement?: StatementOptions) => run(sqls, statement, true),
 
     async query(sql, statement?: StatementOptions) {
-      const outcome = await run([sql], statement?.name, false);
+      const outcome = await run([sql], statement, false);
       switch (outcome.kind) {
         case "finished":
           return outcome.hasResultSet ? fetchRows(outcome.id) : [];

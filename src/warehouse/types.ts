@@ -98,8 +98,10 @@ export type WarehouseEvent =
     };
 
 export interface StatementOptions {
-  /** StatementName, see `statementName()`; lets `status` find the statement later. */
+  /** StatementName, see `statementName()`; finds the statement in `ListStatements`. */
   readonly name?: string;
+  /** Called with the statement id as soon as the Data API accepted it, before waiting for the end. */
+  readonly onSubmitted?: (id: string) => void;
 }
 
 export interface ListStatementsOptions {

@@ -132,3 +132,43 @@ describe("operation history", () => {
     expect(rows.filter((row) => row.lastOperation !== null)).toEqual([]);
   });
 });
+
+describe("operation history under concurrency", () => {
+  it("a run that started earlier but records later never overwrites a newer record", async () => {
+    const schemas = ["analytics_h"];
+    const newer = record({ status: "FINISHED", startedAt: new Date("2026-12-02T10:00:00.000Z") });
+    const older = record({
+      status: "FAILED",
+      startedAt: new Date("2026-12-02T09:00:00.000Z"),
+      error: "late",
+    });
+    await recordOperations(harness.warehouse, "race", [newer]);
+    expect(await recordOperations(harness.warehouse, "race", [older])).toEqual({
+      kind: "recorded",
+      operations: 1,
+    });
+    const read = await readHistory(harness.warehouse, "race", schemas);
+    expect(read.kind === "recorded" ? read.views[0]?.create : undefined).toEqual(newer);
+    expect(await rowCount("race")).toBe(1);
+  });
+
+  it("reads whole rows: with duplicates (Redshift enforces no keys) the newest row wins, not a mix", async () => {
+    await recordOperations(harness.warehouse, "dup", [record({ status: "FINISHED", durationMs: 10 })]);
+    // A second row for the same view and operation, as a concurrent writer or a hand-made insert could leave.
+    await harness.emulator.query(
+      `INSERT INTO ${HISTORY_RELATION} (environment, schema_name, view_name, operation, status, started_at, duration_ms, statement_id, error, run_by)
+       VALUES ('dup', 'analytics_h', 'users', 'create', 'FAILED', '2026-12-03 00:00:00', 99, NULL, 'newest', 'someone@else')`,
+    );
+    const read = await readHistory(harness.warehouse, "dup", ["analytics_h"]);
+    expect(read.kind === "recorded" ? read.views[0]?.create : undefined).toEqual({
+      schema: "analytics_h",
+      view: "users",
+      operation: "create",
+      status: "FAILED",
+      startedAt: new Date("2026-12-03T00:00:00.000Z"),
+      durationMs: 99,
+      error: "newest",
+      by: "someone@else",
+    });
+  });
+});

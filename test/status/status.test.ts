@@ -225,7 +225,25 @@ describe("buildStatusRows", () => {
       "out_of_date",
       "failed_provisioning",
     ]);
+    // The failure was an attempt at another template (the schema has changed since): only out_of_date.
+    const template = hashOf("analytics_dev", "posts");
+    const attempt = (hash: string | undefined) => ({
+      ...failedCreate,
+      ...(hash === undefined ? {} : { hash }),
+    });
+    expect(
+      posts({ isStale: false, state: 1 }, [attempt("c".repeat(64))], "a".repeat(64))?.conditions,
+    ).toEqual(["out_of_date"]);
+    expect(posts({ isStale: false, state: 1 }, [attempt(template)], "a".repeat(64))?.conditions).toEqual([
+      "out_of_date",
+      "failed_provisioning",
+    ]);
     const failedRefresh = op("analytics_dev.posts", "refresh", "FAILED", 10);
+    // A CREATE after it that failed too recomputed nothing.
+    expect(
+      posts({ isStale: true, state: 1 }, [failedRefresh, op("analytics_dev.posts", "create", "FAILED", 20)])
+        ?.conditions,
+    ).toEqual(["unrefreshable"]);
     // Rebuilt since (a CREATE computes the view): the failed REFRESH is moot.
     expect(
       posts({ isStale: true, state: 1 }, [failedRefresh, op("analytics_dev.posts", "create", "FINISHED", 20)])
@@ -251,21 +269,22 @@ describe("status output", () => {
     const csv = formatStatusCsv([base, tricky]);
     expect(csv).toBe(
       [
-        "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by",
-        "analytics_dev,posts,non_pii,Post,true,false,1,incremental refresh,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop",
-        'analytics_dev,"odd, ""quoted""\nname",non_pii,"Line\r\nBreak",true,false,1,plain,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop',
+        "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error",
+        "analytics_dev,posts,non_pii,Post,true,false,1,incremental refresh,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop,FINISHED,,FINISHED,",
+        'analytics_dev,"odd, ""quoted""\nname",non_pii,"Line\r\nBreak",true,false,1,plain,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop,FINISHED,,FINISHED,',
         "",
       ].join("\r\n"),
     );
     expect(parseCsv(csv)[2]?.[1]).toBe('odd, "quoted"\nname');
     expect(parseCsv(csv)[2]?.[3]).toBe("Line\r\nBreak");
     // Every record has as many fields as the header.
-    expect(new Set(parseCsv(formatStatusCsv(rows())).map((record) => record.length))).toEqual(new Set([16]));
-    expect(parseCsv(formatStatusCsv(rows())).find((record) => record[1] === "users")?.[12]).toBe(
-      "out_of_date failed_provisioning needs_rebuild",
-    );
+    expect(new Set(parseCsv(formatStatusCsv(rows())).map((record) => record.length))).toEqual(new Set([20]));
+    const users = parseCsv(formatStatusCsv(rows())).find((record) => record[1] === "users");
+    expect(users?.[12]).toBe("out_of_date failed_provisioning needs_rebuild");
+    // The failed CREATE's error, in its own column whichever operation ran last.
+    expect(users?.slice(16)).toEqual(["FAILED", 'ERROR: column "x" does not exist', "FINISHED", ""]);
     expect(formatStatusCsv([])).toBe(
-      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by\r\n",
+      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error\r\n",
     );
   });
 
@@ -288,7 +307,7 @@ describe("status output", () => {
 
   it("the table shows problems and staleness at a glance", () => {
     expect(formatStatusTable(rows(), plain)).toMatchInlineSnapshot(`
-      "VIEW                     TIER     STALE  STATE                                       LAST OPERATION                                PROBLEMS
+      "VIEW                     TIER     STALE  STATE                                       LAST OPERATION (UTC)                          PROBLEMS
       analytics_dev.gone       -        -      unknown                                     -                                             orphan
       analytics_dev.posts      non-PII  fresh  incremental refresh                         refresh finished 2025-01-01 00:00:10 (3.5 s)  ok
       analytics_dev.users      non-PII  stale  needs rebuild: a source column was dropped  create failed 2025-01-01 00:00:20 (1.0 s)     out_of_date, failed_provisioning, needs_rebuild

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { readRefreshSelection, refreshViews } from "../../refresh/refresh.js";
+import { readRefreshSelection } from "../../refresh/read-refresh-selection.js";
+import { refreshViews } from "../../refresh/refresh.js";
 import { openCommandSession, schemaArgs, warehouseArgs, warnIfHistoryFailed } from "../args.js";
 import type { CliIo } from "../io.js";
 import { progressReporter } from "../progress.js";
@@ -33,6 +34,11 @@ export const refreshCommand = defineCommand({
           `${io.colors.yellow("!")} ${view.schema}.${view.name} was not created by prisma-redshift-views: left alone`,
         );
       }
+      const retried = selection.targets.filter((target) => target.reason === "failed");
+      if (retried.length > 0 && io.verbosity !== "quiet")
+        io.stderr(
+          `Retrying ${retried.length} fresh view${retried.length === 1 ? "" : "s"} whose last refresh failed: ${retried.map((view) => `${view.schema}.${view.name}`).join(", ")}`,
+        );
       const progress = progressReporter(io, "Refreshing", selection.targets.length);
       const { outcomes, history } = await refreshViews(warehouse, environment, selection.targets, {
         onOutcome: (outcome) =>
@@ -43,7 +49,6 @@ export const refreshCommand = defineCommand({
           ),
       });
       progress.done();
-      warnIfHistoryFailed(io, environment, history);
       const failed = outcomes.filter((outcome) => outcome.kind === "failed");
       if (args.json === true) {
         io.stdout(
@@ -51,10 +56,12 @@ export const refreshCommand = defineCommand({
             {
               version: 1,
               environment,
+              targets: selection.targets,
               refreshed: outcomes,
               fresh: selection.fresh,
               missing: selection.missing,
               conflicts: selection.conflicts,
+              history,
             },
             null,
             2,
@@ -64,6 +71,7 @@ export const refreshCommand = defineCommand({
       io.stderr(
         `${failed.length === 0 ? io.colors.green("✔") : io.colors.red("✖")} ${outcomes.length - failed.length} refreshed, ${failed.length} failed, ${selection.fresh.length} already fresh, ${selection.missing.length} missing.`,
       );
+      warnIfHistoryFailed(io, environment, history);
       // A missing or foreign view is a problem too: the analysts' view is not what the template says.
       return failed.length > 0 || selection.missing.length > 0 || selection.conflicts.length > 0 ? 1 : 0;
     } finally {

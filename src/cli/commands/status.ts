@@ -28,7 +28,7 @@ export const statusCommand = defineCommand({
       const { rows, history, historyError } = await readStatus(session);
       if (history === "unreadable")
         io.stderr(
-          `${io.colors.yellow("!")} Could not read the operation history (${HISTORY_RELATION}): ${historyError}\n  → Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. Grant the database user SELECT on that table.`,
+          `${io.colors.yellow("!")} Could not read the operation history (${HISTORY_RELATION}): ${historyError}\n  → Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. Grant the database user USAGE on the schema and SELECT on the table.`,
         );
       switch (args.format) {
         case "csv":

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { applyPlan } from "../../src/provision/apply.js";
+import type { ProvisionPlan } from "../../src/provision/plan.js";
+import type { StatementOutcome, Warehouse } from "../../src/warehouse/index.js";
+
+// What applyPlan hands to the operation history, over a scripted warehouse.
+
+const view = (name: string) => ({
+  schema: "analytics_prod",
+  name,
+  tier: "non_pii" as const,
+  model: "M",
+  fileName: `${name}.sql.ejs`,
+  firstColumn: "id",
+  ddl: `CREATE MATERIALIZED VIEW "analytics_prod"."${name}" AS SELECT 1 AS "id";`,
+  grants: [],
+  hash: name.charAt(0).repeat(64),
+});
+
+const plan: ProvisionPlan = {
+  environment: "prod",
+  schemas: ["analytics_prod"],
+  items: [
+    { kind: "add", view: view("a") },
+    { kind: "add", view: view("b") },
+  ],
+};
+
+const finished = (id: string): StatementOutcome => ({
+  kind: "finished",
+  id,
+  submittedAt: new Date("2026-12-01T10:00:00.000Z"),
+  durationMs: 800,
+  hasResultSet: false,
+  resultRows: -1,
+});
+
+function scripted(onHistory: (sqls: readonly string[]) => Promise<StatementOutcome>) {
+  const history: (readonly string[])[] = [];
+  const warehouse: Warehouse = {
+    stats: { calls: {} },
+    query: async () => [],
+    execute: async () => finished("x"),
+    listStatements: async () => [],
+    async executeBatch(sqls, options) {
+      if (options?.name?.includes(":history:")) {
+        history.push(sqls);
+        return onHistory(sqls);
+      }
+      const id = `id-${/"analytics_prod"\."(\w+)"/.exec(sqls.join(" "))?.[1] ?? "schema"}`;
+      options?.onSubmitted?.(id);
+      return finished(id);
+    },
+  };
+  return { warehouse, history };
+}
+
+describe("applyPlan and the operation history", () => {
+  it("records each rebuilt view with its statement, time, duration and the hash it installed", async () => {
+    const { warehouse, history } = scripted(async () => finished("h"));
+    const result = await applyPlan(warehouse, plan, { recordedBy: "ops@laptop" });
+    expect(result.history).toEqual({ kind: "recorded", operations: 2 });
+    expect(history[0]?.[1]).toContain(
+      `('prod', 'analytics_prod', 'a', 'create', 'FINISHED', '2026-12-01 10:00:00.000'::TIMESTAMP, 800, 'id-a', NULL, 'ops@laptop', '${"a".repeat(64)}')`,
+    );
+  });
+
+  it("does not hold up an interrupted run for a history write that does not finish", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { warehouse } = scripted(() => new Promise<StatementOutcome>(() => {}));
+    // Aborted before anything was submitted: nothing to record, so nothing to wait for.
+    const untouched = await applyPlan(warehouse, plan, {
+      signal: controller.signal,
+      interruptedHistoryMs: 20,
+    });
+    expect(untouched.history).toEqual({ kind: "recorded", operations: 0 });
+
+    // Aborted while the views were being rebuilt: their outcomes are recorded within the limit, or not.
+    const late = new AbortController();
+    const slow = scripted(() => new Promise<StatementOutcome>(() => {}));
+    const base = slow.warehouse.executeBatch;
+    slow.warehouse.executeBatch = async (sqls, options) => {
+      const outcome = await base(sqls, options);
+      if (options?.name?.includes(":create:") === true) late.abort();
+      return outcome;
+    };
+    const started = Date.now();
+    const result = await applyPlan(slow.warehouse, plan, { signal: late.signal, interruptedHistoryMs: 50 });
+    expect(result.interrupted).toBe(true);
+    expect(result.history).toMatchObject({
+      kind: "failed",
+      recorded: 0,
+      error: "The run was interrupted and the history write did not finish within 0.05 s.",
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
