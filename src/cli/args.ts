@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { ArgsDef } from "citty";
 import { syncTemplates } from "../generate/generate.js";
-import { HISTORY_RELATION } from "../history/history-table.js";
+import { HISTORY_RELATION, historyHint } from "../history/history-table.js";
 import type { HistoryWrite } from "../history/record-operations.js";
 import { openSession, type WarehouseSession } from "../provision/session.js";
 import type { WarehouseEvent } from "../warehouse/index.js";
@@ -96,7 +96,7 @@ export async function warnIfTemplatesDrifted(io: CliIo, session: WarehouseSessio
 export function warnIfHistoryFailed(io: CliIo, environment: string, history: HistoryWrite): void {
   if (history.kind === "recorded") return;
   io.stderr(
-    `${io.colors.yellow("!")} Could not record ${history.operations - history.recorded} of ${history.operations} operations in ${HISTORY_RELATION}: ${history.error}\n  → The views are as reported above; \`redshift-views status ${environment}\` will show their previous operation. The first write needs CREATE on the database (to create the table; or create it for the database user), later ones INSERT, DELETE and SELECT on it.`,
+    `${io.colors.yellow("!")} Could not record ${history.operations - history.recorded} of ${history.operations} operations in ${HISTORY_RELATION}: ${history.error}\n  → The views are as reported above; \`redshift-views status ${environment}\` will show their previous operation. ${historyHint(history.error, false)}`,
   );
 }
 

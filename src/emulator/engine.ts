@@ -223,10 +223,9 @@ export class Engine {
     // search() ignores lastIndex, so a /g pattern behaves the same on every statement.
     if (failPattern !== undefined && sql.search(failPattern) >= 0) {
       this.options.onInjectedFailure();
-      throw new SqlError(
-        "XX000",
-        `injected failure: the statement matches the emulator's fail pattern ${failPattern}`,
-      );
+      // The pattern itself is not quoted: messages get recorded (the operation history), and a
+      // record that repeated the pattern would match it in turn.
+      throw new SqlError("XX000", "injected failure: the statement matches the emulator's fail pattern");
     }
     const bound = bindNamedParameters(sql, record.parameters ?? []);
     const statements = this.translate(bound.sql);

@@ -40,3 +40,12 @@ export const CREATE_HISTORY_SQL: readonly string[] = [
 export function isHistoryMissing(message: string): boolean {
   return isMissingRelation(message, HISTORY_SCHEMA, HISTORY_TABLE);
 }
+
+/** What to do about a history write or read the warehouse refused, judged by its message. */
+export function historyHint(error: string, reading: boolean): string {
+  if (/column "[^"]+" .*does not exist/i.test(error))
+    return `${HISTORY_RELATION} was created by another version of prisma-redshift-views. Drop it (it holds only the history of last operations) and the next provision or refresh creates it anew.`;
+  return reading
+    ? "Grant the database user USAGE on the schema and SELECT on the table."
+    : "The first write needs CREATE on the database (to create the table; or create it for the database user), later ones INSERT, DELETE and SELECT on it.";
+}

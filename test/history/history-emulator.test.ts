@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HISTORY_RELATION } from "../../src/history/history-table.js";
+import { HISTORY_RELATION, historyHint } from "../../src/history/history-table.js";
 import type { OperationRecord } from "../../src/history/operation-record.js";
 import { readHistory } from "../../src/history/read-history.js";
 import { recordOperations } from "../../src/history/record-operations.js";
@@ -170,5 +170,28 @@ describe("operation history under concurrency", () => {
       error: "newest",
       by: "someone@else",
     });
+  });
+});
+
+describe("a history table of another layout", () => {
+  it("is reported unreadable, naming the column, with advice to drop it; a write then recreates it", async () => {
+    await harness.emulator.query(`DROP TABLE ${HISTORY_RELATION}`);
+    await harness.emulator.query(
+      `CREATE TABLE ${HISTORY_RELATION} (environment VARCHAR(63), schema_name VARCHAR(128), view_name VARCHAR(128), operation VARCHAR(16), status VARCHAR(16), started_at TIMESTAMP, duration_ms BIGINT, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256))`,
+    );
+    const read = await readHistory(harness.warehouse, "old", ["analytics_h"]);
+    expect(read).toMatchObject({ kind: "unreadable", error: expect.stringContaining('column "ddl_hash"') });
+    const error = read.kind === "unreadable" ? read.error : "";
+    expect(historyHint(error, true)).toMatch(/created by another version of prisma-redshift-views\. Drop it/);
+    expect(historyHint("ERROR: permission denied for relation view_operations", true)).toMatch(
+      /SELECT on the table/,
+    );
+
+    await harness.emulator.query(`DROP TABLE ${HISTORY_RELATION}`);
+    expect(await recordOperations(harness.warehouse, "old", [record()])).toEqual({
+      kind: "recorded",
+      operations: 1,
+    });
+    expect((await readHistory(harness.warehouse, "old", ["analytics_h"])).kind).toBe("recorded");
   });
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { HISTORY_RELATION } from "../../history/history-table.js";
+import { HISTORY_RELATION, historyHint } from "../../history/history-table.js";
 import { formatStatusCsv, formatStatusTable } from "../../status/format-status.js";
 import { readStatus } from "../../status/read-status.js";
 import { openCommandSession, schemaArgs, warehouseArgs } from "../args.js";
@@ -28,7 +28,7 @@ export const statusCommand = defineCommand({
       const { rows, history, historyError } = await readStatus(session);
       if (history === "unreadable")
         io.stderr(
-          `${io.colors.yellow("!")} Could not read the operation history (${HISTORY_RELATION}): ${historyError}\n  → Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. Grant the database user USAGE on the schema and SELECT on the table.`,
+          `${io.colors.yellow("!")} Could not read the operation history (${HISTORY_RELATION}): ${historyError}\n  → Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. ${historyHint(historyError ?? "", true)}`,
         );
       switch (args.format) {
         case "csv":
