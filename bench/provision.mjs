@@ -9,7 +9,7 @@ const { buildPlan } = await import(path.join(repo, "dist/provision/provision.js"
 const { applyPlan, failedOutcomes } = await import(path.join(repo, "dist/provision/apply.js"));
 const { DEFAULT_CONCURRENCY } = await import(path.join(repo, "dist/config/index.js"));
 const { statementNamePrefix } = await import(path.join(repo, "dist/warehouse/index.js"));
-const { CREATE_HISTORY_SQL } = await import(path.join(repo, "dist/history/history-table.js"));
+const { HISTORY_SETUPS } = await import(path.join(repo, "dist/history/history-table.js"));
 
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
@@ -30,7 +30,7 @@ async function provisionOnce(lab, prepared, environment, { latencyMs, views, ...
   });
   const { plan } = await buildPlan(env.session(sample, warehouse));
   // The steady state: the operation history's table exists (the first run ever also creates it).
-  await warehouse.executeBatch(CREATE_HISTORY_SQL, { name: "bench-setup" });
+  await warehouse.executeBatch(HISTORY_SETUPS.at(-1), { name: "bench-setup" });
   const adds = plan.items.filter((item) => item.kind === "add").length;
   if (adds !== views) throw new Error(`expected ${views} views to add, the plan has ${adds}`);
   const before = { ...warehouse.stats.calls };

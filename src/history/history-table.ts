@@ -27,13 +27,15 @@ export const HISTORY_COLUMNS = [
   "ddl_hash",
 ] as const;
 
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environment VARCHAR(63) NOT NULL, schema_name VARCHAR(128) NOT NULL, view_name VARCHAR(128) NOT NULL, operation VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, started_at TIMESTAMP NOT NULL, duration_ms BIGINT NOT NULL, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256) NOT NULL, ddl_hash CHAR(64));`;
+
 /**
- * Sent only when a write finds the table missing, so that after the first run the database user
- * needs no CREATE privilege, only INSERT, DELETE and SELECT on the table.
+ * Sent only when a write finds the table missing (see `executeBatchWithSetup`): the table alone,
+ * then schema and table. After the first run the database user needs no CREATE privilege.
  */
-export const CREATE_HISTORY_SQL: readonly string[] = [
-  `CREATE SCHEMA IF NOT EXISTS ${quote(HISTORY_SCHEMA)};`,
-  `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environment VARCHAR(63) NOT NULL, schema_name VARCHAR(128) NOT NULL, view_name VARCHAR(128) NOT NULL, operation VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, started_at TIMESTAMP NOT NULL, duration_ms BIGINT NOT NULL, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256) NOT NULL, ddl_hash CHAR(64));`,
+export const HISTORY_SETUPS: readonly (readonly string[])[] = [
+  [CREATE_TABLE],
+  [`CREATE SCHEMA IF NOT EXISTS ${quote(HISTORY_SCHEMA)};`, CREATE_TABLE],
 ];
 
 /** The warehouse's answer when the history's schema or table does not exist (yet). */
@@ -47,5 +49,5 @@ export function historyHint(error: string, reading: boolean): string {
     return `${HISTORY_RELATION} was created by another version of prisma-redshift-views. Drop it (it holds only the history of last operations) and the next provision or refresh creates it anew.`;
   return reading
     ? "Grant the database user USAGE on the schema and SELECT on the table."
-    : "The first write needs CREATE on the database (to create the table; or create it for the database user), later ones INSERT, DELETE and SELECT on it.";
+    : "The first write creates the table: it needs CREATE on the schema (or on the database, to create the schema too). Later writes need USAGE on the schema, INSERT, DELETE and SELECT on the table, and TEMP on the database.";
 }

@@ -1,7 +1,12 @@
 import { toRedshiftViewsErrors } from "../errors.js";
-import { executeBatchWithSetup, statementName, type Warehouse } from "../warehouse/index.js";
-import { CREATE_HISTORY_SQL, isHistoryMissing } from "./history-table.js";
-import { historyWriteBatches, isRecordable } from "./history-write-sql.js";
+import {
+  executeBatchWithSetup,
+  isSerializationConflict,
+  statementName,
+  type Warehouse,
+} from "../warehouse/index.js";
+import { HISTORY_SETUPS, isHistoryMissing } from "./history-table.js";
+import { type HistoryBatch, historyWriteBatches, isRecordable } from "./history-write-sql.js";
 import type { OperationRecord } from "./operation-record.js";
 
 /** Whether the history of a run was written. Never an exception: the views are what matter. */
@@ -23,7 +28,6 @@ export interface RecordOptions {
 
 /** Attempts per batch: two runs ending at once can collide on the table (Redshift error 1023). */
 const ATTEMPTS = 4;
-const COLLISION = /serializable isolation violation|\b1023\b/i;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -44,7 +48,7 @@ export async function recordOperations(
   const run = (sqls: readonly string[]): Promise<string | undefined> =>
     executeBatchWithSetup(warehouse, sqls, {
       name,
-      setup: CREATE_HISTORY_SQL,
+      setups: HISTORY_SETUPS,
       isMissing: isHistoryMissing,
     }).then(
       (outcome) =>
@@ -58,12 +62,18 @@ export async function recordOperations(
 
   // A name that cannot be a SQL literal loses its own record, not the run's.
   const recordable = records.filter(isRecordable);
+  let batches: HistoryBatch[];
+  try {
+    batches = historyWriteBatches(environment, recordable);
+  } catch (error) {
+    return { kind: "failed", operations: records.length, recorded: 0, error: describe(error) };
+  }
   let recorded = 0;
-  for (const batch of historyWriteBatches(environment, recordable)) {
+  for (const batch of batches) {
     let error: string | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       error = await run(batch.sqls);
-      if (error === undefined || !COLLISION.test(error) || attempt === ATTEMPTS) break;
+      if (error === undefined || !isSerializationConflict(error) || attempt === ATTEMPTS) break;
       await sleep(Math.round((100 + 400 * random()) * attempt));
     }
     if (error !== undefined) return { kind: "failed", operations: records.length, recorded, error };

@@ -253,6 +253,7 @@ export async function applyPlan(
           const submitted = warehouse
             .executeBatch(task.sqls, {
               name: task.name,
+              signal: deadline.expired,
               onSubmitted: (id) => {
                 statementId = id;
               },
@@ -408,23 +409,31 @@ function taskOutcome(
   }
 }
 
-/** Resolves `late` once the signal has been aborted for `graceMs`. */
+/**
+ * Resolves `late` once the signal has been aborted for `graceMs`, and then aborts `expired`: the
+ * statements still in flight stop being waited for, which frees their slots for the history write.
+ */
 function graceDeadline(
   signal: AbortSignal | undefined,
   graceMs: number,
-): { promise: Promise<Late>; clear: () => void } {
+): { promise: Promise<Late>; expired: AbortSignal; clear: () => void } {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  const expiry = new AbortController();
   const promise = new Promise<Late>((resolve) => {
     if (signal === undefined) return;
     onAbort = () => {
-      timer = setTimeout(() => resolve({ kind: "late" }), graceMs);
+      timer = setTimeout(() => {
+        expiry.abort();
+        resolve({ kind: "late" });
+      }, graceMs);
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });
   return {
     promise,
+    expired: expiry.signal,
     clear: () => {
       if (timer !== undefined) clearTimeout(timer);
       if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);

@@ -2,6 +2,7 @@ import { RedshiftViewsError } from "../errors.js";
 import {
   executeBatchWithSetup,
   isMissingRelation,
+  isSerializationConflict,
   type StatementOutcome,
   type StatementSummary,
   statementName,
@@ -16,6 +17,7 @@ export const LOCK_SCHEMA = "redshift_views";
 export const LOCK_TABLE = "provision_lock";
 const TABLE = `"${LOCK_SCHEMA}"."${LOCK_TABLE}"`;
 const IN_FLIGHT: ReadonlySet<string> = new Set(["SUBMITTED", "PICKED", "STARTED"]);
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`;
 
 export interface LockHolder {
   /** `user@host` of the run holding the lock. */
@@ -73,14 +75,14 @@ export async function acquireProvisionLock(
     ],
     {
       name,
-      setup: [
-        `CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`,
-        `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`,
-      ],
+      setups: [[CREATE_TABLE], [`CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`, CREATE_TABLE]],
       isMissing: (error) => isMissingRelation(error, LOCK_SCHEMA, LOCK_TABLE),
     },
   );
-  if (outcome.kind !== "finished") throw lockUnavailable(environment, outcome);
+  // Two runs inserting at once: Redshift fails one with a serialization conflict; it then reads the
+  // winner's row below, like a run that found the lock taken.
+  if (outcome.kind !== "finished" && !(outcome.kind === "failed" && isSerializationConflict(outcome.error)))
+    throw lockUnavailable(environment, outcome);
   const rows = await warehouse.query(
     `SELECT holder, acquired_at, token FROM ${TABLE} WHERE environment = ${env};`,
     { name },

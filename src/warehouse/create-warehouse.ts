@@ -130,11 +130,12 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     });
   }
 
-  async function waitFor(id: string): Promise<DescribeStatementResponse> {
+  async function waitFor(id: string, signal: AbortSignal | undefined): Promise<DescribeStatementResponse> {
     const started = now();
     for (let delay = poll.initialDelayMs; ; delay = Math.min(poll.maxDelayMs, delay * poll.factor)) {
       await sleep(delay);
-      if (options.signal?.aborted === true) throw interrupted(`while waiting for statement ${id}`);
+      if (options.signal?.aborted === true || signal?.aborted === true)
+        throw interrupted(`while waiting for statement ${id}`);
       const description = await call("DescribeStatement", () =>
         client.send(new DescribeStatementCommand({ Id: id })),
       );
@@ -227,7 +228,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     const name = statement?.name;
     checkSize(sqls, name);
     return limit(async () => {
-      if (options.signal?.aborted === true)
+      if (options.signal?.aborted === true || statement?.signal?.aborted === true)
         throw interrupted(`before submitting${name === undefined ? "" : ` ${name}`}`);
       const common = {
         ...connection,
@@ -255,7 +256,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         statements: sqls.length,
         sqls,
       });
-      const outcome = outcomeOf(id, await waitFor(id), sqls, name, submittedAt);
+      const outcome = outcomeOf(id, await waitFor(id, statement?.signal), sqls, name, submittedAt);
       report({ kind: "completed", outcome });
       return outcome;
     });

@@ -8,23 +8,33 @@ export function isMissingRelation(message: string, schema: string, table: string
   return new RegExp(`\\b(relation "(${s}\\.)?${t}"|schema "${s}") does not exist`, "i").test(message);
 }
 
+/** Redshift's answer to two transactions that wrote the same table at once (error 1023): retry. */
+export function isSerializationConflict(message: string): boolean {
+  return /serializable isolation violation|\b1023\b/i.test(message);
+}
+
 /**
- * Runs `sqls` as one batch; when it fails because the relation it needs does not exist yet, runs
- * `setup` (idempotent DDL such as CREATE … IF NOT EXISTS) and tries once more. So only the first run
- * in a warehouse needs the CREATE privilege that DDL takes, even when the objects already exist.
+ * Runs `sqls` as one batch; when it fails because the relation it needs does not exist yet, sets it
+ * up and tries once more. `setups` are tried in order until one succeeds, least privilege first
+ * (the table alone, then schema and table): CREATE needs its privilege even with IF NOT EXISTS, so a
+ * database user given its own schema never needs CREATE on the database, and after the first run
+ * no CREATE is needed at all.
  */
 export async function executeBatchWithSetup(
   warehouse: Warehouse,
   sqls: readonly string[],
   options: {
     readonly name: string;
-    readonly setup: readonly string[];
+    readonly setups: readonly (readonly string[])[];
     readonly isMissing: (error: string) => boolean;
   },
 ): Promise<StatementOutcome> {
   const outcome = await warehouse.executeBatch(sqls, { name: options.name });
   if (outcome.kind !== "failed" || !options.isMissing(outcome.error)) return outcome;
-  const created = await warehouse.executeBatch(options.setup, { name: options.name });
-  if (created.kind !== "finished") return created;
-  return warehouse.executeBatch(sqls, { name: options.name });
+  let setup: StatementOutcome = outcome;
+  for (const setupSqls of options.setups) {
+    setup = await warehouse.executeBatch(setupSqls, { name: options.name });
+    if (setup.kind === "finished") return warehouse.executeBatch(sqls, { name: options.name });
+  }
+  return setup;
 }

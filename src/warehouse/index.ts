@@ -6,7 +6,7 @@ export {
   MAX_BATCH_STATEMENTS,
   MAX_STATEMENT_BYTES,
 } from "./create-warehouse.js";
-export { executeBatchWithSetup, isMissingRelation } from "./execute-with-setup.js";
+export { executeBatchWithSetup, isMissingRelation, isSerializationConflict } from "./execute-with-setup.js";
 export { createLimiter, type Limiter } from "./limiter.js";
 export { type OpenedWarehouse, type OpenWarehouseOptions, openWarehouse } from "./open-warehouse.js";
 export { DEFAULT_RETRY } from "./retry.js";

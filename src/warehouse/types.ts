@@ -102,6 +102,11 @@ export interface StatementOptions {
   readonly name?: string;
   /** Called with the statement id as soon as the Data API accepted it, before waiting for the end. */
   readonly onSubmitted?: (id: string) => void;
+  /**
+   * Once aborted, this statement is not submitted, or no longer waited for (E_INTERRUPTED; it keeps
+   * running on the warehouse), and its concurrency slot is freed.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ListStatementsOptions {

@@ -169,15 +169,33 @@ function scriptedWarehouse(answers: (string | undefined)[]) {
 }
 
 describe("recordOperations", () => {
-  it("creates the table on first use only, then writes", async () => {
+  it("creates the table on first use only, with the least privilege that works, then writes", async () => {
     const missing = 'ERROR: relation "redshift_views.view_operations" does not exist';
     const { warehouse, sent } = scriptedWarehouse([missing, undefined, undefined]);
     expect(await recordOperations(warehouse, "prod", [record()])).toEqual({
       kind: "recorded",
       operations: 1,
     });
-    expect(sent.map((sqls) => sqls[0]?.split(" (")[0])).toEqual([
+    const heads = (batches: (readonly string[])[]) => batches.map((sqls) => sqls[0]?.split(" (")[0]);
+    expect(heads(sent)).toEqual([
       'CREATE TEMP TABLE "view_operations_new"',
+      'CREATE TABLE IF NOT EXISTS "redshift_views"."view_operations"',
+      'CREATE TEMP TABLE "view_operations_new"',
+    ]);
+    // The schema is missing too: the table alone fails, then schema and table.
+    const fresh = scriptedWarehouse([
+      missing,
+      'ERROR: schema "redshift_views" does not exist',
+      undefined,
+      undefined,
+    ]);
+    expect(await recordOperations(fresh.warehouse, "prod", [record()])).toEqual({
+      kind: "recorded",
+      operations: 1,
+    });
+    expect(heads(fresh.sent)).toEqual([
+      'CREATE TEMP TABLE "view_operations_new"',
+      'CREATE TABLE IF NOT EXISTS "redshift_views"."view_operations"',
       'CREATE SCHEMA IF NOT EXISTS "redshift_views";',
       'CREATE TEMP TABLE "view_operations_new"',
     ]);
