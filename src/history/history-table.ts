@@ -13,11 +13,9 @@ export const HISTORY_RELATION = `${quote(HISTORY_SCHEMA)}.${quote(HISTORY_TABLE)
 /** Longest error message kept, in bytes (Redshift's VARCHAR length counts bytes). */
 export const MAX_ERROR_BYTES = 1000;
 
-export const HISTORY_COLUMNS = [
-  "environment",
-  "schema_name",
-  "view_name",
-  "operation",
+/** A row's identity: the latest operation of each kind per view and environment. */
+export const HISTORY_KEY_COLUMNS = ["environment", "schema_name", "view_name", "operation"] as const;
+export const HISTORY_VALUE_COLUMNS = [
   "status",
   "started_at",
   "duration_ms",
@@ -26,6 +24,7 @@ export const HISTORY_COLUMNS = [
   "run_by",
   "ddl_hash",
 ] as const;
+export const HISTORY_COLUMNS = [...HISTORY_KEY_COLUMNS, ...HISTORY_VALUE_COLUMNS] as const;
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environment VARCHAR(63) NOT NULL, schema_name VARCHAR(128) NOT NULL, view_name VARCHAR(128) NOT NULL, operation VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, started_at TIMESTAMP NOT NULL, duration_ms BIGINT NOT NULL, statement_id VARCHAR(64), error VARCHAR(1024), run_by VARCHAR(256) NOT NULL, ddl_hash CHAR(64));`;
 

@@ -1,6 +1,12 @@
 import { sqlLiteral } from "../safety/identifiers.js";
 import { quote } from "../views/identifiers.js";
-import { HISTORY_COLUMNS, HISTORY_RELATION, HISTORY_TABLE, MAX_ERROR_BYTES } from "./history-table.js";
+import {
+  HISTORY_COLUMNS,
+  HISTORY_KEY_COLUMNS,
+  HISTORY_RELATION,
+  HISTORY_TABLE,
+  MAX_ERROR_BYTES,
+} from "./history-table.js";
 import type { OperationRecord } from "./operation-record.js";
 
 /** Kept well under the Data API's 100 KB a statement. */
@@ -52,12 +58,12 @@ export function historyWriteBatches(
   return batches;
 }
 
-const KEY = ["environment", "schema_name", "view_name", "operation"] as const;
 const TARGET = quote(HISTORY_TABLE);
 
 function batchSql(rows: readonly string[]): string[] {
   const columns = HISTORY_COLUMNS.join(", ");
-  const sameKey = (table: string) => KEY.map((column) => `${table}.${column} = n.${column}`).join(" AND ");
+  const sameKey = (table: string) =>
+    HISTORY_KEY_COLUMNS.map((column) => `${table}.${column} = n.${column}`).join(" AND ");
   return [
     `CREATE TEMP TABLE ${STAGING} (LIKE ${HISTORY_RELATION});`,
     `INSERT INTO ${STAGING} (${columns}) VALUES\n${rows.join(",\n")};`,

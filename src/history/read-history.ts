@@ -1,7 +1,7 @@
 import { RedshiftViewsError } from "../errors.js";
 import { sqlLiteral } from "../safety/identifiers.js";
 import { statementName, type Warehouse } from "../warehouse/index.js";
-import { HISTORY_RELATION, isHistoryMissing } from "./history-table.js";
+import { HISTORY_RELATION, HISTORY_VALUE_COLUMNS, isHistoryMissing } from "./history-table.js";
 import {
   type OperationRecord,
   RECORDED_STATUSES,
@@ -10,16 +10,6 @@ import {
   type ViewOperation,
 } from "./operation-record.js";
 
-const FIELDS = [
-  "status",
-  "started_at",
-  "duration_ms",
-  "statement_id",
-  "error",
-  "run_by",
-  "ddl_hash",
-] as const;
-
 /**
  * One row per view, its latest create, refresh and drop side by side, so the result grows with the
  * number of views (like the catalog reads), not with how often they ran. The newest row of each
@@ -27,7 +17,7 @@ const FIELDS = [
  */
 export function historyQuery(environment: string, schemas: readonly string[]): string {
   const pivot = VIEW_OPERATIONS.flatMap((operation) =>
-    FIELDS.map(
+    HISTORY_VALUE_COLUMNS.map(
       (field) =>
         `  MAX(CASE WHEN operation = ${sqlLiteral(operation)} THEN ${field} END) AS ${operation}_${field}`,
     ),
@@ -97,7 +87,7 @@ function parseRecord(
   schema: string,
   view: string,
   operation: ViewOperation,
-  field: (name: (typeof FIELDS)[number]) => unknown,
+  field: (name: (typeof HISTORY_VALUE_COLUMNS)[number]) => unknown,
 ): OperationRecord | undefined {
   const status = RECORDED_STATUSES.find((candidate) => candidate === text(field("status")));
   const startedAt = parseTimestamp(field("started_at"));
