@@ -14,8 +14,8 @@ export interface OutcomeTiming {
 /**
  * The history row of an apply outcome (pure); none for a conflict, a view whose statement was never
  * sent or never acknowledged with an id, or a name refused as unsafe (it reaches no SQL, the
- * history's included). A refusal (bound
- * dependents) is recorded as a failed CREATE or DROP: it is why the view is not as its template says.
+ * history's included). A refusal (bound dependents) is recorded as a failed CREATE or DROP: it is
+ * why the view is not as its template says.
  */
 export function outcomeRecord(
   outcome: ViewOutcome,

@@ -26,10 +26,11 @@ const plan: ProvisionPlan = {
   ],
 };
 
+const at = new Date("2026-12-01T10:00:00.000Z");
 const finished = (id: string): StatementOutcome => ({
   kind: "finished",
   id,
-  submittedAt: new Date("2026-12-01T10:00:00.000Z"),
+  submittedAt: at,
   durationMs: 800,
   hasResultSet: false,
   resultRows: -1,
@@ -63,6 +64,38 @@ describe("applyPlan and the operation history", () => {
     expect(history[0]?.[1]).toContain(
       `('prod', 'analytics_prod', 'a', 'create', 'FINISHED', '2026-12-01 10:00:00.000'::TIMESTAMP, 800, 'id-a', NULL, 'ops@laptop', '${"a".repeat(64)}')`,
     );
+  });
+
+  it("records every rebuild as a failed CREATE of its template when the schema batch fails", async () => {
+    const history: (readonly string[])[] = [];
+    const warehouse: Warehouse = {
+      stats: { calls: {} },
+      query: async () => [],
+      execute: async () => finished("x"),
+      listStatements: async () => [],
+      async executeBatch(sqls, options) {
+        if (options?.name?.includes(":history:")) {
+          history.push(sqls);
+          return finished("h");
+        }
+        return {
+          kind: "failed",
+          id: "schema-1",
+          submittedAt: at,
+          error: "ERROR: permission denied for database dev",
+        };
+      },
+    };
+    const result = await applyPlan(warehouse, plan, { recordedBy: "ops@laptop" });
+    expect(result.outcomes.map((outcome) => [outcome.name, outcome.kind])).toEqual([
+      ["a", "failed"],
+      ["b", "failed"],
+    ]);
+    expect(result.history).toEqual({ kind: "recorded", operations: 2 });
+    for (const name of ["a", "b"])
+      expect(history[0]?.[1]).toContain(
+        `'${name}', 'create', 'FAILED', '2026-12-01 10:00:00.000'::TIMESTAMP, 0, 'schema-1', 'ERROR: permission denied for database dev', 'ops@laptop', '${name.repeat(64)}'`,
+      );
   });
 
   it("does not hold up an interrupted run for a history write that does not finish", async () => {
