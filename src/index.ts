@@ -1,7 +1,17 @@
 /**
  * prisma-redshift-views: the library behind the `redshift-views` CLI and the Prisma generator.
- * Everything a `redshift-views.config.ts` or a script needs; the JSON outputs' types are here too.
+ *
+ * `generate`, `check`, `plan`, `provision`, `refresh` and `status` do what the commands of the same
+ * name do and return their documented JSON shapes (`docs/schemas/`). Each loads what it needs when it
+ * is called, so importing this module (e.g. for `defineConfig` in `redshift-views.config.ts`) loads
+ * neither Prisma's schema engine, the AWS SDK, nor the local emulator (`prisma-redshift-views/emulator`).
  */
+
+import type { GenerateOptions, GenerateReport } from "./generate/generate.js";
+import type { ProvisionPlanJson } from "./plan/plan-json.js";
+import type { ProvisionOptions, ProvisionReport } from "./provision/provision.js";
+import type { RefreshOptions, RefreshReport } from "./refresh/refresh.js";
+import type { StatusOptions, StatusReport } from "./status/status.js";
 
 export type { Level, Tier } from "./classification/levels.js";
 export { LEVELS } from "./classification/levels.js";
@@ -9,23 +19,55 @@ export type {
   EnvironmentConfig,
   Grants,
   RedshiftViewsConfig,
-  ResolvedTarget,
 } from "./config/index.js";
-export { defineConfig, loadConfig, resolveTarget } from "./config/index.js";
-export type { FaultOptions, RunningEmulator } from "./emulator/index.js";
-export { startEmulator } from "./emulator/index.js";
+export { defineConfig } from "./config/define-config.js";
+export type { SessionEvent, Warning, WarningCode, WarehouseOptions } from "./connect/options.js";
 export type { ErrorLocation } from "./errors.js";
 export { RedshiftViewsError, RedshiftViewsErrors } from "./errors.js";
-export type { GenerateOptions, PreparedViews, SyncResult } from "./generate/generate.js";
-export { generate, prepareViews } from "./generate/generate.js";
+export type { FileAction } from "./files/sync-templates.js";
+export type { GenerateOptions, GenerateReport } from "./generate/generate.js";
+export type { ProjectOptions } from "./generate/project-options.js";
 export type { RecordedStatus, ViewOperation } from "./history/operation-record.js";
 export type { HistoryWrite } from "./history/record-operations.js";
-export type { ApplyResult, ViewOutcome } from "./provision/apply.js";
-export type { DesiredView } from "./provision/desired-views.js";
-export type { PlanViewJson, ProvisionPlanJson } from "./provision/format-plan.js";
-export type { PlanItem, ProvisionPlan } from "./provision/plan.js";
-export type { RefreshOutcome } from "./refresh/refresh.js";
-export type { ColumnReportRow } from "./report/column-report.js";
-export type { ErrorCondition, LastOperation, StatusRow } from "./status/status.js";
-export { hashDdl, renderTemplate } from "./templates/render-template.js";
-export type { ViewSpec } from "./views/view-spec.js";
+export type { PlanKind } from "./plan/plan.js";
+export type { DependentJson, PlanViewJson, ProvisionPlanJson } from "./plan/plan-json.js";
+export type { ApplyResult } from "./provision/apply.js";
+export type { ViewAction, ViewOutcome } from "./provision/outcome.js";
+export type { ProvisionEvent, ProvisionOptions, ProvisionReport } from "./provision/provision.js";
+export type { RefreshEvent, RefreshOptions, RefreshReport } from "./refresh/refresh.js";
+export type { RefreshOutcome } from "./refresh/run-refresh.js";
+export type { RefreshSelection } from "./refresh/select.js";
+export type { StatusOptions, StatusReport } from "./status/status.js";
+export type { ErrorCondition, LastOperation, StatusRow } from "./status/status-rows.js";
+
+/** Writes the view templates from the schema and prunes stale ones (`redshift-views generate`). */
+export async function generate(options: GenerateOptions = {}): Promise<GenerateReport> {
+  return (await import("./generate/generate.js")).generate(options);
+}
+
+/** What `generate` would change, writing nothing (`redshift-views check`). */
+export async function check(options: GenerateOptions = {}): Promise<GenerateReport> {
+  return (await import("./generate/generate.js")).check(options);
+}
+
+/** The provisioning plan of an environment; submits nothing but the catalog reads. */
+export async function plan(
+  options: Omit<ProvisionOptions, "dryRun" | "confirm" | "force" | "graceMs">,
+): Promise<ProvisionPlanJson> {
+  return (await import("./provision/provision.js")).plan(options);
+}
+
+/** Plans and applies: DROP + CREATE only the views whose DDL changed (`redshift-views provision`). */
+export async function provision(options: ProvisionOptions): Promise<ProvisionReport> {
+  return (await import("./provision/provision.js")).provision(options);
+}
+
+/** Refreshes the stale managed views (`redshift-views refresh`). */
+export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
+  return (await import("./refresh/refresh.js")).refresh(options);
+}
+
+/** One row per view: state, last operation, problems (`redshift-views status`). */
+export async function status(options: StatusOptions): Promise<StatusReport> {
+  return (await import("./status/status.js")).status(options);
+}

@@ -1,5 +1,5 @@
 import { isLevel, LEVELS, type Level } from "../classification/levels.js";
-import { closest } from "./suggest.js";
+import { closest } from "../text/suggest.js";
 
 export const EXPORT_TAG = "exportToAnalytics";
 export const CLASSIFICATION_TAG = "classification";

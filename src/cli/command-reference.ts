@@ -1,14 +1,12 @@
+import { stripVTControlCharacters } from "node:util";
 import { renderUsage } from "citty";
 import { commands, rootCommand } from "./commands/index.js";
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: citty colours its usage text.
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The README's command reference, rendered from the CLI's own definitions so the two cannot drift. */
 export async function commandReference(): Promise<string> {
   const sections: string[] = [];
-  for (const [name, command] of Object.entries(commands)) {
-    const usage = (await renderUsage(command, rootCommand)).replace(ANSI, "").trim();
+  for (const [name, load] of Object.entries(commands)) {
+    const usage = stripVTControlCharacters(await renderUsage(await load(), rootCommand)).trim();
     const lines = usage.split("\n").map((line) => line.trimEnd());
     sections.push(`### \`redshift-views ${name}\`\n\n\`\`\`text\n${lines.join("\n")}\n\`\`\``);
   }

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { formatErrorLine, toRedshiftViewsErrors } from "../errors.js";
 import { commands, rootCommand, VERSION } from "./commands/index.js";
@@ -30,13 +31,14 @@ export async function runCli(argv: readonly string[], givenIo: CliIo): Promise<n
     io.stdout(VERSION);
     return 0;
   }
-  const command = commands[name];
-  if (command === undefined) {
+  const load = commands[name];
+  if (load === undefined) {
     io.stderr(
       `Unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}. See redshift-views --help.`,
     );
     return 2;
   }
+  const command = await load();
   if (rest.some((arg) => HELP.has(arg))) {
     io.stdout(plain(io, `${await renderUsage(command, rootCommand)}\n\n${GLOBAL_OPTIONS}`));
     return 0;
@@ -47,7 +49,7 @@ export async function runCli(argv: readonly string[], givenIo: CliIo): Promise<n
     return typeof result === "number" ? result : 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof Error && error.name === "CLIError")) {
-      io.stderr(`${io.colors.red("✖")} ${stripAnsi(error.message)}\n  → See redshift-views ${name} --help.`);
+      io.stderr(`${io.colors.red("✖")} ${stripVTControlCharacters(error.message)}\n  → See redshift-views ${name} --help.`);
       return 2;
     }
     for (const problem of toRedshiftViewsErrors(error))
@@ -89,13 +91,7 @@ function checkFlags(rawArgs: readonly string[], command: CommandDef<ArgsDef>): v
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing citty's colour codes.
-const ANSI = /\u001b\[[0-9;]*m/g;
-function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
 /** citty colours its usage text on its own; keep it plain when our output is. */
 function plain(io: CliIo, text: string): string {
-  return io.colors.isColorSupported ? text : stripAnsi(text);
+  return io.colors.isColorSupported ? text : stripVTControlCharacters(text);
 }

@@ -8,16 +8,29 @@ export function isTruthy(value: string | undefined): boolean {
 /** How often a long wait on the warehouse says it is still waiting. */
 export const HEARTBEAT_MS = 10_000;
 
+export interface Progress {
+  /** One item finished: prints its line with a counter. */
+  step(line: string): void;
+  /** Stops the heartbeat and prints the elapsed time (once; later calls do nothing). */
+  done(): void;
+}
+
 /**
  * Progress while waiting on the warehouse, on stderr so stdout stays clean for `--json`: a line when
  * work starts, one per finished item with a counter, and a reminder every 10 s while nothing finishes.
  */
-export function progressReporter(io: CliIo, label: string, total: number, heartbeatMs = HEARTBEAT_MS) {
+export function progressReporter(
+  io: CliIo,
+  label: string,
+  total: number,
+  heartbeatMs = HEARTBEAT_MS,
+): Progress {
   if (io.verbosity === "quiet") return { step() {}, done() {} };
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   let done = 0;
   let lastLine = started;
+  let finished = false;
   if (total > 0) io.stderr(`${label} ${total} view${total === 1 ? "" : "s"}…`);
   const timer =
     total > 0
@@ -36,6 +49,8 @@ export function progressReporter(io: CliIo, label: string, total: number, heartb
       io.stderr(`  [${String(done).padStart(String(total).length)}/${total}] ${line}`);
     },
     done(): void {
+      if (finished) return;
+      finished = true;
       clearInterval(timer);
       if (total > 0) io.stderr(io.colors.dim(`  done in ${seconds()}`));
     },

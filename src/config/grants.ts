@@ -22,16 +22,3 @@ export function parseGrantee(entry: string): Grantee | string {
     return `invalid grantee name ${JSON.stringify(name)}: it must match ${GRANTEE_NAME_PATTERN.source}`;
   return { kind, name };
 }
-
-/** The grantee as it appears after `TO` in a Redshift `GRANT` (the name is validated, so quoting is safe). */
-export function formatGrantee(grantee: Grantee): string {
-  const quoted = `"${grantee.name}"`;
-  switch (grantee.kind) {
-    case "group":
-      return `GROUP ${quoted}`;
-    case "role":
-      return `ROLE ${quoted}`;
-    case "user":
-      return quoted;
-  }
-}

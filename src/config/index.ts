@@ -1,11 +1,11 @@
-export { defineConfig } from "./define-config.js";
-export { describeTarget, secretLabel } from "./describe-target.js";
 export {
   assertEnvironmentName,
   ENVIRONMENT_NAME_PATTERN,
   isValidEnvironmentName,
-} from "./environment-name.js";
-export { formatGrantee, GRANTEE_NAME_PATTERN, parseGrantee } from "./grants.js";
+} from "../environment/environment-name.js";
+export { defineConfig } from "./define-config.js";
+export { describeTarget, secretLabel } from "./describe-target.js";
+export { GRANTEE_NAME_PATTERN, parseGrantee } from "./grants.js";
 export { CONFIG_NAME, type LoadConfigOptions, loadConfig } from "./load-config.js";
 export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type ParsedConfig, parseConfig } from "./parse-config.js";
 export {

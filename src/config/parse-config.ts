@@ -1,6 +1,6 @@
-import { closest } from "../annotations/suggest.js";
+import { ENVIRONMENT_NAME_PATTERN, isValidEnvironmentName } from "../environment/environment-name.js";
 import { RedshiftViewsError, RedshiftViewsErrors } from "../errors.js";
-import { ENVIRONMENT_NAME_PATTERN, isValidEnvironmentName } from "./environment-name.js";
+import { closest } from "../text/suggest.js";
 import { parseGrantee } from "./grants.js";
 import type { Grantee, GrantOverrides, ParsedEnvironment } from "./types.js";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
+import { assertEnvironmentName } from "../environment/environment-name.js";
 import { RedshiftViewsError } from "../errors.js";
-import { assertEnvironmentName } from "./environment-name.js";
 import { type ConnectionKey, checkConnectionValue } from "./parse-config.js";
 import type { GrantOverrides, Grants, LoadedConfig, ParsedEnvironment, ResolvedTarget } from "./types.js";
 
@@ -39,8 +39,8 @@ function configError(config: LoadedConfig, message: string, hint: string): Redsh
 
 /**
  * Decides where one environment's statements go. Order of precedence: `REDSHIFT_TARGET`, then the
- * config file's entry with `REDSHIFT_*` variables overriding its fields, then the defaults
- * (`development`, or every environment when there is no config file, is the local emulator).
+ * config file's entry with `REDSHIFT_*` variables overriding its fields, then the default: only
+ * `development` is the local emulator without an entry; any other environment without one is an error.
  */
 export function resolveTarget(
   config: LoadedConfig,
@@ -68,20 +68,11 @@ export function resolveTarget(
 
   if (forced === "local") return local(entry?.grants ?? {});
   if (entry === undefined) {
-    const known = Object.keys(config.environments).sort();
-    if (forced === "redshift" && config.file === undefined)
-      return redshift(config, environment, undefined, vars);
-    if (config.file === undefined || environment === DEFAULT_LOCAL_ENVIRONMENT) return local({});
-    throw new RedshiftViewsError(
-      "E_ENVIRONMENT_UNKNOWN",
-      `Unknown environment "${environment}". Known environments: ${
-        known.length === 0 ? "none" : known.join(", ")
-      } (and ${DEFAULT_LOCAL_ENVIRONMENT}, which is local by default).`,
-      {
-        location: { file: config.file },
-        hint: `Use one of the known environments, or add environments.${environment} to ${path.basename(config.file)}.`,
-      },
-    );
+    if (forced === "redshift") return redshift(config, environment, undefined, vars);
+    if (environment === DEFAULT_LOCAL_ENVIRONMENT) return local({});
+    // Anything else must be configured: a deploy that "succeeds" against a local folder because the
+    // config is missing (or the command ran from the wrong directory) would deploy nothing.
+    throw unknownEnvironment(config, environment);
   }
   if (entry.target === "local" && forced !== "redshift") return local(entry.grants);
   return redshift(
@@ -89,6 +80,34 @@ export function resolveTarget(
     environment,
     entry.target === "redshift" ? entry : { target: "redshift", grants: entry.grants },
     vars,
+  );
+}
+
+function unknownEnvironment(config: LoadedConfig, environment: string): RedshiftViewsError {
+  const known = Object.keys(config.environments).sort();
+  const snippet = [
+    `environments: {`,
+    `  ${environment}: { workgroupName: "…", database: "…", region: "…" }, // or clusterIdentifier + dbUser`,
+    `}`,
+  ].join("\n    ");
+  const force = `or run it on the local emulator on purpose with REDSHIFT_TARGET=local.`;
+  if (config.file === undefined)
+    return new RedshiftViewsError(
+      "E_ENVIRONMENT_UNKNOWN",
+      `"${environment}" has no target: there is no redshift-views.config file in ${config.projectRoot}, and only ${DEFAULT_LOCAL_ENVIRONMENT} runs on the local emulator without one.`,
+      {
+        hint: `Create redshift-views.config.ts (or pass --config) with\n    ${snippet}\n  ${force}`,
+      },
+    );
+  return new RedshiftViewsError(
+    "E_ENVIRONMENT_UNKNOWN",
+    `Unknown environment "${environment}". Known environments: ${
+      known.length === 0 ? "none" : known.join(", ")
+    } (and ${DEFAULT_LOCAL_ENVIRONMENT}, which is local by default).`,
+    {
+      location: { file: config.file },
+      hint: `Use one of the known environments, or add it to ${path.basename(config.file)}:\n    ${snippet}\n  ${force}`,
+    },
   );
 }
 

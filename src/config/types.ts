@@ -1,9 +1,7 @@
+import type { Principal } from "../sql/statement.js";
+
 /** A principal that is granted SELECT on the views of a tier. */
-export interface Grantee {
-  readonly kind: "user" | "group" | "role";
-  /** Validated against `^[A-Za-z_][A-Za-z0-9_$]{0,126}$`, so it is safe inside double quotes. */
-  readonly name: string;
-}
+export type Grantee = Principal;
 
 /** Grants per view tier, as written in the config (`"GROUP analysts"`, `"ROLE pii_readers"`, `"bob"`). */
 export interface GrantsConfig {

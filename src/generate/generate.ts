@@ -7,10 +7,12 @@ import {
 } from "../schema/generator-options.js";
 import { type LoadedSchema, loadSchema } from "../schema/load-schema.js";
 import { type BuiltTemplates, buildTemplates } from "./build-templates.js";
+import type { ProjectOptions } from "./project-options.js";
 import { displayPathFrom, findProjectRoot } from "./project.js";
 import { type SyncResult, syncTemplates } from "./sync-folder.js";
 
-export interface GenerateOptions {
+/** What `prepareViews` reads: the project, and an `--output` override. */
+export interface PrepareOptions {
   readonly cwd: string;
   /** `--schema` */
   readonly schemaPath?: string | undefined;
@@ -28,7 +30,7 @@ export interface PreparedViews extends BuiltTemplates {
 }
 
 /** Loads the schema, reads our generator block and builds every template, without touching the disk. */
-export async function prepareViews(options: GenerateOptions): Promise<PreparedViews> {
+export async function prepareViews(options: PrepareOptions): Promise<PreparedViews> {
   const schema = await loadSchema({ cwd: options.cwd, schemaPath: options.schemaPath });
   const projectRoot = findProjectRoot(schema.schemaPath);
   const displayPath = displayPathFrom(projectRoot);
@@ -53,10 +55,40 @@ export async function prepareViews(options: GenerateOptions): Promise<PreparedVi
   return { ...built, schema, projectRoot, options: viewsOptions };
 }
 
-/** `generate` (write = true) and `check` (write = false). */
-export async function generate(options: GenerateOptions & { readonly write: boolean }): Promise<SyncResult> {
-  const prepared = await prepareViews(options);
-  return syncTemplates(prepared.options.outputDir, prepared.templates, options.write);
+export interface GenerateOptions extends ProjectOptions {
+  /** The folder to write, overriding the generator block's `output` (relative to `cwd`). */
+  readonly output?: string;
+}
+
+/** What `generate` did, or what `check` found, in the output folder. */
+export interface GenerateReport extends SyncResult {
+  /** Whether the folder already matched the schema (nothing to write, update or prune). */
+  readonly upToDate: boolean;
+}
+
+/**
+ * Writes one template per view from the schema and prunes stale ones, without the Prisma CLI: what
+ * `prisma generate` does through the generator, byte for byte. A schema error changes no file.
+ */
+export function generate(options: GenerateOptions = {}): Promise<GenerateReport> {
+  return syncFromSchema(options, true);
+}
+
+/** What `generate` would change, writing nothing (for CI: `upToDate` false means regenerate). */
+export function check(options: GenerateOptions = {}): Promise<GenerateReport> {
+  return syncFromSchema(options, false);
+}
+
+async function syncFromSchema(options: GenerateOptions, write: boolean): Promise<GenerateReport> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const prepared = await prepareViews({
+    cwd,
+    schemaPath: options.schema,
+    generatorName: options.generator,
+    outputDir: options.output,
+  });
+  const result = await syncTemplates(prepared.options.outputDir, prepared.templates, write);
+  return { ...result, upToDate: result.actions.every((action) => action.kind === "unchanged") };
 }
 
 export { type SyncResult, syncTemplates };

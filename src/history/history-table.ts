@@ -1,14 +1,14 @@
-import { LOCK_SCHEMA } from "../safety/provision-lock.js";
-import { quote } from "../views/identifiers.js";
+import { TOOL_SCHEMA } from "../bookkeeping/tool-schema.js";
+import { quoteIdentifier } from "../sql/quote.js";
 import { isMissingRelation } from "../warehouse/index.js";
 
 /**
  * The operation history lives beside the provisioning lock, outside the managed schemas (plans never
  * see it, analysts are never granted it). One row per environment, view and operation: the latest.
  */
-export const HISTORY_SCHEMA = LOCK_SCHEMA;
+export const HISTORY_SCHEMA = TOOL_SCHEMA;
 export const HISTORY_TABLE = "view_operations";
-export const HISTORY_RELATION = `${quote(HISTORY_SCHEMA)}.${quote(HISTORY_TABLE)}`;
+export const HISTORY_RELATION = `${quoteIdentifier(HISTORY_SCHEMA)}.${quoteIdentifier(HISTORY_TABLE)}`;
 
 /** Longest error message kept, in bytes (Redshift's VARCHAR length counts bytes). */
 export const MAX_ERROR_BYTES = 1000;
@@ -34,7 +34,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${HISTORY_RELATION} (environmen
  */
 export const HISTORY_SETUPS: readonly (readonly string[])[] = [
   [CREATE_TABLE],
-  [`CREATE SCHEMA IF NOT EXISTS ${quote(HISTORY_SCHEMA)};`, CREATE_TABLE],
+  [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(HISTORY_SCHEMA)};`, CREATE_TABLE],
 ];
 
 /** The warehouse's answer when the history's schema or table does not exist (yet). */

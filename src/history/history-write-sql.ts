@@ -1,5 +1,4 @@
-import { sqlLiteral } from "../safety/identifiers.js";
-import { quote } from "../views/identifiers.js";
+import { quoteIdentifier, quoteLiteral } from "../sql/quote.js";
 import {
   HISTORY_COLUMNS,
   HISTORY_KEY_COLUMNS,
@@ -13,7 +12,7 @@ import type { OperationRecord } from "./operation-record.js";
 const MAX_WRITE_BYTES = 60 * 1024;
 
 /** The batch's own staging table: a Data API batch is one session, so the name cannot collide. */
-const STAGING = quote("view_operations_new");
+const STAGING = quoteIdentifier("view_operations_new");
 
 /** One transaction of a history write, and how many operations it records. */
 export interface HistoryBatch {
@@ -37,7 +36,7 @@ export function historyWriteBatches(
     const seen = latest.get(key);
     if (seen === undefined || seen.startedAt.getTime() <= record.startedAt.getTime()) latest.set(key, record);
   }
-  const env = sqlLiteral(environment);
+  const env = quoteLiteral(environment);
   const rows = [...latest.values()].sort(byKey).map((record) => rowValues(env, record));
 
   const batches: HistoryBatch[] = [];
@@ -58,7 +57,7 @@ export function historyWriteBatches(
   return batches;
 }
 
-const TARGET = quote(HISTORY_TABLE);
+const TARGET = quoteIdentifier(HISTORY_TABLE);
 
 function batchSql(rows: readonly string[]): string[] {
   const columns = HISTORY_COLUMNS.join(", ");
@@ -75,18 +74,18 @@ function batchSql(rows: readonly string[]): string[] {
 }
 
 function rowValues(env: string, record: OperationRecord): string {
-  const optional = (value: string | undefined) => (value === undefined ? "NULL" : sqlLiteral(value));
+  const optional = (value: string | undefined) => (value === undefined ? "NULL" : quoteLiteral(value));
   return `(${[
     env,
-    sqlLiteral(record.schema),
-    sqlLiteral(record.view),
-    sqlLiteral(record.operation),
-    sqlLiteral(record.status),
-    `${sqlLiteral(timestampLiteral(record.startedAt))}::TIMESTAMP`,
+    quoteLiteral(record.schema),
+    quoteLiteral(record.view),
+    quoteLiteral(record.operation),
+    quoteLiteral(record.status),
+    `${quoteLiteral(timestampLiteral(record.startedAt))}::TIMESTAMP`,
     String(Math.max(0, Math.round(record.durationMs))),
     optional(record.statementId),
     optional(record.error === undefined ? undefined : storableText(record.error)),
-    sqlLiteral(record.by),
+    quoteLiteral(record.by),
     optional(record.hash),
   ].join(", ")})`;
 }
@@ -94,9 +93,9 @@ function rowValues(env: string, record: OperationRecord): string {
 /** Whether a record's names can be written as SQL literals (see `sqlLiteral`). */
 export function isRecordable(record: OperationRecord): boolean {
   try {
-    sqlLiteral(record.schema);
-    sqlLiteral(record.view);
-    sqlLiteral(record.by);
+    quoteLiteral(record.schema);
+    quoteLiteral(record.view);
+    quoteLiteral(record.by);
     return true;
   } catch {
     return false;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { toRedshiftViewsErrors } from "../errors.js";
 import {
   executeBatchWithSetup,
@@ -21,6 +22,8 @@ export type HistoryWrite =
     };
 
 export interface RecordOptions {
+  /** Once aborted, no further batch is sent and the one in flight stops being waited for. */
+  readonly signal?: AbortSignal;
   readonly sleep?: (ms: number) => Promise<void>;
   /** In [0, 1); jitter of the wait before retrying a write that collided with another. */
   readonly random?: () => number;
@@ -28,7 +31,7 @@ export interface RecordOptions {
 
 /** Attempts per batch: two runs ending at once can collide on the table (Redshift error 1023). */
 const ATTEMPTS = 4;
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number): Promise<void> => delay(ms);
 
 /**
  * Writes the history of a run, one transaction per batch, creating the table on first use. A
@@ -48,6 +51,7 @@ export async function recordOperations(
   const run = (sqls: readonly string[]): Promise<string | undefined> =>
     executeBatchWithSetup(warehouse, sqls, {
       name,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       setups: HISTORY_SETUPS,
       isMissing: isHistoryMissing,
     }).then(
@@ -70,6 +74,13 @@ export async function recordOperations(
   }
   let recorded = 0;
   for (const batch of batches) {
+    if (options.signal?.aborted === true)
+      return {
+        kind: "failed",
+        operations: records.length,
+        recorded,
+        error: "The run was interrupted and the history write did not finish in time.",
+      };
     let error: string | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       error = await run(batch.sqls);

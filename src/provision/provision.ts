@@ -1,26 +1,155 @@
-import { statementName } from "../warehouse/index.js";
-import { readCatalog } from "./catalog.js";
-import { readDependents } from "./dependents.js";
-import { type DesiredView, desiredViews } from "./desired-views.js";
-import { droppedViews, type ProvisionPlan, planProvision, withDependents } from "./plan.js";
-import { managedSchemas, type WarehouseSession } from "./session.js";
+import path from "node:path";
+import { describeTarget } from "../config/index.js";
+import type { SessionEvent, WarehouseOptions } from "../connect/options.js";
+import { openSession, type WarehouseSession } from "../connect/session.js";
+import { desiredViews } from "../desired/desired-views.js";
+import { syncTemplates } from "../generate/generate.js";
+import { acquireProvisionLock, type ProvisionLock } from "../lock/provision-lock.js";
+import { droppedViews, hasChanges, planProvision, withDependents } from "../plan/plan.js";
+import { planToJson, type ProvisionPlanJson } from "../plan/plan-json.js";
+import { readCatalog, readDependents } from "../state/read-state.js";
+import { type ApplyResult, applyPlan } from "./apply.js";
+import type { ViewOutcome } from "./outcome.js";
+
+export interface ProvisionOptions extends WarehouseOptions {
+  /** Plan only: nothing is submitted but the catalog reads, and no lock is taken. */
+  readonly dryRun?: boolean;
+  /** Drop what depends on a rebuilt or dropped view with it, instead of refusing that view. */
+  readonly cascade?: boolean;
+  /** Provision even if another run holds the environment's lock or has statements in flight. */
+  readonly force?: boolean;
+  /**
+   * Asked before a plan with changes is applied; `false` applies nothing. Without it, the plan is
+   * applied (as `--yes` does). It may throw to refuse (the lock is released, nothing is applied).
+   */
+  readonly confirm?: (plan: ProvisionPlanJson) => boolean | Promise<boolean>;
+  readonly onEvent?: (event: ProvisionEvent) => void;
+  /** How long statements in flight are still waited for once `signal` is aborted. Default 5 s. */
+  readonly graceMs?: number;
+}
+
+export type ProvisionEvent =
+  | SessionEvent
+  /** The plan, before anything is applied (also for dry runs and plans without changes). */
+  | { readonly kind: "planned"; readonly plan: ProvisionPlanJson }
+  /** Applying starts: `total` views will be reported. */
+  | { readonly kind: "applying"; readonly total: number }
+  /** One view is done (applied, failed, not submitted or unknown). */
+  | { readonly kind: "outcome"; readonly outcome: ViewOutcome; readonly done: number; readonly total: number };
+
+/** What `provision` did: the plan (its documented JSON form) and, when it applied, the result. */
+export interface ProvisionReport extends ProvisionPlanJson {
+  readonly dryRun: boolean;
+  /** The confirmation was asked and declined: nothing was applied. */
+  readonly declined?: boolean;
+  /** Present when the plan was applied. */
+  readonly result?: ApplyResult;
+}
 
 /**
- * Templates → desired views → one catalog read → plan, then one query for the dependents of the views
- * the plan drops or rebuilds. Submits nothing but these two queries.
+ * Provisions one environment: takes its lock, regenerates the templates if they drifted from the
+ * schema, plans against the warehouse (one catalog read and one dependents read), asks `confirm`,
+ * applies, records the history and releases the lock. Failures of single views are results
+ * (`result.outcomes`); what makes the whole run impossible throws `RedshiftViewsError`.
  */
-export async function buildPlan(
-  session: WarehouseSession,
-): Promise<{ plan: ProvisionPlan; desired: DesiredView[] }> {
-  const { environment, prepared, target } = session;
+export async function provision(options: ProvisionOptions): Promise<ProvisionReport> {
+  const emit = options.onEvent ?? (() => {});
+  const dryRun = options.dryRun === true;
+  const cascade = options.cascade === true;
+  const session = await openSession(options);
+  try {
+    // Taken before planning, so the plan shown is the one applied; a dry run only reads.
+    const lock = dryRun
+      ? undefined
+      : await acquireProvisionLock(session.warehouse, {
+          environment: session.environment,
+          force: options.force === true,
+          ...(options.runBy === undefined ? {} : { holder: options.runBy }),
+        });
+    try {
+      await regenerateIfDrifted(session, emit);
+      const plan = await readPlan(session, cascade);
+      emit({ kind: "planned", plan: plan.json });
+      if (dryRun || !hasChanges(plan.plan)) return { ...plan.json, dryRun };
+      if (options.confirm !== undefined && !(await options.confirm(plan.json)))
+        return { ...plan.json, dryRun, declined: true };
+      const total = plan.plan.items.filter(
+        (item) => item.kind !== "unchanged" && item.kind !== "unmanaged",
+      ).length;
+      emit({ kind: "applying", total });
+      const result = await applyPlan(session.warehouse, plan.plan, {
+        cascade,
+        signal: options.signal,
+        graceMs: options.graceMs,
+        concurrency: session.config.concurrency,
+        recordedBy: options.runBy,
+        onOutcome: (outcome, done, all) => emit({ kind: "outcome", outcome, done, total: all }),
+      });
+      if (result.history.kind === "failed")
+        emit({
+          kind: "warning",
+          code: "history_not_recorded",
+          message: `Could not record ${result.history.operations - result.history.recorded} of ${result.history.operations} operations in the operation history: ${result.history.error}`,
+          hint: `The views are as reported; \`redshift-views status ${session.environment}\` will show their previous operation.`,
+        });
+      return { ...plan.json, dryRun, result };
+    } finally {
+      if (lock !== undefined) await releaseLock(lock, session.environment, emit);
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+/** The plan of `provision`, without taking the lock or submitting anything but the catalog reads. */
+export async function plan(
+  options: Omit<ProvisionOptions, "dryRun" | "confirm" | "force" | "graceMs">,
+): Promise<ProvisionPlanJson> {
+  const { dryRun: _, ...report } = await provision({ ...options, dryRun: true });
+  return report;
+}
+
+async function readPlan(session: WarehouseSession, cascade: boolean) {
+  const { environment, prepared, target, warehouse, schemas } = session;
   const desired = desiredViews(prepared.specs, environment, target.grants);
-  const schemas = managedSchemas(prepared, environment);
-  const catalog = await readCatalog(session.warehouse, schemas, statementName(environment, "catalog"));
-  const plan = planProvision(environment, desired, catalog, schemas);
-  const dependents = await readDependents(
-    session.warehouse,
-    droppedViews(plan),
-    statementName(environment, "catalog", "dependents"),
-  );
-  return { plan: withDependents(plan, dependents), desired };
+  const catalog = await readCatalog(warehouse, environment, schemas);
+  const planned = planProvision(environment, desired, catalog, schemas);
+  const dependents = await readDependents(warehouse, environment, droppedViews(planned));
+  const full = withDependents(planned, dependents);
+  return { plan: full, json: planToJson(full, describeTarget(session.target), cascade) };
+}
+
+/**
+ * Provisioning works from the schema as it is now; if the committed templates say otherwise, the
+ * reviewed diff is not what is being deployed, so say so (and regenerate, as the original did).
+ */
+async function regenerateIfDrifted(session: WarehouseSession, emit: (event: SessionEvent) => void) {
+  const { options, templates, projectRoot } = session.prepared;
+  const { actions } = await syncTemplates(options.outputDir, templates, true);
+  const changed = actions.filter((action) => action.kind !== "unchanged").map((action) => action.fileName);
+  if (changed.length > 0)
+    emit({
+      kind: "warning",
+      code: "templates_regenerated",
+      message: `${path.relative(projectRoot, options.outputDir) || "."} was out of date with the schema; regenerated ${changed.join(", ")}.`,
+      hint: "The plan is for the schema as it is now: review and commit the regenerated templates.",
+    });
+}
+
+async function releaseLock(lock: ProvisionLock, environment: string, emit: (event: SessionEvent) => void) {
+  try {
+    if (!(await lock.release()))
+      emit({
+        kind: "warning",
+        code: "lock_taken_over",
+        message: `The provisioning lock of ${environment} had been taken over (--force) by another run.`,
+      });
+  } catch (error) {
+    emit({
+      kind: "warning",
+      code: "lock_not_released",
+      message: `Could not release the provisioning lock of ${environment}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: "The next run will need --force.",
+    });
+  }
 }

@@ -1,10 +1,10 @@
 import path from "node:path";
 import type { GeneratorConfig } from "@prisma/generator-helper";
-import { closest } from "../annotations/suggest.js";
-import { ENVIRONMENT_NAME_MAX_LENGTH } from "../config/environment-name.js";
+import { ENVIRONMENT_NAME_MAX_LENGTH } from "../environment/environment-name.js";
+import { PLACEHOLDER } from "../environment/placeholder.js";
 import { RedshiftViewsError, RedshiftViewsErrors } from "../errors.js";
-import { PLACEHOLDER } from "../templates/placeholder.js";
-import { MAX_IDENTIFIER_BYTES } from "../views/identifiers.js";
+import { MAX_IDENTIFIER_BYTES } from "../sql/quote.js";
+import { closest } from "../text/suggest.js";
 
 export const PACKAGE_NAME = "prisma-redshift-views";
 

@@ -1,9 +1,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import type { DMMF, GeneratorConfig } from "@prisma/generator-helper";
-import internals from "@prisma/internals";
 import { RedshiftViewsError } from "../errors.js";
 import { stripDatasourceUrls } from "./strip-datasource-urls.js";
+
+/** Prisma's parser, loaded on first use: importing it takes about a second. */
+async function prismaInternals() {
+  return (await import("@prisma/internals")).default;
+}
 
 /** A schema file as read from disk: absolute path and text. */
 export type SchemaFile = readonly [path: string, content: string];
@@ -45,8 +50,8 @@ export async function parseSchemaFiles(
   const datamodel = files.map(([file, content]) => [file, stripDatasourceUrls(content)] as [string, string]);
   try {
     const [dmmf, config] = await Promise.all([
-      internals.getDMMF({ datamodel }),
-      internals.getConfig({ datamodel }),
+      (await prismaInternals()).getDMMF({ datamodel }),
+      (await prismaInternals()).getConfig({ datamodel }),
     ]);
     return {
       schemaPath,
@@ -74,7 +79,7 @@ async function findSchema(options: LoadSchemaOptions): Promise<{ schemaPath: str
       ? { cliProvidedPath: path.resolve(options.cwd, options.schemaPath) }
       : await defaultSchemaPathInput(options.cwd);
   try {
-    const result = await internals.getSchemaWithPath({ schemaPath: schemaPathInput, cwd: options.cwd });
+    const result = await (await prismaInternals()).getSchemaWithPath({ schemaPath: schemaPathInput, cwd: options.cwd });
     return {
       schemaPath: result.schemaPath,
       files: result.schemas.map(([file, content]) => [file, content] as const),
@@ -111,13 +116,10 @@ async function defaultSchemaPathInput(
   return { baseDir: cwd };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes in Prisma's messages.
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 function cleanPrismaMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message
-    .replace(ANSI, "")
+  // Prisma colours its messages.
+  return stripVTControlCharacters(message)
     .split("\n")
     .filter((line) => !/^\[Context: |^Prisma CLI Version :/.test(line.trim()))
     .join("\n")

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import ejs from "ejs";
-import { assertEnvironmentName } from "../config/environment-name.js";
+import { assertEnvironmentName } from "../environment/environment-name.js";
+import { PLACEHOLDER } from "../environment/placeholder.js";
 import { RedshiftViewsError } from "../errors.js";
-import { PLACEHOLDER } from "./placeholder.js";
 import { HEADER_PREFIX } from "./render-view.js";
 
 /**

@@ -13,7 +13,7 @@ import { findCommentAnnotations } from "../schema/comment-annotations.js";
 import type { ViewsOptions } from "../schema/generator-options.js";
 import type { SchemaFile } from "../schema/load-schema.js";
 import { locate, locateEnum } from "../schema/locate.js";
-import { checkIdentifier } from "./identifiers.js";
+import { checkIdentifier } from "../sql/quote.js";
 import type { ClassifiedColumn, ExportedTable } from "./view-spec.js";
 
 export interface ClassifyInput {

@@ -9,14 +9,14 @@ import {
   type RedshiftDataClient,
   type StatementData,
 } from "@aws-sdk/client-redshift-data";
-import { DEFAULT_CONCURRENCY } from "../config/parse-config.js";
-import type { ResolvedTarget } from "../config/types.js";
+import { setTimeout as delay } from "node:timers/promises";
 import { RedshiftViewsError } from "../errors.js";
-import { type ConnectionFields, connectionFields, listFilter } from "./connection-fields.js";
 import { createLimiter } from "./limiter.js";
+import { DEFAULT_CONCURRENCY, MAX_BATCH_STATEMENTS, MAX_STATEMENT_BYTES } from "./limits.js";
 import { toRows } from "./result-values.js";
 import { DEFAULT_RETRY, withRetry } from "./retry.js";
 import type {
+  ConnectionFields,
   DataApiOperation,
   ListStatementsOptions,
   PollOptions,
@@ -29,11 +29,8 @@ import type {
   Warehouse,
   WarehouseEvent,
 } from "./types.js";
-import { warehouseError } from "./warehouse-errors.js";
+import { GENERIC_HINTS, type WarehouseHints, warehouseError } from "./warehouse-errors.js";
 
-/** Redshift limits enforced before sending, so the caller gets a clear error instead of a ValidationException. */
-export const MAX_BATCH_STATEMENTS = 40;
-export const MAX_STATEMENT_BYTES = 100 * 1024;
 const DEFAULT_LIST_LIMIT = 5000;
 // First look after 250 ms, then every 500 ms: a statement's end is noticed within half a second, and
 // no statement is polled more than twice a second (benchmark 5 in docs/performance.md).
@@ -46,13 +43,18 @@ export const DEFAULT_POLL: Required<PollOptions> = {
 
 export interface CreateWarehouseOptions {
   readonly client: RedshiftDataClient;
-  /** Its connection fields go into every request. */
-  readonly target: ResolvedTarget;
+  /** Go into every request: which warehouse and database, and how to authenticate. */
+  readonly connection: ConnectionFields;
+  /** Names the warehouse in error messages, e.g. `environment "production"`. */
+  readonly label?: string;
+  /** What error messages tell the user to check; see `WarehouseHints`. */
+  readonly hints?: WarehouseHints;
   /** Most statements in flight (submit to completion) at once. Default 20. */
   readonly concurrency?: number;
   readonly poll?: PollOptions;
   readonly retry?: RetryOptions;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less once `signal` is aborted (it must resolve, not reject, then). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** In [0, 1); used for backoff jitter. */
   readonly random?: () => number;
   readonly now?: () => number;
@@ -85,11 +87,13 @@ function shorten(sql: string, max = 500): string {
   return sql.length <= max ? sql : `${sql.slice(0, max)}…`;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal === undefined ? undefined : { signal }).catch(() => undefined);
 
 export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
-  const { client, target } = options;
-  const connection: ConnectionFields = connectionFields(target);
+  const { client, connection } = options;
+  const label = options.label ?? `database "${connection.Database}"`;
+  const hints = options.hints ?? GENERIC_HINTS;
   const poll = { ...DEFAULT_POLL, ...options.poll };
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? defaultSleep;
@@ -124,7 +128,8 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     if (result.ok) return result.value;
     throw warehouseError(result.failure, {
       operation,
-      target,
+      label,
+      hints,
       attempts: result.attempts,
       cause: result.cause,
     });
@@ -132,8 +137,8 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
 
   async function waitFor(id: string, signal: AbortSignal | undefined): Promise<DescribeStatementResponse> {
     const started = now();
-    for (let delay = poll.initialDelayMs; ; delay = Math.min(poll.maxDelayMs, delay * poll.factor)) {
-      await sleep(delay);
+    for (let wait = poll.initialDelayMs; ; wait = Math.min(poll.maxDelayMs, wait * poll.factor)) {
+      await sleep(wait, signal ?? options.signal);
       if (options.signal?.aborted === true || signal?.aborted === true)
         throw interrupted(`while waiting for statement ${id}`);
       const description = await call("DescribeStatement", () =>
@@ -331,7 +336,12 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         const page = await call("ListStatements", () =>
           client.send(
             new ListStatementsCommand({
-              ...listFilter(connection),
+              // ListStatements filters by warehouse and database only (it takes no credentials).
+              Database: connection.Database,
+              ...(connection.ClusterIdentifier === undefined
+                ? {}
+                : { ClusterIdentifier: connection.ClusterIdentifier }),
+              ...(connection.WorkgroupName === undefined ? {} : { WorkgroupName: connection.WorkgroupName }),
               StatementName: namePrefix,
               Status: status ?? "ALL",
               MaxResults: 100,

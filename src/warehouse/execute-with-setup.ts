@@ -27,14 +27,16 @@ export async function executeBatchWithSetup(
     readonly name: string;
     readonly setups: readonly (readonly string[])[];
     readonly isMissing: (error: string) => boolean;
+    readonly signal?: AbortSignal;
   },
 ): Promise<StatementOutcome> {
-  const outcome = await warehouse.executeBatch(sqls, { name: options.name });
+  const statement = { name: options.name, ...(options.signal === undefined ? {} : { signal: options.signal }) };
+  const outcome = await warehouse.executeBatch(sqls, statement);
   if (outcome.kind !== "failed" || !options.isMissing(outcome.error)) return outcome;
   let setup: StatementOutcome = outcome;
   for (const setupSqls of options.setups) {
-    setup = await warehouse.executeBatch(setupSqls, { name: options.name });
-    if (setup.kind === "finished") return warehouse.executeBatch(sqls, { name: options.name });
+    setup = await warehouse.executeBatch(setupSqls, statement);
+    if (setup.kind === "finished") return warehouse.executeBatch(sqls, statement);
   }
   return setup;
 }

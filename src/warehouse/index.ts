@@ -1,14 +1,7 @@
-export { type ConnectionFields, connectionFields, LOCAL_WORKGROUP } from "./connection-fields.js";
-export {
-  type CreateWarehouseOptions,
-  createWarehouse,
-  DEFAULT_POLL,
-  MAX_BATCH_STATEMENTS,
-  MAX_STATEMENT_BYTES,
-} from "./create-warehouse.js";
+export { type CreateWarehouseOptions, createWarehouse, DEFAULT_POLL } from "./create-warehouse.js";
 export { executeBatchWithSetup, isMissingRelation, isSerializationConflict } from "./execute-with-setup.js";
 export { createLimiter, type Limiter } from "./limiter.js";
-export { type OpenedWarehouse, type OpenWarehouseOptions, openWarehouse } from "./open-warehouse.js";
+export { DEFAULT_CONCURRENCY, MAX_BATCH_STATEMENTS, MAX_CONCURRENCY, MAX_STATEMENT_BYTES } from "./limits.js";
 export { DEFAULT_RETRY } from "./retry.js";
 export {
   type ParsedStatementName,
@@ -20,6 +13,7 @@ export {
   statementNamePrefix,
 } from "./statement-name.js";
 export type {
+  ConnectionFields,
   DataApiOperation,
   ListStatementsOptions,
   PollOptions,
@@ -33,4 +27,10 @@ export type {
   Warehouse,
   WarehouseEvent,
 } from "./types.js";
-export { type ClassifiedFailure, classifyFailure, type FailureKind } from "./warehouse-errors.js";
+export {
+  type ClassifiedFailure,
+  classifyFailure,
+  type FailureKind,
+  GENERIC_HINTS,
+  type WarehouseHints,
+} from "./warehouse-errors.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { assertEnvironmentName } from "../config/environment-name.js";
+import { assertEnvironmentName } from "../environment/environment-name.js";
 
 export const STATEMENT_NAME_PREFIX = "redshift-views";
 /** The Data API's limit on StatementName. */

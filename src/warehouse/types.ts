@@ -1,3 +1,12 @@
+/** The connection part of every ExecuteStatement / BatchExecuteStatement request. */
+export interface ConnectionFields {
+  readonly Database: string;
+  readonly ClusterIdentifier?: string;
+  readonly DbUser?: string;
+  readonly SecretArn?: string;
+  readonly WorkgroupName?: string;
+}
+
 /** Statement states reported by the Data API. */
 export type StatementStatus = "SUBMITTED" | "PICKED" | "STARTED" | "FINISHED" | "ABORTED" | "FAILED";
 

@@ -1,4 +1,3 @@
-import type { ResolvedTarget } from "../config/types.js";
 import { RedshiftViewsError } from "../errors.js";
 import type { DataApiOperation } from "./types.js";
 
@@ -118,50 +117,49 @@ export function isRetryable(failure: ClassifiedFailure): boolean {
   return failure.kind === "throttled" || failure.kind === "transient";
 }
 
-function authHint(target: ResolvedTarget): string {
-  const common =
-    "Check the AWS credentials in use (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; run `aws sso login` if a session expired) and that the identity may call redshift-data:ExecuteStatement, BatchExecuteStatement, DescribeStatement, GetStatementResult and ListStatements";
-  switch (target.kind) {
-    case "local":
-      return "The local emulator accepts any credentials; check that nothing else is listening on its port.";
-    case "cluster":
-      return target.secretArn !== undefined
-        ? `${common}, plus secretsmanager:GetSecretValue on the configured secret.`
-        : `${common}, plus redshift:GetClusterCredentials for database user "${target.dbUser ?? ""}" on cluster "${target.clusterIdentifier}".`;
-    case "serverless":
-      return target.secretArn !== undefined
-        ? `${common}, plus secretsmanager:GetSecretValue on the configured secret.`
-        : `${common}, plus redshift-serverless:GetCredentials on workgroup "${target.workgroupName}".`;
-  }
+/**
+ * What to tell the user for each kind of failure, written by the layer that knows where the
+ * statements go (the warehouse client only knows the connection fields).
+ */
+export interface WarehouseHints {
+  /** Credentials refused: which permissions and credentials to check. */
+  readonly auth: string;
+  /** The cluster, workgroup or database was not found, or the request was refused as invalid. */
+  readonly where: string;
+  /** The Data API could not be reached. */
+  readonly network: string;
 }
 
-function whereHint(target: ResolvedTarget): string {
-  switch (target.kind) {
-    case "local":
-      return `The local emulator (state in ${target.dataDir}) could not serve the request; re-run the command (it starts the emulator itself), or move that folder away to start afresh.`;
-    case "cluster":
-      return `Check that cluster "${target.clusterIdentifier}" and database "${target.database}" exist in ${target.region} (environments.${target.environment}.clusterIdentifier/database/region, or REDSHIFT_CLUSTER_IDENTIFIER / REDSHIFT_DATABASE / REDSHIFT_REGION).`;
-    case "serverless":
-      return `Check that workgroup "${target.workgroupName}" and database "${target.database}" exist in ${target.region} (environments.${target.environment}.workgroupName/database/region, or REDSHIFT_WORKGROUP_NAME / REDSHIFT_DATABASE / REDSHIFT_REGION).`;
-  }
-}
+/** Hints for a warehouse the caller says nothing about (library use with a client of its own). */
+export const GENERIC_HINTS: WarehouseHints = {
+  auth: "Check the AWS credentials in use and that the identity may call the Redshift Data API.",
+  where: "Check the cluster or workgroup, the database and the region.",
+  network: "Could not reach the Redshift Data API. Check the network/proxy and the region; re-running is safe.",
+};
 
 /** The error to throw for a Data API call that failed for good (not retryable, or out of attempts). */
 export function warehouseError(
   failure: ClassifiedFailure,
-  context: { operation: DataApiOperation; target: ResolvedTarget; attempts: number; cause: unknown },
+  context: {
+    operation: DataApiOperation;
+    /** Names the warehouse in the message, e.g. `environment "production"`. */
+    label: string;
+    hints: WarehouseHints;
+    attempts: number;
+    cause: unknown;
+  },
 ): RedshiftViewsError {
-  const { operation, target, attempts, cause } = context;
+  const { operation, label, hints, attempts, cause } = context;
   const after = attempts > 1 ? ` (after ${attempts} attempts)` : "";
-  const said = `Data API ${operation} for environment "${target.environment}" failed${after}: ${failure.name}: ${failure.message}`;
+  const said = `Data API ${operation} for ${label} failed${after}: ${failure.name}: ${failure.message}`;
   switch (failure.kind) {
     case "auth":
-      return new RedshiftViewsError("E_WAREHOUSE_AUTH", said, { hint: authHint(target), cause });
+      return new RedshiftViewsError("E_WAREHOUSE_AUTH", said, { hint: hints.auth, cause });
     case "not-found":
-      return new RedshiftViewsError("E_WAREHOUSE_NOT_FOUND", said, { hint: whereHint(target), cause });
+      return new RedshiftViewsError("E_WAREHOUSE_NOT_FOUND", said, { hint: hints.where, cause });
     case "validation":
       return new RedshiftViewsError("E_WAREHOUSE_VALIDATION", said, {
-        hint: `The Data API rejected the request. ${whereHint(target)}`,
+        hint: `The Data API rejected the request. ${hints.where}`,
         cause,
       });
     case "throttled":
@@ -172,14 +170,12 @@ export function warehouseError(
     case "transient":
     case "network":
       return new RedshiftViewsError("E_WAREHOUSE_NETWORK", said, {
-        hint: `Could not reach the Redshift Data API. Check the network/proxy and the region (${
-          target.kind === "local" ? "local" : target.region
-        }); re-running is safe.`,
+        hint: hints.network,
         cause,
       });
     case "other":
       return new RedshiftViewsError("E_WAREHOUSE", said, {
-        hint: `Unexpected Data API error. ${whereHint(target)}`,
+        hint: `Unexpected Data API error. ${hints.where}`,
         cause,
       });
   }

@@ -5,8 +5,8 @@ import {
   parseFieldAnnotations,
   parseModelAnnotations,
 } from "../../src/annotations/parse-annotations.js";
-import { closest, editDistance } from "../../src/annotations/suggest.js";
 import { LEVELS } from "../../src/classification/levels.js";
+import { closest, editDistance } from "../../src/text/suggest.js";
 
 describe("findTags", () => {
   it("finds tags with their argument and line, ignoring e-mail addresses", () => {

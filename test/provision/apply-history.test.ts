@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ProvisionPlan } from "../../src/plan/plan.js";
 import { applyPlan } from "../../src/provision/apply.js";
-import type { ProvisionPlan } from "../../src/provision/plan.js";
 import type { StatementOutcome, Warehouse } from "../../src/warehouse/index.js";
 
 // What applyPlan hands to the operation history, over a scripted warehouse.

@@ -1,10 +1,10 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { loadConfig, type ResolvedTarget } from "../../src/config/index.js";
+import { renderSourceSchema, type WarehouseSession } from "../../src/connect/session.js";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
 import { type PreparedViews, prepareViews } from "../../src/generate/generate.js";
 import { applyPlan } from "../../src/provision/apply.js";
 import { buildPlan } from "../../src/provision/provision.js";
-import { renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
 import { readStatus } from "../../src/status/read-status.js";
 import { createWarehouse, type DataApiOperation, type Warehouse } from "../../src/warehouse/index.js";
 import { exampleSchema, makeProject, removeDir } from "../helpers/index.js";

@@ -1,18 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseMarker } from "../../src/bookkeeping/marker.js";
 import { TIERS } from "../../src/classification/levels.js";
+import { type DesiredView, desiredViews, rebuildStatements } from "../../src/desired/desired-views.js";
+import { formatPlanMarkdown, formatPlanTable, planToJson } from "../../src/plan/format-plan.js";
+import { countPlan, hasChanges, PLAN_KINDS, planProvision, withDependents } from "../../src/plan/plan.js";
 import type { ApplyResult } from "../../src/provision/apply.js";
-import type { CatalogView } from "../../src/provision/catalog.js";
-import { catalogQuery } from "../../src/provision/catalog.js";
-import { type DesiredView, desiredViews, rebuildStatements } from "../../src/provision/desired-views.js";
-import { formatPlanMarkdown, formatPlanTable, planToJson } from "../../src/provision/format-plan.js";
-import { parseMarker } from "../../src/provision/marker.js";
-import {
-  countPlan,
-  hasChanges,
-  PLAN_KINDS,
-  planProvision,
-  withDependents,
-} from "../../src/provision/plan.js";
+import type { CatalogView } from "../../src/state/catalog.js";
+import { catalogQuery } from "../../src/state/catalog.js";
 import { buildFromText, schema } from "../helpers/index.js";
 import { checkJson, type JsonSchema, readSchema } from "./json-schema-check.js";
 

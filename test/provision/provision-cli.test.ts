@@ -10,7 +10,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/index.js";
-import type { ProvisionPlanJson } from "../../src/provision/format-plan.js";
+import type { ProvisionPlanJson } from "../../src/plan/format-plan.js";
 import { createWarehouse, statementNamePrefix } from "../../src/warehouse/index.js";
 import { exampleSchema, fakeIo, makeProject, removeDir } from "../helpers/index.js";
 import { edit } from "./harness.js";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { desiredViews } from "../../src/provision/desired-views.js";
-import { renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
+import { renderSourceSchema, type WarehouseSession } from "../../src/connect/session.js";
+import { desiredViews } from "../../src/desired/desired-views.js";
 import { readRefreshSelection } from "../../src/refresh/read-refresh-selection.js";
 import { refreshViews, selectRefreshTargets } from "../../src/refresh/refresh.js";
-import { notRefreshedSinceCreated } from "../../src/status/status.js";
+import { notRefreshedSinceCreated } from "../../src/status/status-rows.js";
 import { statementNamePrefix } from "../../src/warehouse/index.js";
 import { EXAMPLE_SCHEMA, type Harness, provision, startHarness, statusRows } from "../provision/harness.js";
 

@@ -10,8 +10,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import type { ProvisionPlan } from "../../src/plan/plan.js";
 import { applyPlan } from "../../src/provision/apply.js";
-import type { ProvisionPlan } from "../../src/provision/plan.js";
 import { createWarehouse, MAX_STATEMENT_BYTES, statementName } from "../../src/warehouse/index.js";
 import {
   caughtErrors,

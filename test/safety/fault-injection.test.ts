@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WarehouseSession } from "../../src/connect/session.js";
 import { seededRandom } from "../../src/emulator/faults.js";
-import { countPlan } from "../../src/provision/plan.js";
+import { countPlan } from "../../src/plan/plan.js";
 import { buildPlan } from "../../src/provision/provision.js";
-import type { WarehouseSession } from "../../src/provision/session.js";
 import { makeProject, removeDir, schema } from "../helpers/index.js";
 import {
   grants,

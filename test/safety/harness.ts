@@ -1,14 +1,14 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { parseGrantee } from "../../src/config/grants.js";
 import type { Grantee, Grants, LoadedConfig, ResolvedTarget } from "../../src/config/index.js";
+import { managedSchemas, renderSourceSchema, type WarehouseSession } from "../../src/connect/session.js";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
 import { prepareViews } from "../../src/generate/generate.js";
+import { acquireProvisionLock } from "../../src/lock/provision-lock.js";
+import type { ProvisionPlan } from "../../src/plan/plan.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "../../src/provision/apply.js";
-import { readCatalog } from "../../src/provision/catalog.js";
-import type { ProvisionPlan } from "../../src/provision/plan.js";
 import { buildPlan } from "../../src/provision/provision.js";
-import { managedSchemas, renderSourceSchema, type WarehouseSession } from "../../src/provision/session.js";
-import { acquireProvisionLock } from "../../src/safety/provision-lock.js";
+import { readCatalog } from "../../src/state/catalog.js";
 import { createWarehouse, type Warehouse } from "../../src/warehouse/index.js";
 
 export const FAST = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acquireProvisionLock } from "../../src/safety/provision-lock.js";
+import { acquireProvisionLock } from "../../src/lock/provision-lock.js";
 import type { ResultRow, StatementOutcome, Warehouse } from "../../src/warehouse/index.js";
 
 // The lock's own decisions over a scripted warehouse; the emulator tests (provision-safety) cover the

@@ -2,16 +2,16 @@ import pc from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlStateOf } from "../../src/emulator/index.js";
 import { RedshiftViewsError } from "../../src/errors.js";
-import { applyPlan } from "../../src/provision/apply.js";
+import { acquireProvisionLock } from "../../src/lock/provision-lock.js";
 import {
   formatApplySummary,
   formatPlanMarkdown,
   formatPlanTable,
   planToJson,
-} from "../../src/provision/format-plan.js";
-import { countPlan } from "../../src/provision/plan.js";
+} from "../../src/plan/format-plan.js";
+import { countPlan } from "../../src/plan/plan.js";
+import { applyPlan } from "../../src/provision/apply.js";
 import { buildPlan } from "../../src/provision/provision.js";
-import { acquireProvisionLock } from "../../src/safety/provision-lock.js";
 import { readStatus } from "../../src/status/read-status.js";
 import { makeProject, removeDir, schema } from "../helpers/index.js";
 import {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failedOutcomes } from "../../src/provision/apply.js";
-import type { StatusRow } from "../../src/status/status.js";
+import type { StatusRow } from "../../src/status/status-rows.js";
 import {
   EXAMPLE_SCHEMA,
   edit,

@@ -1,8 +1,8 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WarehouseSession } from "../../src/connect/session.js";
+import { desiredViews } from "../../src/desired/desired-views.js";
 import { failedOutcomes } from "../../src/provision/apply.js";
-import { desiredViews } from "../../src/provision/desired-views.js";
-import type { WarehouseSession } from "../../src/provision/session.js";
 import { refreshViews } from "../../src/refresh/refresh.js";
 import { readStatus } from "../../src/status/read-status.js";
 import { createWarehouse, statementNamePrefix, type Warehouse } from "../../src/warehouse/index.js";

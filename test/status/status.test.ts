@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { type DesiredView, desiredViews } from "../../src/desired/desired-views.js";
 import type {
   OperationRecord,
   RecordedStatus,
   ViewHistory,
   ViewOperation,
 } from "../../src/history/operation-record.js";
-import type { CatalogView } from "../../src/provision/catalog.js";
-import { type DesiredView, desiredViews } from "../../src/provision/desired-views.js";
+import type { CatalogView } from "../../src/state/catalog.js";
+import { mvInfoQuery } from "../../src/state/mv-info.js";
+import { describeMvState, needsRebuild } from "../../src/state/mv-state.js";
 import { formatStatusCsv, formatStatusTable } from "../../src/status/format-status.js";
-import { mvInfoQuery } from "../../src/status/mv-info.js";
-import { describeMvState, needsRebuild } from "../../src/status/mv-state.js";
-import { buildStatusRows, type StatusRow } from "../../src/status/status.js";
+import { buildStatusRows, type StatusRow } from "../../src/status/status-rows.js";
 import { buildFromText, schema } from "../helpers/index.js";
 import { checkJson, type JsonSchema, readSchema } from "../provision/json-schema-check.js";
 

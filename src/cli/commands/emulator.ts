@@ -1,9 +1,9 @@
 import path from "node:path";
 import { defineCommand } from "citty";
 import { assertEnvironmentName, LOCAL_STATE_DIR } from "../../config/index.js";
+import { LOCAL_SAMPLE_ROWS, renderSourceSchema } from "../../connect/session.js";
 import { faultsFromEnv, startEmulator } from "../../emulator/index.js";
 import { prepareViews } from "../../generate/generate.js";
-import { LOCAL_SAMPLE_ROWS, renderSourceSchema } from "../../provision/session.js";
 import { schemaArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../usage-error.js";

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import type { FileAction } from "../../files/sync-templates.js";
 import { countActions } from "../../files/sync-templates.js";
-import { generate } from "../../generate/generate.js";
+import { check, generate, type GenerateOptions } from "../../generate/generate.js";
 import { outputArgs, schemaArgs } from "../args.js";
 import { relativeTo } from "../format.js";
 import type { CliIo } from "../io.js";
@@ -14,7 +14,7 @@ export const generateCommand = defineCommand({
   args: { ...schemaArgs, ...outputArgs },
   async run({ args, data }) {
     const io = data as CliIo;
-    const result = await generateFromArgs(io, args, true);
+    const result = await generate(generateOptions(io, args));
     const counts = countActions(result.actions);
     io.stdout(
       `${relativeTo(io.cwd, result.outputDir)}: ${counts.create + counts.update} written, ${counts.unchanged} unchanged, ${counts.prune} pruned`,
@@ -32,10 +32,10 @@ export const checkCommand = defineCommand({
   args: { ...schemaArgs, ...outputArgs },
   async run({ args, data }) {
     const io = data as CliIo;
-    const result = await generateFromArgs(io, args, false);
+    const result = await check(generateOptions(io, args));
     const where = relativeTo(io.cwd, result.outputDir);
     const changes = describeChanges(result.actions, io);
-    if (changes.length === 0) {
+    if (result.upToDate) {
       io.stdout(`${io.colors.green("✔")} ${where} is up to date (${result.actions.length} templates).`);
       return 0;
     }
@@ -66,16 +66,14 @@ function describeChanges(actions: readonly FileAction[], io: CliIo): string[] {
   return lines;
 }
 
-function generateFromArgs(
+function generateOptions(
   io: CliIo,
   args: { schema?: string | undefined; output?: string | undefined; generator?: string | undefined },
-  write: boolean,
-) {
-  return generate({
+): GenerateOptions {
+  return {
     cwd: io.cwd,
-    schemaPath: args.schema,
-    outputDir: args.output,
-    generatorName: args.generator,
-    write,
-  });
+    ...(args.schema === undefined ? {} : { schema: args.schema }),
+    ...(args.output === undefined ? {} : { output: args.output }),
+    ...(args.generator === undefined ? {} : { generator: args.generator }),
+  };
 }

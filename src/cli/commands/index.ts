@@ -1,32 +1,29 @@
 import { createRequire } from "node:module";
-import { type CommandDef, defineCommand } from "citty";
-import { dataFilterCommand } from "./data-filter.js";
-import { emulatorCommand } from "./emulator.js";
-import { checkCommand, generateCommand } from "./generate.js";
-import { provisionCommand } from "./provision.js";
-import { refreshCommand } from "./refresh.js";
-import { reportCommand } from "./report.js";
-import { statusCommand } from "./status.js";
+import type { CommandDef } from "citty";
 
 // biome-ignore lint/suspicious/noExplicitAny: command definitions differ in their argument types.
 type AnyCommand = CommandDef<any>;
 
-export const commands: Record<string, AnyCommand> = {
-  generate: generateCommand,
-  check: checkCommand,
-  report: reportCommand,
-  "data-filter": dataFilterCommand,
-  provision: provisionCommand,
-  refresh: refreshCommand,
-  status: statusCommand,
-  emulator: emulatorCommand,
+/**
+ * Each command's module is loaded when it runs (or for help), so `redshift-views check` never loads
+ * what `provision` needs (the AWS SDK) and no command loads the emulator unless it uses it.
+ */
+export const commands: Readonly<Record<string, () => Promise<AnyCommand>>> = {
+  generate: async () => (await import("./generate.js")).generateCommand,
+  check: async () => (await import("./generate.js")).checkCommand,
+  report: async () => (await import("./report.js")).reportCommand,
+  "data-filter": async () => (await import("./data-filter.js")).dataFilterCommand,
+  provision: async () => (await import("./provision.js")).provisionCommand,
+  refresh: async () => (await import("./refresh.js")).refreshCommand,
+  status: async () => (await import("./status.js")).statusCommand,
+  emulator: async () => (await import("./emulator.js")).emulatorCommand,
 };
 
 export const VERSION: string = (
   createRequire(import.meta.url)("../../../package.json") as { version: string }
 ).version;
 
-export const rootCommand = defineCommand({
+export const rootCommand: AnyCommand = {
   meta: {
     name: "redshift-views",
     version: VERSION,
@@ -34,4 +31,4 @@ export const rootCommand = defineCommand({
       "PII-tiered Redshift materialized views from schema.prisma: generate, provision, refresh, status",
   },
   subCommands: commands,
-});
+};

@@ -1,25 +1,13 @@
 import { defineCommand } from "citty";
-import { describeTarget } from "../../config/index.js";
 import { RedshiftViewsError } from "../../errors.js";
-import { applyPlan, applySucceeded } from "../../provision/apply.js";
-import {
-  formatApplySummary,
-  formatPlanMarkdown,
-  formatPlanTable,
-  planToJson,
-} from "../../provision/format-plan.js";
-import { countPlan, hasChanges } from "../../provision/plan.js";
-import { buildPlan } from "../../provision/provision.js";
-import { acquireProvisionLock, type ProvisionLock } from "../../safety/provision-lock.js";
-import {
-  openCommandSession,
-  schemaArgs,
-  warehouseArgs,
-  warnIfHistoryFailed,
-  warnIfTemplatesDrifted,
-} from "../args.js";
+import { formatPlanMarkdown, formatPlanTable } from "../../plan/format-plan.js";
+import type { ProvisionPlanJson } from "../../plan/plan-json.js";
+import { applySucceeded } from "../../provision/apply.js";
+import { formatApplySummary } from "../../provision/format-apply.js";
+import { provision } from "../../provision/provision.js";
+import { printSessionEvent, schemaArgs, warehouseArgs, warehouseOptions } from "../args.js";
 import type { CliIo } from "../io.js";
-import { isTruthy, progressReporter } from "../progress.js";
+import { isTruthy, type Progress, progressReporter } from "../progress.js";
 
 export const provisionCommand = defineCommand({
   meta: {
@@ -55,37 +43,71 @@ export const provisionCommand = defineCommand({
   async run({ args, data }) {
     const io = data as CliIo;
     const dryRun = args["dry-run"] === true || isTruthy(io.env.DRY_RUN);
-    const cascade = args.cascade === true;
+    const json = args.json === true;
     const interrupt = interruptSignal(io);
-    const session = await openCommandSession(io, args);
-    let lock: ProvisionLock | undefined;
+    let planned: ProvisionPlanJson | undefined;
+    let progress: Progress | undefined;
     try {
-      const target = describeTarget(session.target);
-      // Taken before planning, so the plan shown is the one applied; a dry run only reads.
-      if (!dryRun)
-        lock = await acquireProvisionLock(session.warehouse, {
-          environment: session.environment,
-          force: args.force === true,
-        });
-      await warnIfTemplatesDrifted(io, session);
-      const { plan } = await buildPlan(session);
-      const json = planToJson(plan, target, cascade);
-      const conflicts = plan.items.filter((item) => item.kind === "conflict").length;
-      if (args.json === true) {
-        if (dryRun || !hasChanges(plan) || (args.yes !== true && !io.interactive)) {
-          io.stdout(JSON.stringify(json, null, 2));
-        }
-      } else if (args.format === "md") {
-        io.stdout(formatPlanMarkdown(plan, target, cascade));
-      } else {
-        io.stdout(formatPlanTable(plan, target, io.colors, io.verbosity === "verbose", cascade));
-      }
-      if (dryRun) {
+      const report = await provision({
+        ...warehouseOptions(io, args),
+        dryRun,
+        cascade: args.cascade === true,
+        force: args.force === true,
+        signal: interrupt.signal,
+        confirm: async (plan) => {
+          if (args.yes === true) return true;
+          if (!io.interactive)
+            throw new RedshiftViewsError(
+              "E_CONFIRMATION_REQUIRED",
+              "Refusing to apply without confirmation: no terminal to ask on.",
+              {
+                hint: `Review the plan (DRY_RUN=1 or --dry-run), then run again with --yes: redshift-views provision ${plan.environment} --yes`,
+              },
+            );
+          const yes = await io.confirm("Proceed?");
+          if (!yes) io.stderr("Nothing was applied.");
+          return yes;
+        },
+        onEvent: (event) => {
+          switch (event.kind) {
+            case "planned":
+              planned = event.plan;
+              if (json) return;
+              io.stdout(
+                args.format === "md"
+                  ? formatPlanMarkdown(event.plan)
+                  : formatPlanTable(event.plan, io.colors, io.verbosity === "verbose"),
+              );
+              return;
+            case "applying":
+              progress = progressReporter(io, "Applying", event.total);
+              return;
+            case "outcome": {
+              const { outcome } = event;
+              const mark = outcome.kind === "applied" ? io.colors.green("✔") : io.colors.red("✖");
+              const note =
+                outcome.kind === "applied" || outcome.kind === "failed"
+                  ? ""
+                  : ` (${outcome.kind.replace("_", " ")})`;
+              progress?.step(`${mark} ${outcome.action} ${outcome.schema}.${outcome.name}${note}`);
+              return;
+            }
+            default:
+              printSessionEvent(io, event);
+          }
+        },
+      });
+      progress?.done();
+      if (json) io.stdout(JSON.stringify(report, null, 2));
+      if (report.dryRun) {
         if (io.verbosity !== "quiet")
           io.stderr(io.colors.dim("Dry run: nothing was submitted to the warehouse."));
         return 0;
       }
-      if (!hasChanges(plan)) {
+      if (report.declined === true) return 1;
+      const { result } = report;
+      if (result === undefined) {
+        const conflicts = report.summary.conflict;
         io.stderr(
           conflicts === 0
             ? "Nothing to apply: every view matches its template."
@@ -93,56 +115,16 @@ export const provisionCommand = defineCommand({
         );
         return conflicts > 0 ? 1 : 0;
       }
-      if (args.yes !== true) {
-        if (!io.interactive) {
-          throw new RedshiftViewsError(
-            "E_CONFIRMATION_REQUIRED",
-            "Refusing to apply without confirmation: no terminal to ask on.",
-            {
-              hint: `Review the plan (DRY_RUN=1 or --dry-run), then run again with --yes: redshift-views provision ${plan.environment} --yes`,
-            },
-          );
-        }
-        if (!(await io.confirm("Proceed?"))) {
-          io.stderr("Nothing was applied.");
-          return 1;
-        }
-      }
-      const counts = countPlan(plan);
-      const progress = progressReporter(
-        io,
-        "Applying",
-        counts.add + counts.update + counts.drop + counts.conflict,
-      );
-      const result = await applyPlan(session.warehouse, plan, {
-        cascade,
-        signal: interrupt.signal,
-        concurrency: session.config.concurrency,
-        onOutcome: (outcome) =>
-          progress.step(
-            `${outcome.kind === "applied" ? io.colors.green("✔") : io.colors.red("✖")} ${outcome.action} ${outcome.schema}.${outcome.name}${outcome.kind === "applied" || outcome.kind === "failed" ? "" : ` (${outcome.kind.replace("_", " ")})`}`,
-          ),
-      });
-      progress.done();
-      if (args.json === true) io.stdout(JSON.stringify({ ...json, result }, null, 2));
       io.stderr(formatApplySummary(result, io.colors));
-      warnIfHistoryFailed(io, session.environment, result.history);
       if (result.interrupted) return INTERRUPTED_EXIT_CODE;
       return applySucceeded(result) ? 0 : 1;
+    } catch (error) {
+      // The plan was computed before the refusal: a script asking for JSON still gets it.
+      if (json && planned !== undefined) io.stdout(JSON.stringify(planned, null, 2));
+      throw error;
     } finally {
+      progress?.done();
       interrupt.dispose();
-      try {
-        if (lock !== undefined && !(await lock.release()))
-          io.stderr(
-            `The provisioning lock of ${session.environment} had been taken over (--force) by another run.`,
-          );
-      } catch {
-        io.stderr(
-          `Could not release the provisioning lock of ${session.environment}; the next run will need --force.`,
-        );
-      } finally {
-        await session.close();
-      }
     }
   },
 });

@@ -1,7 +1,7 @@
-import { RedshiftViewsError } from "../errors.js";
-import { sqlLiteral } from "../safety/identifiers.js";
+import { literals, sql } from "../sql/template.js";
 import { escapeRegExp } from "../text/escape-regexp.js";
-import type { Warehouse } from "../warehouse/index.js";
+import type { ResultRow } from "../warehouse/index.js";
+import { catalogText, unexpectedRow } from "./rows.js";
 
 /** An object that reads one of the views the plan will drop or rebuild. */
 export interface Dependent {
@@ -26,7 +26,7 @@ export function viewKey(schema: string, name: string): string {
  * number of views. Only leader-node catalog tables, so Redshift answers it as it is.
  */
 export function dependentsQuery(views: readonly { schema: string; name: string }[]): string {
-  const schemas = [...new Set(views.map((view) => view.schema))].sort().map(sqlLiteral).join(", ");
+  const schemas = [...new Set(views.map((view) => view.schema))].sort();
   return [
     "SELECT DISTINCT sn.nspname::varchar AS view_schema, sc.relname::varchar AS view_name,",
     "  dn.nspname::varchar AS dependent_schema, dc.relname::varchar AS dependent_name,",
@@ -39,7 +39,7 @@ export function dependentsQuery(views: readonly { schema: string; name: string }
     "JOIN pg_namespace sn ON sn.oid = sc.relnamespace",
     "WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass",
     "  AND dc.oid <> sc.oid",
-    `  AND sn.nspname IN (${schemas})`,
+    sql`  AND sn.nspname IN (${literals(schemas)})`,
     "UNION ALL",
     "SELECT NULL, NULL, n.nspname::varchar, c.relname::varchar, 'l', pg_get_viewdef(c.oid)::varchar",
     "FROM pg_class c",
@@ -56,12 +56,10 @@ export function definitionReads(definition: string, schema: string, name: string
   return new RegExp(`${part(schema)}\\s*\\.\\s*${part(name)}`, "i").test(definition);
 }
 
-type Row = Readonly<Record<string, unknown>>;
-
 /** Groups the query's rows by the view they read (pure, so it is tested without a warehouse). */
 export function groupDependents(
   views: readonly { schema: string; name: string }[],
-  rows: readonly Row[],
+  rows: readonly ResultRow[],
 ): Map<string, Dependent[]> {
   const found = new Map<string, Dependent[]>();
   const add = (key: string, dependent: Dependent) => {
@@ -72,6 +70,11 @@ export function groupDependents(
   };
   const wanted = new Set(views.map((view) => viewKey(view.schema, view.name)));
   for (const row of rows) {
+    const text = (value: unknown): string => {
+      const found = catalogText(value);
+      if (found === undefined) throw unexpectedRow("the dependents query (pg_depend, pg_class)", row);
+      return found;
+    };
     const schema = text(row.dependent_schema);
     const name = text(row.dependent_name);
     const kind = text(row.dependent_kind);
@@ -90,24 +93,6 @@ export function groupDependents(
   for (const list of found.values())
     list.sort((a, b) => viewKey(a.schema, a.name).localeCompare(viewKey(b.schema, b.name)));
   return found;
-}
-
-function text(value: unknown): string {
-  if (typeof value === "string") return value.trim();
-  throw new RedshiftViewsError("E_CATALOG_UNEXPECTED", "The dependents query returned an unexpected row.", {
-    hint: "Check that the database user can read pg_depend, pg_rewrite and pg_class.",
-  });
-}
-
-/** Reads the dependents of the given views with one statement (none when there are no views). */
-export async function readDependents(
-  warehouse: Warehouse,
-  views: readonly { schema: string; name: string }[],
-  statementName: string,
-): Promise<Map<string, Dependent[]>> {
-  if (views.length === 0) return new Map();
-  const rows = await warehouse.query(dependentsQuery(views), { name: statementName });
-  return groupDependents(views, rows);
 }
 
 /** Those that would make a plain DROP fail (SQLSTATE 2BP01). */

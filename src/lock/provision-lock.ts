@@ -1,4 +1,7 @@
+import { runBy } from "../bookkeeping/run-by.js";
+import { TOOL_SCHEMA } from "../bookkeeping/tool-schema.js";
 import { RedshiftViewsError } from "../errors.js";
+import { quoteIdentifier, quoteLiteral } from "../sql/quote.js";
 import {
   executeBatchWithSetup,
   isMissingRelation,
@@ -9,13 +12,11 @@ import {
   statementNamePrefix,
   type Warehouse,
 } from "../warehouse/index.js";
-import { sqlLiteral } from "./identifiers.js";
-import { runBy } from "./run-by.js";
 
 /** Where the lock rows live: outside the managed schemas, so plans never see the table. */
-export const LOCK_SCHEMA = "redshift_views";
+export const LOCK_SCHEMA = TOOL_SCHEMA;
 export const LOCK_TABLE = "provision_lock";
-const TABLE = `"${LOCK_SCHEMA}"."${LOCK_TABLE}"`;
+const TABLE = `${quoteIdentifier(LOCK_SCHEMA)}.${quoteIdentifier(LOCK_TABLE)}`;
 const IN_FLIGHT: ReadonlySet<string> = new Set(["SUBMITTED", "PICKED", "STARTED"]);
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`;
 
@@ -66,16 +67,16 @@ export async function acquireProvisionLock(
     if (inFlight.length > 0) throw inFlightError(environment, inFlight);
   }
 
-  const env = sqlLiteral(environment);
+  const env = quoteLiteral(environment);
   const outcome = await executeBatchWithSetup(
     warehouse,
     [
       ...(force ? [`DELETE FROM ${TABLE} WHERE environment = ${env};`] : []),
-      `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${sqlLiteral(holder)}, ${sqlLiteral(acquiredAt)}, ${sqlLiteral(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
+      `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${quoteLiteral(holder)}, ${quoteLiteral(acquiredAt)}, ${quoteLiteral(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
     ],
     {
       name,
-      setups: [[CREATE_TABLE], [`CREATE SCHEMA IF NOT EXISTS "${LOCK_SCHEMA}";`, CREATE_TABLE]],
+      setups: [[CREATE_TABLE], [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(LOCK_SCHEMA)};`, CREATE_TABLE]],
       isMissing: (error) => isMissingRelation(error, LOCK_SCHEMA, LOCK_TABLE),
     },
   );
@@ -94,7 +95,7 @@ export async function acquireProvisionLock(
       acquiredAt,
       release: async () => {
         const released = await warehouse.execute(
-          `DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${sqlLiteral(token)};`,
+          `DELETE FROM ${TABLE} WHERE environment = ${env} AND token = ${quoteLiteral(token)};`,
           { name },
         );
         // No row deleted: another run took the lock over with --force.

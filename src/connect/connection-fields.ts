@@ -1,13 +1,5 @@
-import type { ResolvedTarget } from "../config/types.js";
-
-/** The connection part of every ExecuteStatement / BatchExecuteStatement request. */
-export interface ConnectionFields {
-  readonly Database: string;
-  readonly ClusterIdentifier?: string;
-  readonly DbUser?: string;
-  readonly SecretArn?: string;
-  readonly WorkgroupName?: string;
-}
+import type { ResolvedTarget } from "../config/index.js";
+import type { ConnectionFields } from "../warehouse/index.js";
 
 /** The workgroup name sent to the local emulator, which serves a single database. */
 export const LOCAL_WORKGROUP = "redshift-views-local";
@@ -30,15 +22,4 @@ export function connectionFields(target: ResolvedTarget): ConnectionFields {
         ...(target.secretArn === undefined ? {} : { SecretArn: target.secretArn }),
       };
   }
-}
-
-/** ListStatements filters by warehouse and database only (it takes no credentials). */
-export function listFilter(
-  fields: ConnectionFields,
-): Pick<ConnectionFields, "Database" | "ClusterIdentifier" | "WorkgroupName"> {
-  return {
-    Database: fields.Database,
-    ...(fields.ClusterIdentifier === undefined ? {} : { ClusterIdentifier: fields.ClusterIdentifier }),
-    ...(fields.WorkgroupName === undefined ? {} : { WorkgroupName: fields.WorkgroupName }),
-  };
 }

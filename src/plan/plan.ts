@@ -1,7 +1,7 @@
 import type { Tier } from "../classification/levels.js";
-import type { CatalogView } from "./catalog.js";
-import { type Dependent, viewKey } from "./dependents.js";
-import type { DesiredView } from "./desired-views.js";
+import type { DesiredView } from "../desired/desired-views.js";
+import type { CatalogView } from "../state/catalog.js";
+import { type Dependent, viewKey } from "../state/dependents.js";
 
 /**
  * What provisioning will do to one view. `dependents` (update, drop) are the objects reading the view

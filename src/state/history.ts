@@ -1,14 +1,14 @@
 import { RedshiftViewsError } from "../errors.js";
-import { sqlLiteral } from "../safety/identifiers.js";
-import { statementName, type Warehouse } from "../warehouse/index.js";
-import { HISTORY_RELATION, HISTORY_VALUE_COLUMNS, isHistoryMissing } from "./history-table.js";
+import { HISTORY_RELATION, HISTORY_VALUE_COLUMNS, isHistoryMissing } from "../history/history-table.js";
 import {
   type OperationRecord,
   RECORDED_STATUSES,
   VIEW_OPERATIONS,
   type ViewHistory,
   type ViewOperation,
-} from "./operation-record.js";
+} from "../history/operation-record.js";
+import { quoteLiteral } from "../sql/quote.js";
+import { type ResultRow, statementName, type Warehouse } from "../warehouse/index.js";
 
 /**
  * One row per view, its latest create, refresh and drop side by side, so the result grows with the
@@ -19,7 +19,7 @@ export function historyQuery(environment: string, schemas: readonly string[]): s
   const pivot = VIEW_OPERATIONS.flatMap((operation) =>
     HISTORY_VALUE_COLUMNS.map(
       (field) =>
-        `  MAX(CASE WHEN operation = ${sqlLiteral(operation)} THEN ${field} END) AS ${operation}_${field}`,
+        `  MAX(CASE WHEN operation = ${quoteLiteral(operation)} THEN ${field} END) AS ${operation}_${field}`,
     ),
   );
   return [
@@ -28,8 +28,8 @@ export function historyQuery(environment: string, schemas: readonly string[]): s
     "FROM (",
     `  SELECT *, ROW_NUMBER() OVER (PARTITION BY schema_name, view_name, operation ORDER BY started_at DESC) AS newest`,
     `  FROM ${HISTORY_RELATION}`,
-    `  WHERE environment = ${sqlLiteral(environment)}`,
-    `    AND schema_name IN (${schemas.map(sqlLiteral).join(", ")})`,
+    `  WHERE environment = ${quoteLiteral(environment)}`,
+    `    AND schema_name IN (${schemas.map(quoteLiteral).join(", ")})`,
     ") latest",
     "WHERE newest = 1",
     "GROUP BY schema_name, view_name",
@@ -38,7 +38,16 @@ export function historyQuery(environment: string, schemas: readonly string[]): s
 }
 
 export type HistoryRead =
-  | { readonly kind: "recorded"; readonly views: readonly ViewHistory[] }
+  | {
+      readonly kind: "recorded";
+      readonly views: readonly ViewHistory[];
+      /**
+       * Rows or records that could not be read, each naming the view and what was wrong. The history
+       * is advisory (the catalog tells what the views are), so these are warnings, never dropped
+       * silently.
+       */
+      readonly problems: readonly string[];
+    }
   /** Nothing was ever recorded in this warehouse (the table does not exist yet). */
   | { readonly kind: "empty" }
   /** The table is there but could not be read (e.g. no privilege on it): last operations are unknown. */
@@ -64,23 +73,38 @@ export async function readHistory(
     }
     throw error;
   }
-  return {
-    kind: "recorded",
-    views: rows.flatMap((row) => {
-      const schema = text(row.schema_name);
-      const view = text(row.view_name);
-      if (schema === undefined || view === undefined) return [];
-      const entry: { schema: string; view: string } & Partial<Record<ViewOperation, OperationRecord>> = {
-        schema,
-        view,
-      };
-      for (const operation of VIEW_OPERATIONS) {
-        const record = parseRecord(schema, view, operation, (field) => row[`${operation}_${field}`]);
-        if (record !== undefined) entry[operation] = record;
-      }
-      return [entry];
-    }),
-  };
+  return parseHistoryRows(rows);
+}
+
+/** The query's rows as view histories (pure), with every row or record that does not parse named. */
+export function parseHistoryRows(rows: readonly ResultRow[]): HistoryRead {
+  const problems: string[] = [];
+  const views = rows.flatMap((row) => {
+    const schema = text(row.schema_name);
+    const view = text(row.view_name);
+    if (schema === undefined || view === undefined) {
+      problems.push(
+        `${HISTORY_RELATION} returned a row without a schema or view name: ${JSON.stringify(row).slice(0, 200)}`,
+      );
+      return [];
+    }
+    const entry: { schema: string; view: string } & Partial<Record<ViewOperation, OperationRecord>> = {
+      schema,
+      view,
+    };
+    for (const operation of VIEW_OPERATIONS) {
+      const field = (name: (typeof HISTORY_VALUE_COLUMNS)[number]) => row[`${operation}_${name}`];
+      if (field("status") === null && field("started_at") === null) continue;
+      const record = parseRecord(schema, view, operation, field);
+      if (record === undefined)
+        problems.push(
+          `The ${operation} record of ${schema}.${view} in ${HISTORY_RELATION} cannot be read (status ${JSON.stringify(field("status"))}, started_at ${JSON.stringify(field("started_at"))}).`,
+        );
+      else entry[operation] = record;
+    }
+    return [entry];
+  });
+  return { kind: "recorded", views, problems };
 }
 
 function parseRecord(

@@ -1,0 +1,101 @@
+import path from "node:path";
+import { type LoadedConfig, loadConfig, type ResolvedTarget, resolveTarget } from "../config/index.js";
+import { assertEnvironmentName } from "../environment/environment-name.js";
+import { RedshiftViewsError } from "../errors.js";
+import { type PreparedViews, prepareViews } from "../generate/generate.js";
+import { quoteIdentifier } from "../sql/quote.js";
+import { renderTemplate } from "../templates/render-template.js";
+import type { Warehouse } from "../warehouse/index.js";
+import { openWarehouse } from "./open-warehouse.js";
+import type { SessionEvent, WarehouseOptions } from "./options.js";
+
+/** Sample rows the local emulator puts in each replicated table, so refreshed views have data. */
+export const LOCAL_SAMPLE_ROWS = 20;
+
+/** Everything a warehouse command needs: the templates, the target and an open connection. */
+export interface WarehouseSession {
+  readonly environment: string;
+  readonly prepared: PreparedViews;
+  readonly config: LoadedConfig;
+  readonly target: ResolvedTarget;
+  readonly warehouse: Warehouse;
+  /** The schemas the views of this environment live in: `[nonPii, pii]`. */
+  readonly schemas: readonly [string, string];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the templates in memory, resolves the environment's target and connects to it. For the
+ * embedded emulator, the replicated source tables are created from the schema first, as zero-ETL would.
+ */
+export async function openSession(
+  options: WarehouseOptions & { readonly onEvent?: ((event: SessionEvent) => void) | undefined },
+): Promise<WarehouseSession> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  assertEnvironmentName(options.environment);
+  const prepared = await prepareViews({
+    cwd,
+    schemaPath: options.schema,
+    generatorName: options.generator,
+  });
+  const schemas = managedSchemas(prepared, options.environment);
+  const config = await loadConfig({
+    cwd: prepared.projectRoot,
+    ...(options.config === undefined ? {} : { configFile: path.resolve(cwd, options.config) }),
+    env,
+  });
+  const target = resolveTarget(config, options.environment, env);
+  const onEvent = options.onEvent;
+  const opened = await openWarehouse(target, {
+    concurrency: config.concurrency,
+    env,
+    ...(options.client === undefined ? {} : { client: options.client }),
+    ...(options.poll === undefined ? {} : { poll: options.poll }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(onEvent === undefined ? {} : { onProgress: (event) => onEvent({ kind: "warehouse", event }) }),
+  });
+  try {
+    if (opened.emulator !== undefined) {
+      await opened.emulator.seedSourceTables({
+        schema: prepared.schema,
+        sourceSchema: renderSourceSchema(prepared, options.environment),
+        sampleRows: LOCAL_SAMPLE_ROWS,
+      });
+    }
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return {
+    environment: options.environment,
+    prepared,
+    config,
+    target,
+    warehouse: opened.warehouse,
+    schemas,
+    close: () => opened.close(),
+  };
+}
+
+/** `"<database>"."<schema>"` of the replicated tables in an environment, as the emulator's seeding reads it. */
+export function renderSourceSchema(prepared: PreparedViews, environment: string): string {
+  const { database, schema } = prepared.options.sourceSchema;
+  return `${quoteIdentifier(renderTemplate(database, environment))}.${quoteIdentifier(renderTemplate(schema, environment))}`;
+}
+
+/** The schemas this tool manages in an environment: `[nonPii, pii]`. */
+export function managedSchemas(prepared: PreparedViews, environment: string): [string, string] {
+  const nonPii = renderTemplate(prepared.options.viewSchema, environment);
+  const pii = renderTemplate(prepared.options.piiViewSchema, environment);
+  if (nonPii === pii) {
+    throw new RedshiftViewsError(
+      "E_GENERATOR_CONFIG_INVALID",
+      `viewSchema and piiViewSchema are both "${nonPii}" in ${environment}.`,
+      {
+        hint: "Give the PII views a schema of their own in every environment (e.g. analytics_<%= environment %>_pii).",
+      },
+    );
+  }
+  return [nonPii, pii];
+}

@@ -1,0 +1,114 @@
+import type { Tier } from "../classification/levels.js";
+import type { Paint } from "../text/align-columns.js";
+import type { PlanKind } from "./plan.js";
+import type { DependentJson, PlanViewJson, ProvisionPlanJson } from "./plan-json.js";
+
+export const KIND_HEADINGS: Record<PlanKind, string> = {
+  add: "Add",
+  update: "Update (DROP + CREATE: recomputed from scratch)",
+  drop: "Drop (no template any more)",
+  conflict: "Conflict (name taken by a relation this tool did not create: left alone)",
+  unchanged: "Unchanged",
+  unmanaged: "Not managed, left alone",
+};
+
+const SIGNS: Record<PlanKind, string> = {
+  add: "+",
+  update: "~",
+  drop: "-",
+  conflict: "!",
+  unchanged: "=",
+  unmanaged: "·",
+};
+
+export const TIER_LABELS: Record<Tier, string> = { non_pii: "non-PII", pii: "PII" };
+
+const COLOURS: Record<PlanKind, keyof Paint> = {
+  add: "green",
+  update: "yellow",
+  drop: "red",
+  conflict: "red",
+  unchanged: "dim",
+  unmanaged: "dim",
+};
+
+/** The order of the table's sections: what changes first. */
+const SECTIONS: readonly PlanKind[] = ["add", "update", "drop", "conflict", "unmanaged", "unchanged"];
+
+/** The human form: grouped by action with counts; unchanged views are only counted unless `verbose`. */
+export function formatPlanTable(plan: ProvisionPlanJson, paint: Paint, verbose = false): string {
+  const lines = [paint.bold(`Plan for ${plan.environment} (${plan.target})`), ""];
+  const width = Math.max(0, ...plan.views.map((view) => `${view.schema}.${view.view}`.length));
+  for (const kind of SECTIONS) {
+    const count = plan.summary[kind];
+    if (count === 0) continue;
+    lines.push(`  ${paint[COLOURS[kind]](`${KIND_HEADINGS[kind]} (${count})`)}`);
+    if (kind === "unchanged" && !verbose) continue;
+    for (const view of plan.views.filter((candidate) => candidate.action === kind)) {
+      const name = `${view.schema}.${view.view}`.padEnd(width);
+      const detail =
+        view.tier === undefined
+          ? ""
+          : `  ${TIER_LABELS[view.tier].padEnd(7)}  model ${view.model ?? ""}${grantsDetail(view)}`;
+      lines.push(`    ${paint[COLOURS[kind]](SIGNS[kind])} ${name}${detail}`);
+      for (const dependent of view.dependents ?? [])
+        lines.push(`        ${paint.yellow(`↳ ${dependentLine(dependent)}`)}`);
+    }
+  }
+  if (plan.views.length === 0) lines.push("  No views: no model is marked /// @exportToAnalytics.");
+  lines.push("", summaryLine(plan.summary));
+  return lines.join("\n");
+}
+
+function grantsDetail(view: PlanViewJson): string {
+  const grantees = view.grantees ?? [];
+  return grantees.length === 0 ? "  no grants" : `  grants ${grantees.join(", ")}`;
+}
+
+/** What the view's DROP does to one dependent, in words. */
+function dependentLine(dependent: DependentJson): string {
+  const name = `${dependent.schema}.${dependent.view} (${dependent.kind.replace(/_/g, " ")})`;
+  switch (dependent.effect) {
+    case "blocks":
+      return `${name} depends on it: the view is refused unless --cascade (or drop ${dependent.view} first)`;
+    case "dropped_with_it":
+      return `${name} will be DROPPED with it (--cascade)`;
+    case "unaffected":
+      return `${name} reads it late-bound: unaffected by the DROP`;
+  }
+}
+
+export function summaryLine(counts: Record<PlanKind, number>): string {
+  const parts = [
+    `${counts.add} to add`,
+    `${counts.update} to update`,
+    `${counts.drop} to drop`,
+    `${counts.unchanged} unchanged`,
+  ];
+  if (counts.conflict > 0) parts.push(`${counts.conflict} in conflict`);
+  if (counts.unmanaged > 0) parts.push(`${counts.unmanaged} not managed`);
+  return `${parts.join(", ")}.`;
+}
+
+/** A Markdown form for pasting into a pull request. */
+export function formatPlanMarkdown(plan: ProvisionPlanJson): string {
+  const lines = [`### Redshift views: plan for \`${plan.environment}\``, "", `Target: ${plan.target}`, ""];
+  const changed = plan.views.filter((view) => view.action !== "unchanged");
+  if (changed.length === 0) {
+    lines.push("Nothing to change.");
+  } else {
+    lines.push("| action | view | tier | model | grants | dependents |", "|---|---|---|---|---|---|");
+    for (const view of changed) {
+      const grants = (view.grantees ?? []).map((grantee) => `\`${grantee}\``).join(", ");
+      const dependents = (view.dependents ?? []).map(dependentLine).join("<br>");
+      lines.push(
+        `| ${view.action} | \`${view.schema}.${view.view}\` | ${view.tier === undefined ? "" : TIER_LABELS[view.tier]} | ${view.model ?? ""} | ${grants} | ${dependents} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    `**${summaryLine(plan.summary)}** Updated views are dropped and recreated, each in one transaction that recomputes them from the whole source: readers wait while it runs.`,
+  );
+  return lines.join("\n");
+}

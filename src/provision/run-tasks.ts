@@ -1,0 +1,115 @@
+import { setMaxListeners } from "node:events";
+import { RedshiftViewsError } from "../errors.js";
+import { renderStatement } from "../sql/render.js";
+import { createLimiter, type Warehouse } from "../warehouse/index.js";
+import type { OutcomeTiming, TaskEnd } from "./outcome.js";
+import type { Task } from "./tasks.js";
+
+export interface RunTasksOptions {
+  /** Once aborted, nothing more is submitted. */
+  readonly signal?: AbortSignal | undefined;
+  /** How long statements already submitted are still waited for once `signal` is aborted. */
+  readonly graceMs: number;
+  /** Tasks in flight at once. */
+  readonly concurrency: number;
+  readonly now: () => Date;
+  /** Called once per task: `end` is undefined when it was never submitted (interrupted first). */
+  readonly onEnd: (task: Task, end: TaskEnd | undefined, timing: OutcomeTiming) => void;
+}
+
+/**
+ * Submits every task under the concurrency cap and waits for each. Interrupting stops submissions at
+ * once; statements in flight get `graceMs`, after which they stop being waited for (they keep
+ * running on the warehouse) so that their concurrency slots are free for what the run does next.
+ */
+export async function runTasks(
+  warehouse: Warehouse,
+  tasks: readonly Task[],
+  options: RunTasksOptions,
+): Promise<void> {
+  const { signal, now } = options;
+  const waitSignal = graceSignal(signal, options.graceMs);
+  const limit = createLimiter(options.concurrency);
+  await Promise.all(
+    tasks.map((task) =>
+      limit(async () => {
+        const started = now();
+        if (signal?.aborted === true) {
+          options.onEnd(task, undefined, { startedAt: started, durationMs: 0 });
+          return;
+        }
+        let statementId: string | undefined;
+        const end: TaskEnd | undefined = await warehouse
+          .executeBatch(task.statements.map(renderStatement), {
+            name: task.name,
+            signal: waitSignal,
+            onSubmitted: (id) => {
+              statementId = id;
+            },
+          })
+          .catch((error: unknown) =>
+            // Stopped while queued for a slot: it never reached the warehouse.
+            isInterruption(error) && statementId === undefined ? undefined : thrownEnd(error, statementId),
+          );
+        if (end === undefined) {
+          options.onEnd(task, undefined, { startedAt: started, durationMs: 0 });
+          return;
+        }
+        // Its end was not seen: what is known is when it was sent, and its id if it was accepted.
+        const timing: OutcomeTiming =
+          end.kind === "thrown"
+            ? {
+                startedAt: started,
+                durationMs: now().getTime() - started.getTime(),
+                ...(statementId === undefined ? {} : { statementId }),
+              }
+            : {
+                statementId: end.id,
+                startedAt: end.submittedAt,
+                durationMs: end.kind === "aborted" ? 0 : (end.durationMs ?? 0),
+                ...(end.kind === "aborted" ? { aborted: true } : {}),
+              };
+        options.onEnd(task, end, timing);
+      }),
+    ),
+  );
+}
+
+/** Rejected before submission: nothing reached the warehouse. */
+const NOT_SUBMITTED_CODES: ReadonlySet<string> = new Set(["E_STATEMENT_TOO_LARGE", "E_BATCH_TOO_LARGE"]);
+
+/** What a thrown error means for a statement: before submission it failed; afterwards it is unknown. */
+export function thrownEnd(error: unknown, statementId?: string): TaskEnd {
+  const id = statementId === undefined ? {} : { id: statementId };
+  if (error instanceof RedshiftViewsError) {
+    const submitted = !NOT_SUBMITTED_CODES.has(error.code);
+    return {
+      kind: "thrown",
+      error:
+        error.code === "E_INTERRUPTED"
+          ? "interrupted while its statement was running"
+          : `[${error.code}] ${error.message} ${error.hint}`,
+      submitted,
+      ...id,
+    };
+  }
+  return { kind: "thrown", error: error instanceof Error ? error.message : String(error), submitted: true, ...id };
+}
+
+function isInterruption(error: unknown): boolean {
+  return error instanceof RedshiftViewsError && error.code === "E_INTERRUPTED";
+}
+
+/** Aborts `graceMs` after `signal` does (never, without one). */
+export function graceSignal(signal: AbortSignal | undefined, graceMs: number): AbortSignal {
+  const expired = new AbortController();
+  // Every statement in flight waits on it: as many listeners as the concurrency allows.
+  setMaxListeners(0, expired.signal);
+  const start = () => {
+    const timeout = AbortSignal.timeout(graceMs);
+    timeout.addEventListener("abort", () => expired.abort(timeout.reason), { once: true });
+  };
+  if (signal?.aborted === true) start();
+  else signal?.addEventListener("abort", start, { once: true });
+  return expired.signal;
+}

@@ -1,0 +1,40 @@
+import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import type { Principal, Relation, Statement } from "./statement.js";
+
+export function renderRelation(relation: Relation): string {
+  return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.name)}`;
+}
+
+/** The grantee as it appears after `TO` in a Redshift `GRANT`. */
+export function renderPrincipal(principal: Principal): string {
+  const quoted = quoteIdentifier(principal.name);
+  switch (principal.kind) {
+    case "group":
+      return `GROUP ${quoted}`;
+    case "role":
+      return `ROLE ${quoted}`;
+    case "user":
+      return quoted;
+  }
+}
+
+/**
+ * The SQL text of a statement. Its output for grants and DDL is part of every view's hash, so it must
+ * not change for the same statement (a change would rebuild every view on the next provision).
+ */
+export function renderStatement(statement: Statement): string {
+  switch (statement.kind) {
+    case "create_schema":
+      return `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(statement.schema)};`;
+    case "create_materialized_view":
+      return statement.ddl;
+    case "drop_materialized_view":
+      return `DROP MATERIALIZED VIEW IF EXISTS ${renderRelation(statement.view)}${statement.cascade ? " CASCADE" : ""};`;
+    case "comment_on_column":
+      return `COMMENT ON COLUMN ${renderRelation(statement.relation)}.${quoteIdentifier(statement.column)} IS ${quoteLiteral(statement.text)};`;
+    case "grant_select":
+      return `GRANT SELECT ON ${renderRelation(statement.relation)} TO ${renderPrincipal(statement.to)};`;
+    case "refresh_materialized_view":
+      return `REFRESH MATERIALIZED VIEW ${renderRelation(statement.view)};`;
+  }
+}

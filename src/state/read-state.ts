@@ -1,0 +1,44 @@
+import { statementName, type Warehouse } from "../warehouse/index.js";
+import { type CatalogView, catalogQuery, parseCatalog } from "./catalog.js";
+import { type Dependent, dependentsQuery, groupDependents } from "./dependents.js";
+import { type MvInfo, mvInfoQuery, parseMvInfo } from "./mv-info.js";
+
+/**
+ * The reads of the warehouse's state that plan, refresh and status share. Each is ONE query whatever
+ * the number of views, so a command's cost does not grow with the warehouse.
+ */
+
+/** Every relation in the managed schemas, with the hash this tool stored on it (`SVV_COLUMNS`). */
+export async function readCatalog(
+  warehouse: Warehouse,
+  environment: string,
+  schemas: readonly string[],
+): Promise<CatalogView[]> {
+  return parseCatalog(
+    await warehouse.query(catalogQuery(schemas), { name: statementName(environment, "catalog") }),
+  );
+}
+
+/** Staleness and state of every materialized view in the managed schemas (`SVV_MV_INFO`). */
+export async function readMvInfo(
+  warehouse: Warehouse,
+  environment: string,
+  schemas: readonly string[],
+): Promise<MvInfo[]> {
+  return parseMvInfo(
+    await warehouse.query(mvInfoQuery(schemas), { name: statementName(environment, "catalog", "mv_info") }),
+  );
+}
+
+/** What reads the given views, keyed by `schema.name` (no query when there are none). */
+export async function readDependents(
+  warehouse: Warehouse,
+  environment: string,
+  views: readonly { schema: string; name: string }[],
+): Promise<Map<string, Dependent[]>> {
+  if (views.length === 0) return new Map();
+  const rows = await warehouse.query(dependentsQuery(views), {
+    name: statementName(environment, "catalog", "dependents"),
+  });
+  return groupDependents(views, rows);
+}

@@ -1,0 +1,157 @@
+import type { Tier } from "../classification/levels.js";
+import type { DesiredView } from "../desired/desired-views.js";
+import {
+  isFailed,
+  type OperationRecord,
+  type RecordedStatus,
+  refreshFailed,
+  VIEW_OPERATIONS,
+  type ViewHistory,
+  type ViewOperation,
+} from "../history/operation-record.js";
+import type { CatalogView } from "../state/catalog.js";
+import type { MvInfo } from "../state/mv-info.js";
+import { describeMvState, needsRebuild } from "../state/mv-state.js";
+import { compareText } from "../text/compare.js";
+
+export type Operation = ViewOperation;
+
+export interface LastOperation {
+  readonly operation: Operation;
+  readonly status: RecordedStatus;
+  /** When the warehouse accepted the statement (ISO 8601, UTC). */
+  readonly at: string;
+  /** How long it ran; for SUBMITTED (its end never seen), how long the run waited for it. */
+  readonly durationSeconds: number;
+  readonly statementId?: string;
+  /** The warehouse's message, for a failure. */
+  readonly error?: string;
+  /** `user@host` of the run. */
+  readonly by: string;
+}
+
+export type ErrorCondition =
+  | "missing"
+  | "out_of_date"
+  | "orphan"
+  | "conflict"
+  | "failed_provisioning"
+  | "unrefreshable"
+  | "needs_rebuild";
+
+/** One view's health. The `--format json` output is an array of these. */
+export interface StatusRow {
+  readonly schema: string;
+  readonly view: string;
+  /** Absent for orphans (no template). */
+  readonly tier?: Tier;
+  readonly model?: string;
+  readonly exists: boolean;
+  /** `null` when unknown (never refreshed counts as stale). */
+  readonly stale: boolean | null;
+  readonly state: number | null;
+  readonly stateText: string;
+  /** The latest operation of any kind. */
+  readonly lastOperation: LastOperation | null;
+  /** The latest operation of each kind this tool recorded on the view. */
+  readonly operations: Partial<Record<Operation, LastOperation>>;
+  readonly conditions: readonly ErrorCondition[];
+}
+
+const PRIORITY: Record<Operation, number> = { create: 3, refresh: 2, drop: 1 };
+
+/** Pure: joins the templates, the catalog, `SVV_MV_INFO` and the operation history into one row per view. */
+export function buildStatusRows(input: {
+  readonly desired: readonly DesiredView[];
+  readonly catalog: readonly CatalogView[];
+  readonly mvInfo: readonly MvInfo[];
+  readonly history: readonly ViewHistory[];
+}): StatusRow[] {
+  const catalog = new Map(input.catalog.map((view) => [`${view.schema}.${view.name}`, view]));
+  const info = new Map(input.mvInfo.map((row) => [`${row.schema}.${row.name}`, row]));
+  const history = new Map(input.history.map((entry) => [`${entry.schema}.${entry.view}`, entry]));
+
+  const row = (schema: string, view: string, template: DesiredView | undefined): StatusRow => {
+    const key = `${schema}.${view}`;
+    const stored = catalog.get(key);
+    const mv = info.get(key);
+    const recorded = history.get(key);
+    const conditions: ErrorCondition[] = [];
+    if (template !== undefined && stored === undefined) conditions.push("missing");
+    if (template !== undefined && stored !== undefined && stored.hash === undefined)
+      conditions.push("conflict");
+    if (template !== undefined && stored?.hash !== undefined && stored.hash !== template.hash)
+      conditions.push("out_of_date");
+    if (template === undefined) conditions.push("orphan");
+    // The history keeps a failure until the next attempt, which may never come: a reverted schema
+    // plans nothing. So a failed CREATE counts while the view is not at its template and the failure
+    // was an attempt at that very template. A failed REFRESH counts until a refresh succeeds
+    // (`refresh` retries it) or a CREATE recomputes the view.
+    const create = recorded?.create;
+    if (
+      template !== undefined &&
+      stored?.hash !== template.hash &&
+      isFailed(create) &&
+      (create?.hash ?? template.hash) === template.hash
+    )
+      conditions.push("failed_provisioning");
+    if (refreshFailed(recorded)) conditions.push("unrefreshable");
+    if (needsRebuild(mv?.state)) conditions.push("needs_rebuild");
+    const last = recorded === undefined ? undefined : latestOperation(recorded);
+    return {
+      schema,
+      view,
+      ...(template === undefined ? {} : { tier: template.tier, model: template.model }),
+      exists: stored !== undefined,
+      stale: stored === undefined ? null : (mv?.isStale ?? null),
+      state: mv?.state ?? null,
+      stateText: stored === undefined ? "does not exist" : describeMvState(mv?.state),
+      lastOperation: last === undefined ? null : lastOperation(last),
+      operations: Object.fromEntries(
+        VIEW_OPERATIONS.flatMap((operation) => {
+          const record = recorded?.[operation];
+          return record === undefined ? [] : [[operation, lastOperation(record)]];
+        }),
+      ),
+      conditions,
+    };
+  };
+
+  const rows = input.desired.map((view) => row(view.schema, view.name, view));
+  const wanted = new Set(input.desired.map((view) => `${view.schema}.${view.name}`));
+  for (const view of input.catalog) {
+    if (view.hash !== undefined && !wanted.has(`${view.schema}.${view.name}`))
+      rows.push(row(view.schema, view.name, undefined));
+  }
+  return rows.sort((a, b) => compareText(a.schema, b.schema) || compareText(a.view, b.view));
+}
+
+/** The most recent operation; CREATE > REFRESH > DROP when they started at the same moment. */
+function latestOperation(entry: ViewHistory): OperationRecord | undefined {
+  const records = VIEW_OPERATIONS.flatMap((operation) => {
+    const record = entry[operation];
+    return record === undefined ? [] : [record];
+  });
+  return records.sort(
+    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || PRIORITY[b.operation] - PRIORITY[a.operation],
+  )[0];
+}
+
+function lastOperation(record: OperationRecord): LastOperation {
+  return {
+    operation: record.operation,
+    status: record.status,
+    at: record.startedAt.toISOString(),
+    durationSeconds: record.durationMs / 1000,
+    ...(record.statementId === undefined ? {} : { statementId: record.statementId }),
+    ...(record.error === undefined ? {} : { error: record.error }),
+    by: record.by,
+  };
+}
+
+/** Its last recorded CREATE is newer than any successful refresh: its data is as of its creation. */
+export function notRefreshedSinceCreated(row: StatusRow): boolean {
+  const { create, refresh } = row.operations;
+  if (!row.exists || create?.status !== "FINISHED") return false;
+  return refresh?.status !== "FINISHED" || refresh.at < create.at;
+}
