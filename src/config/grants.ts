@@ -2,6 +2,10 @@ import type { Grantee } from "./types.js";
 
 export const GRANTEE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
 
+/** A whole config entry as `parseGrantee` accepts it (keywords in any case), for the JSON Schema. */
+export const GRANTEE_PATTERN =
+  /^\s*(?:(?:[Gg][Rr][Oo][Uu][Pp]|[Rr][Oo][Ll][Ee]|[Uu][Ss][Ee][Rr])\s+)?[A-Za-z_][A-Za-z0-9_$]{0,126}\s*$/;
+
 const KEYWORDS: Readonly<Record<string, Grantee["kind"]>> = { GROUP: "group", ROLE: "role", USER: "user" };
 
 /** Parses `"GROUP analysts"`, `"ROLE pii_readers"`, `"USER bob"` or `"bob"`; a string describing the problem otherwise. */

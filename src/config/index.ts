@@ -7,7 +7,16 @@ export { defineConfig } from "./define-config.js";
 export { describeTarget, secretLabel } from "./describe-target.js";
 export { GRANTEE_NAME_PATTERN, parseGrantee } from "./grants.js";
 export { CONFIG_NAME, type LoadConfigOptions, loadConfig } from "./load-config.js";
-export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type ParsedConfig, parseConfig } from "./parse-config.js";
+export {
+  CONNECTION_VALUE_PATTERNS,
+  type ConnectionKey,
+  checkConnectionValue,
+  configSchema,
+  type EnvironmentConfig,
+  type GrantsConfig,
+  type RedshiftViewsConfig,
+} from "./config-schema.js";
+export { type ParsedConfig, parseConfig } from "./parse-config.js";
 export {
   DEFAULT_LOCAL_ENVIRONMENT,
   ENV_OVERRIDES,
@@ -15,16 +24,10 @@ export {
   resolveTarget,
 } from "./resolve-target.js";
 export type {
-  ClusterEnvironmentConfig,
-  EnvironmentConfig,
   Grantee,
   GrantOverrides,
   Grants,
-  GrantsConfig,
   LoadedConfig,
-  LocalEnvironmentConfig,
   ParsedEnvironment,
-  RedshiftViewsConfig,
   ResolvedTarget,
-  ServerlessEnvironmentConfig,
 } from "./types.js";

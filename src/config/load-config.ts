@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadConfig as loadC12Config } from "c12";
 import { RedshiftViewsError } from "../errors.js";
-import { DEFAULT_CONCURRENCY, parseConfig } from "./parse-config.js";
+import { DEFAULT_CONCURRENCY } from "../warehouse/index.js";
+import { parseConfig } from "./parse-config.js";
 import type { LoadedConfig } from "./types.js";
 
 export const CONFIG_NAME = "redshift-views";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { assertEnvironmentName } from "../environment/environment-name.js";
 import { RedshiftViewsError } from "../errors.js";
-import { type ConnectionKey, checkConnectionValue } from "./parse-config.js";
+import { type ConnectionKey, checkConnectionValue } from "./config-schema.js";
 import type { GrantOverrides, Grants, LoadedConfig, ParsedEnvironment, ResolvedTarget } from "./types.js";
 
 /** The folder under the project root where the local emulator keeps one database per environment. */

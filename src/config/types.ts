@@ -3,54 +3,10 @@ import type { Principal } from "../sql/statement.js";
 /** A principal that is granted SELECT on the views of a tier. */
 export type Grantee = Principal;
 
-/** Grants per view tier, as written in the config (`"GROUP analysts"`, `"ROLE pii_readers"`, `"bob"`). */
-export interface GrantsConfig {
-  nonPii?: string[];
-  pii?: string[];
-}
-
 /** Parsed grants for both tiers. */
 export interface Grants {
   readonly nonPii: readonly Grantee[];
   readonly pii: readonly Grantee[];
-}
-
-export interface LocalEnvironmentConfig {
-  target: "local";
-  grants?: GrantsConfig;
-}
-
-export interface ClusterEnvironmentConfig {
-  target?: "redshift";
-  database: string;
-  region?: string;
-  clusterIdentifier: string;
-  dbUser?: string;
-  secretArn?: string;
-  grants?: GrantsConfig;
-}
-
-export interface ServerlessEnvironmentConfig {
-  target?: "redshift";
-  database: string;
-  region?: string;
-  workgroupName: string;
-  secretArn?: string;
-  grants?: GrantsConfig;
-}
-
-export type EnvironmentConfig =
-  | LocalEnvironmentConfig
-  | ClusterEnvironmentConfig
-  | ServerlessEnvironmentConfig;
-
-/** The shape of `redshift-views.config.ts` / `.json`. */
-export interface RedshiftViewsConfig {
-  environments?: Record<string, EnvironmentConfig>;
-  /** Most Data API statements/batches kept in flight at once. Default 20, at most 200. */
-  concurrency?: number;
-  /** Default grants for every environment; an environment's `grants` replaces them tier by tier. */
-  grants?: GrantsConfig;
 }
 
 /** Per-tier grant overrides of one environment (a tier left out inherits the defaults). */

@@ -139,10 +139,10 @@ export default defineConfig({
     expect(errors.every((e) => e.code === "E_CONFIG_INVALID" && e.location.file === file)).toBe(true);
     expect(errors.map((e) => e.message)).toMatchInlineSnapshot(`
       [
-        "concurency: unknown key (did you mean "concurrency"?); allowed here: environments, concurrency, grants",
-        "grants.nonPII: unknown key (did you mean "nonPii"?); allowed here: nonPii, pii",
         "environments.production.clusterIdentifer: unknown key (did you mean "clusterIdentifier"?); allowed here: target, grants, database, region, clusterIdentifier, workgroupName, dbUser, secretArn",
         "environments.development.database: unknown key; allowed here: target, grants",
+        "grants.nonPII: unknown key (did you mean "nonPii"?); allowed here: nonPii, pii",
+        "concurency: unknown key (did you mean "concurrency"?); allowed here: environments, concurrency, grants",
       ]
     `);
   });
@@ -164,13 +164,13 @@ export default defineConfig({
     const errors = await errorsOf(loadConfig({ cwd: dir, env: {} }));
     const messages = errors.map((e) => e.message);
     expect(messages).toEqual([
-      expect.stringContaining("concurrency: expected an integer from 1 to 200, got 500"),
       expect.stringContaining("environments.Production: invalid environment name"),
       expect.stringContaining("environments.prod;drop: invalid environment name"),
       expect.stringContaining('environments.staging.target: expected "local" or "redshift"'),
       expect.stringContaining("environments.qa: set either clusterIdentifier"),
       expect.stringContaining('environments.uat.region: "Europe" is not'),
       "environments.uat.secretArn: the value is not a Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
+      expect.stringContaining("concurrency: expected an integer from 1 to 200, got 500"),
     ]);
   });
 
@@ -188,13 +188,13 @@ export default defineConfig({
     const errors = await errorsOf(loadConfig({ cwd: dir, env: {} }));
     expect(errors.map((e) => e.message)).toMatchInlineSnapshot(`
       [
+        "environments.production.grants.pii: expected an array of grantees like "GROUP analysts", got a string",
         "grants.nonPii[3]: unknown grantee keyword "TEAM" in "TEAM x": use GROUP, ROLE or USER",
         "grants.nonPii[4]: "GROUP" has a keyword but no name: write e.g. "GROUP analysts"",
         "grants.nonPii[5]: expected "[GROUP|ROLE|USER] <name>", got "GROUP \\"x\\"; DROP TABLE t"",
         "grants.pii[0]: granting to PUBLIC would expose the views to every user: name a group, role or user instead",
         "grants.pii[1]: expected "[GROUP|ROLE|USER] <name>", got "ROLE pii readers"",
         "grants.pii[2]: expected a string like "GROUP analysts", got a number",
-        "environments.production.grants.pii: expected an array of grantees like "GROUP analysts", got a string",
       ]
     `);
   });

@@ -52,14 +52,31 @@ const CONFIG = {
 };
 
 describe("resolveTarget", () => {
-  it("makes every environment local when there is no config file", () => {
-    const target = resolveTarget(loaded({}, null), "production");
+  it("makes development local when there is no config file", () => {
+    const target = resolveTarget(loaded({}, null), "development");
     expect(target).toEqual({
+      kind: "local",
+      environment: "development",
+      dataDir: path.join(ROOT, ".redshift-views", "development"),
+      database: "dev",
+      grants: { nonPii: [], pii: [] },
+    });
+  });
+
+  it("refuses any other environment without a config entry, showing the snippet and the override", () => {
+    const error = errorOf(() => resolveTarget(loaded({}, null), "production"));
+    expect(error.code).toBe("E_ENVIRONMENT_UNKNOWN");
+    expect(error.message).toContain('"production" has no target');
+    expect(error.hint).toContain("environments: {");
+    expect(error.hint).toContain("production: {");
+    expect(error.hint).toContain("REDSHIFT_TARGET=local");
+  });
+
+  it("runs any environment on the emulator when REDSHIFT_TARGET=local says so", () => {
+    expect(resolveTarget(loaded({}, null), "production", { REDSHIFT_TARGET: "local" })).toMatchObject({
       kind: "local",
       environment: "production",
       dataDir: path.join(ROOT, ".redshift-views", "production"),
-      database: "dev",
-      grants: { nonPii: [], pii: [] },
     });
   });
 
@@ -156,7 +173,7 @@ describe("resolveTarget", () => {
     expect(error.message).toBe(
       'Unknown environment "prodution". Known environments: partial, production, qa, staging (and development, which is local by default).',
     );
-    expect(error.hint).toContain("environments.prodution");
+    expect(error.hint).toContain("prodution: {");
   });
 
   it.each(["Production", "prod-1", "1prod", "prod;drop", "", "a".repeat(64)])(
