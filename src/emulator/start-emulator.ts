@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { RedshiftViewsError } from "../errors.js";
 import type { LoadedSchema } from "../schema/load-schema.js";
@@ -144,6 +145,20 @@ async function serve(
   await engine.bootstrap();
 
   const schedule = (record: StatementRecord): void => {
+    const gate = faults.onStatement?.({
+      id: record.id,
+      ...(record.statementName === undefined ? {} : { name: record.statementName }),
+      sqls: record.isBatch ? record.parts.map((part) => part.queryString) : [record.queryString],
+    });
+    if (gate === undefined) runAfterLatency(record);
+    else
+      void gate.then(
+        () => runAfterLatency(record),
+        () => runAfterLatency(record),
+      );
+  };
+
+  const runAfterLatency = (record: StatementRecord): void => {
     const latency = faults.latencyMs ?? 0;
     if (latency <= 0) {
       void engine.execute(record);
@@ -356,8 +371,4 @@ function send(response: ServerResponse, status: number, body: unknown): void {
     "x-amzn-RequestId": randomUUID(),
   });
   response.end(text);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

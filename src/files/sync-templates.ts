@@ -1,5 +1,6 @@
 import { RedshiftViewsError } from "../errors.js";
 import { HEADER_PREFIX } from "../templates/render-view.js";
+import { compareText } from "../text/compare.js";
 
 export const TEMPLATE_SUFFIX = ".sql.ejs";
 
@@ -55,7 +56,7 @@ export function diffTemplates(
     if (!desiredNames.has(file.fileName) && isOwnedTemplate(file))
       actions.push({ kind: "prune", fileName: file.fileName });
   }
-  return actions.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  return actions.sort((a, b) => compareText(a.fileName, b.fileName));
 }
 
 export function countActions(actions: readonly FileAction[]): Record<FileAction["kind"], number> {

@@ -1,4 +1,5 @@
 import { quoteIdentifier, quoteLiteral } from "../sql/quote.js";
+import { compareText } from "../text/compare.js";
 import {
   HISTORY_COLUMNS,
   HISTORY_KEY_COLUMNS,
@@ -128,7 +129,7 @@ export function storableText(text: string): string {
 }
 
 function byKey(a: OperationRecord, b: OperationRecord): number {
-  const left = `${a.schema}.${a.view}.${a.operation}`;
-  const right = `${b.schema}.${b.view}.${b.operation}`;
-  return left < right ? -1 : left > right ? 1 : 0;
+  return (
+    compareText(a.schema, b.schema) || compareText(a.view, b.view) || compareText(a.operation, b.operation)
+  );
 }

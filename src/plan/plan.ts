@@ -2,6 +2,7 @@ import type { Tier } from "../classification/levels.js";
 import type { DesiredView } from "../desired/desired-views.js";
 import type { CatalogView } from "../state/catalog.js";
 import { type Dependent, viewKey } from "../state/dependents.js";
+import { compareText } from "../text/compare.js";
 
 /**
  * What provisioning will do to one view. `dependents` (update, drop) are the objects reading the view
@@ -87,12 +88,8 @@ export function planProvision(
         : { kind: "drop", schema: view.schema, name: view.name, storedHash: view.hash },
     );
   }
-  items.sort((a, b) => compare(itemSchema(a), itemSchema(b)) || compare(itemName(a), itemName(b)));
+  items.sort((a, b) => compareText(itemSchema(a), itemSchema(b)) || compareText(itemName(a), itemName(b)));
   return { environment, schemas: [...new Set(managedSchemas)].sort(), items };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function countPlan(plan: ProvisionPlan): Record<PlanKind, number> {

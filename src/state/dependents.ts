@@ -1,4 +1,5 @@
 import { literals, sql } from "../sql/template.js";
+import { compareRelations } from "../text/compare.js";
 import { escapeRegExp } from "../text/escape-regexp.js";
 import type { ResultRow } from "../warehouse/index.js";
 import { catalogText, unexpectedRow } from "./rows.js";
@@ -90,8 +91,7 @@ export function groupDependents(
     if (!wanted.has(key)) continue;
     add(key, { schema, name, kind: kind === "m" ? "materialized_view" : "view" });
   }
-  for (const list of found.values())
-    list.sort((a, b) => viewKey(a.schema, a.name).localeCompare(viewKey(b.schema, b.name)));
+  for (const list of found.values()) list.sort(compareRelations);
   return found;
 }
 

@@ -1,5 +1,6 @@
 import { isExposed, TIERS, type Tier } from "../classification/levels.js";
 import type { ViewsOptions } from "../schema/generator-options.js";
+import { compareText } from "../text/compare.js";
 import type { ExportedTable, ViewSpec } from "./view-spec.js";
 
 export function templateFileName(table: string, tier: Tier): string {
@@ -32,5 +33,5 @@ export function buildViewSpecs(
       });
     }
   }
-  return specs.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  return specs.sort((a, b) => compareText(a.fileName, b.fileName));
 }
