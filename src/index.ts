@@ -15,13 +15,13 @@ import type { StatusOptions, StatusReport } from "./status/status.js";
 
 export type { Level, Tier } from "./classification/levels.js";
 export { LEVELS } from "./classification/levels.js";
+export { defineConfig } from "./config/define-config.js";
 export type {
   EnvironmentConfig,
   Grants,
   RedshiftViewsConfig,
 } from "./config/index.js";
-export { defineConfig } from "./config/define-config.js";
-export type { SessionEvent, Warning, WarningCode, WarehouseOptions } from "./connect/options.js";
+export type { SessionEvent, WarehouseOptions, Warning, WarningCode } from "./connect/options.js";
 export type { ErrorLocation } from "./errors.js";
 export { RedshiftViewsError, RedshiftViewsErrors } from "./errors.js";
 export type { FileAction } from "./files/sync-templates.js";

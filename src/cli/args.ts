@@ -75,7 +75,9 @@ export function printSessionEvent(io: CliIo, event: SessionEvent): void {
         io.stderr(io.colors.dim(`-- ${inner.name ?? "statement"} (${inner.id})\n${inner.sqls.join("\n")}`));
       else if (inner.kind === "retrying")
         io.stderr(
-          io.colors.dim(`-- ${inner.operation} retry ${inner.attempt} in ${inner.delayMs} ms: ${inner.reason}`),
+          io.colors.dim(
+            `-- ${inner.operation} retry ${inner.attempt} in ${inner.delayMs} ms: ${inner.reason}`,
+          ),
         );
       break;
     }

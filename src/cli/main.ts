@@ -49,7 +49,9 @@ export async function runCli(argv: readonly string[], givenIo: CliIo): Promise<n
     return typeof result === "number" ? result : 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof Error && error.name === "CLIError")) {
-      io.stderr(`${io.colors.red("✖")} ${stripVTControlCharacters(error.message)}\n  → See redshift-views ${name} --help.`);
+      io.stderr(
+        `${io.colors.red("✖")} ${stripVTControlCharacters(error.message)}\n  → See redshift-views ${name} --help.`,
+      );
       return 2;
     }
     for (const problem of toRedshiftViewsErrors(error))

@@ -1,8 +1,5 @@
 import * as v from "valibot";
-import {
-  ENVIRONMENT_NAME_MAX_LENGTH,
-  ENVIRONMENT_NAME_PATTERN,
-} from "../environment/environment-name.js";
+import { ENVIRONMENT_NAME_MAX_LENGTH, ENVIRONMENT_NAME_PATTERN } from "../environment/environment-name.js";
 import { MAX_CONCURRENCY } from "../warehouse/index.js";
 import { GRANTEE_PATTERN, parseGrantee } from "./grants.js";
 
@@ -48,7 +45,8 @@ function describeType(value: unknown): string {
 const CONNECTION_DESCRIPTIONS: Record<ConnectionKey, string> = {
   database: "The Redshift database the views are created in (REDSHIFT_DATABASE overrides it).",
   region: "The AWS region of the cluster or workgroup (REDSHIFT_REGION, then AWS_REGION, override it).",
-  clusterIdentifier: "A provisioned cluster (REDSHIFT_CLUSTER_IDENTIFIER overrides it); needs dbUser or secretArn.",
+  clusterIdentifier:
+    "A provisioned cluster (REDSHIFT_CLUSTER_IDENTIFIER overrides it); needs dbUser or secretArn.",
   workgroupName: "A Redshift Serverless workgroup (REDSHIFT_WORKGROUP_NAME overrides it).",
   dbUser: "The database user of a provisioned cluster, with temporary credentials (REDSHIFT_DB_USER).",
   secretArn: "A Secrets Manager secret with the database user's credentials (REDSHIFT_SECRET_ARN).",
@@ -189,7 +187,9 @@ export const configSchema = v.strictObject(
     grants: v.optional(
       v.pipe(
         grants,
-        v.description("Default grants of every environment; an environment's grants replace them tier by tier."),
+        v.description(
+          "Default grants of every environment; an environment's grants replace them tier by tier.",
+        ),
       ),
     ),
   },

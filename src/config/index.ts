@@ -3,10 +3,6 @@ export {
   ENVIRONMENT_NAME_PATTERN,
   isValidEnvironmentName,
 } from "../environment/environment-name.js";
-export { defineConfig } from "./define-config.js";
-export { describeTarget, secretLabel } from "./describe-target.js";
-export { GRANTEE_NAME_PATTERN, parseGrantee } from "./grants.js";
-export { CONFIG_NAME, type LoadConfigOptions, loadConfig } from "./load-config.js";
 export {
   CONNECTION_VALUE_PATTERNS,
   type ConnectionKey,
@@ -16,6 +12,10 @@ export {
   type GrantsConfig,
   type RedshiftViewsConfig,
 } from "./config-schema.js";
+export { defineConfig } from "./define-config.js";
+export { describeTarget, secretLabel } from "./describe-target.js";
+export { GRANTEE_NAME_PATTERN, parseGrantee } from "./grants.js";
+export { CONFIG_NAME, type LoadConfigOptions, loadConfig } from "./load-config.js";
 export { type ParsedConfig, parseConfig } from "./parse-config.js";
 export {
   DEFAULT_LOCAL_ENVIRONMENT,

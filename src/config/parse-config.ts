@@ -73,7 +73,10 @@ function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
   }
   // A strict object reports a key it does not know as "expected never".
   if (issue.expected === "never" && path.length > 0) {
-    const allowed = allowedKeys(path.slice(0, -1).map((item) => String(item.key)), raw);
+    const allowed = allowedKeys(
+      path.slice(0, -1).map((item) => String(item.key)),
+      raw,
+    );
     const key = String(path[path.length - 1]?.key);
     const suggestion = closest(key, allowed);
     return `${where}: unknown key${suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`}; allowed here: ${allowed.join(", ")}`;

@@ -5,7 +5,10 @@ import { type CreateWarehouseOptions, createWarehouse, type Warehouse } from "..
 import { connectionFields } from "./connection-fields.js";
 import { targetHints } from "./target-hints.js";
 
-export type OpenWarehouseOptions = Omit<CreateWarehouseOptions, "client" | "connection" | "label" | "hints"> & {
+export type OpenWarehouseOptions = Omit<
+  CreateWarehouseOptions,
+  "client" | "connection" | "label" | "hints"
+> & {
   /** Where the embedded emulator reads its `REDSHIFT_VIEWS_EMULATOR_*` faults; ignored for AWS targets. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A client of the caller's (custom endpoint or credentials); it is not destroyed on close. */

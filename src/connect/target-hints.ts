@@ -39,4 +39,3 @@ function whereHint(target: ResolvedTarget): string {
       return `Check that workgroup "${target.workgroupName}" and database "${target.database}" exist in ${target.region} (environments.${target.environment}.workgroupName/database/region, or REDSHIFT_WORKGROUP_NAME / REDSHIFT_DATABASE / REDSHIFT_REGION).`;
   }
 }
-

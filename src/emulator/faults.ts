@@ -15,6 +15,21 @@ export interface FaultOptions {
   readonly pollDelayMs?: number;
   /** Seed of the pseudo-random throttling decisions, so a run is reproducible. Default 1. */
   readonly seed?: number;
+  /**
+   * Called as each statement or batch is accepted, before it runs; it stays SUBMITTED until the
+   * returned promise settles. Lets a test act at an exact point of a run (interrupt it, keep a
+   * statement in flight, look at the warehouse between statements) without racing a timer. Set in
+   * code only, never from the environment.
+   */
+  readonly onStatement?: (statement: AcceptedStatement) => void | Promise<void>;
+}
+
+/** A statement as the emulator accepted it, for `FaultOptions.onStatement`. */
+export interface AcceptedStatement {
+  readonly id: string;
+  readonly name?: string;
+  /** The SQL submitted (for a batch, its statements in order). */
+  readonly sqls: readonly string[];
 }
 
 /**

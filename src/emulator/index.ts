@@ -2,7 +2,7 @@ export type { DatabaseSchema } from "./database-schemas.js";
 export { postgresSchemaFor } from "./database-schemas.js";
 export type { ShimContext, ShimEffect, ShimmedStatement } from "./dialect-shim.js";
 export { translateSql } from "./dialect-shim.js";
-export type { FaultOptions } from "./faults.js";
+export type { AcceptedStatement, FaultOptions } from "./faults.js";
 export { faultsFromEnv } from "./faults.js";
 export { formatStatementError, sqlStateOf } from "./sql-error.js";
 export type {

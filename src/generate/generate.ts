@@ -7,8 +7,8 @@ import {
 } from "../schema/generator-options.js";
 import { type LoadedSchema, loadSchema } from "../schema/load-schema.js";
 import { type BuiltTemplates, buildTemplates } from "./build-templates.js";
-import type { ProjectOptions } from "./project-options.js";
 import { displayPathFrom, findProjectRoot } from "./project.js";
+import type { ProjectOptions } from "./project-options.js";
 import { type SyncResult, syncTemplates } from "./sync-folder.js";
 
 /** What `prepareViews` reads: the project, and an `--output` override. */

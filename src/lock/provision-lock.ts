@@ -76,7 +76,10 @@ export async function acquireProvisionLock(
     ],
     {
       name,
-      setups: [[CREATE_TABLE], [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(LOCK_SCHEMA)};`, CREATE_TABLE]],
+      setups: [
+        [CREATE_TABLE],
+        [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(LOCK_SCHEMA)};`, CREATE_TABLE],
+      ],
       isMissing: (error) => isMissingRelation(error, LOCK_SCHEMA, LOCK_TABLE),
     },
   );

@@ -5,13 +5,7 @@ import type { ProvisionPlan } from "../plan/plan.js";
 import { renderStatement } from "../sql/render.js";
 import { compareRelations } from "../text/compare.js";
 import { DEFAULT_CONCURRENCY, statementName, type Warehouse } from "../warehouse/index.js";
-import {
-  type OutcomeTiming,
-  outcomeRecord,
-  type TaskEnd,
-  type ViewOutcome,
-  viewOutcome,
-} from "./outcome.js";
+import { type OutcomeTiming, outcomeRecord, type TaskEnd, type ViewOutcome, viewOutcome } from "./outcome.js";
 import { graceSignal, runTasks, thrownEnd } from "./run-tasks.js";
 import { planTasks } from "./tasks.js";
 
@@ -65,7 +59,8 @@ export async function applyPlan(
   const interrupted = () => signal?.aborted === true;
   const tasks = planTasks(plan, { cascade: options.cascade === true });
   const total =
-    tasks.decided.length + [...tasks.rebuilds, ...tasks.drops].reduce((sum, task) => sum + task.views.length, 0);
+    tasks.decided.length +
+    [...tasks.rebuilds, ...tasks.drops].reduce((sum, task) => sum + task.views.length, 0);
   const outcomes: ViewOutcome[] = [];
   const history: OperationRecord[] = [];
   /** Reports a view's outcome and keeps its history record (`timing` absent: nothing was sent). */
@@ -96,7 +91,13 @@ export async function applyPlan(
           else
             record(
               end.kind === "thrown"
-                ? { kind: "failed", action: task.action, schema: view.schema, name: view.name, error: end.error }
+                ? {
+                    kind: "failed",
+                    action: task.action,
+                    schema: view.schema,
+                    name: view.name,
+                    error: end.error,
+                  }
                 : viewOutcome(task.action, view, end),
               end.kind === "thrown"
                 ? undefined
@@ -135,7 +136,9 @@ export async function applyPlan(
     interrupted: interrupted(),
     history: await recordOperations(warehouse, plan.environment, history, {
       // After Ctrl-C the user is waiting: the write gets a bounded time, then gives up.
-      ...(interrupted() ? { signal: AbortSignal.timeout(options.interruptedHistoryMs ?? INTERRUPTED_HISTORY_MS) } : {}),
+      ...(interrupted()
+        ? { signal: AbortSignal.timeout(options.interruptedHistoryMs ?? INTERRUPTED_HISTORY_MS) }
+        : {}),
     }),
   };
 }

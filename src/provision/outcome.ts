@@ -84,7 +84,14 @@ export function viewOutcome(action: ViewAction, view: TaskView, end: TaskEnd): V
         ...(view.cascaded.length > 0 ? { cascaded: view.cascaded } : {}),
       };
     case "aborted":
-      return { kind: "failed", action, schema, name, error: "The statement was aborted.", statementId: end.id };
+      return {
+        kind: "failed",
+        action,
+        schema,
+        name,
+        error: "The statement was aborted.",
+        statementId: end.id,
+      };
     case "failed":
       return {
         kind: "failed",

@@ -6,7 +6,7 @@ import { desiredViews } from "../desired/desired-views.js";
 import { syncTemplates } from "../generate/generate.js";
 import { acquireProvisionLock, type ProvisionLock } from "../lock/provision-lock.js";
 import { droppedViews, hasChanges, planProvision, withDependents } from "../plan/plan.js";
-import { planToJson, type ProvisionPlanJson } from "../plan/plan-json.js";
+import { type ProvisionPlanJson, planToJson } from "../plan/plan-json.js";
 import { readCatalog, readDependents } from "../state/read-state.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import type { ViewOutcome } from "./outcome.js";
@@ -35,7 +35,12 @@ export type ProvisionEvent =
   /** Applying starts: `total` views will be reported. */
   | { readonly kind: "applying"; readonly total: number }
   /** One view is done (applied, failed, not submitted or unknown). */
-  | { readonly kind: "outcome"; readonly outcome: ViewOutcome; readonly done: number; readonly total: number };
+  | {
+      readonly kind: "outcome";
+      readonly outcome: ViewOutcome;
+      readonly done: number;
+      readonly total: number;
+    };
 
 /** What `provision` did: the plan (its documented JSON form) and, when it applied, the result. */
 export interface ProvisionReport extends ProvisionPlanJson {

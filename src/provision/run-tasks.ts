@@ -93,7 +93,12 @@ export function thrownEnd(error: unknown, statementId?: string): TaskEnd {
       ...id,
     };
   }
-  return { kind: "thrown", error: error instanceof Error ? error.message : String(error), submitted: true, ...id };
+  return {
+    kind: "thrown",
+    error: error instanceof Error ? error.message : String(error),
+    submitted: true,
+    ...id,
+  };
 }
 
 function isInterruption(error: unknown): boolean {

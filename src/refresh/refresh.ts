@@ -20,7 +20,12 @@ export type RefreshEvent =
   | SessionEvent
   /** What will be refreshed and why, before anything is submitted. */
   | { readonly kind: "selected"; readonly selection: RefreshSelection }
-  | { readonly kind: "outcome"; readonly outcome: RefreshOutcome; readonly done: number; readonly total: number };
+  | {
+      readonly kind: "outcome";
+      readonly outcome: RefreshOutcome;
+      readonly done: number;
+      readonly total: number;
+    };
 
 /** The `--json` form of a refresh. Stable: fields are only ever added. */
 export interface RefreshReport extends RefreshSelection {

@@ -73,4 +73,3 @@ export function selectRefreshTargets(
   }
   return { targets, fresh, missing, conflicts };
 }
-

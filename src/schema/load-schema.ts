@@ -79,7 +79,10 @@ async function findSchema(options: LoadSchemaOptions): Promise<{ schemaPath: str
       ? { cliProvidedPath: path.resolve(options.cwd, options.schemaPath) }
       : await defaultSchemaPathInput(options.cwd);
   try {
-    const result = await (await prismaInternals()).getSchemaWithPath({ schemaPath: schemaPathInput, cwd: options.cwd });
+    const result = await (await prismaInternals()).getSchemaWithPath({
+      schemaPath: schemaPathInput,
+      cwd: options.cwd,
+    });
     return {
       schemaPath: result.schemaPath,
       files: result.schemas.map(([file, content]) => [file, content] as const),

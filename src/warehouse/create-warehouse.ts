@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import {
   BatchExecuteStatementCommand,
   DescribeStatementCommand,
@@ -9,7 +10,6 @@ import {
   type RedshiftDataClient,
   type StatementData,
 } from "@aws-sdk/client-redshift-data";
-import { setTimeout as delay } from "node:timers/promises";
 import { RedshiftViewsError } from "../errors.js";
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_CONCURRENCY, MAX_BATCH_STATEMENTS, MAX_STATEMENT_BYTES } from "./limits.js";

@@ -30,7 +30,10 @@ export async function executeBatchWithSetup(
     readonly signal?: AbortSignal;
   },
 ): Promise<StatementOutcome> {
-  const statement = { name: options.name, ...(options.signal === undefined ? {} : { signal: options.signal }) };
+  const statement = {
+    name: options.name,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
   const outcome = await warehouse.executeBatch(sqls, statement);
   if (outcome.kind !== "failed" || !options.isMissing(outcome.error)) return outcome;
   let setup: StatementOutcome = outcome;

@@ -134,7 +134,8 @@ export interface WarehouseHints {
 export const GENERIC_HINTS: WarehouseHints = {
   auth: "Check the AWS credentials in use and that the identity may call the Redshift Data API.",
   where: "Check the cluster or workgroup, the database and the region.",
-  network: "Could not reach the Redshift Data API. Check the network/proxy and the region; re-running is safe.",
+  network:
+    "Could not reach the Redshift Data API. Check the network/proxy and the region; re-running is safe.",
 };
 
 /** The error to throw for a Data API call that failed for good (not retryable, or out of attempts). */

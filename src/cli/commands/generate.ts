@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import type { FileAction } from "../../files/sync-templates.js";
 import { countActions } from "../../files/sync-templates.js";
-import { check, generate, type GenerateOptions } from "../../generate/generate.js";
+import { check, type GenerateOptions, generate } from "../../generate/generate.js";
 import { outputArgs, schemaArgs } from "../args.js";
 import { relativeTo } from "../format.js";
 import type { CliIo } from "../io.js";
