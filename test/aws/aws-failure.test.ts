@@ -13,11 +13,15 @@ describe("describeAwsFailure", () => {
     expect(describeAwsFailure(sdkError("CredentialsProviderError", undefined, "")).kind).toBe("credentials");
     expect(describeAwsFailure(sdkError("Throttling", 400, "")).kind).toBe("throttled");
     expect(describeAwsFailure(sdkError("InternalFailure", 500, "")).kind).toBe("service");
-    expect(describeAwsFailure(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })).kind).toBe("network");
+    expect(describeAwsFailure(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })).kind).toBe(
+      "network",
+    );
   });
 
   it("never reads the message: a message that says 'access denied' does not make it one", () => {
-    const failure = describeAwsFailure(sdkError("InvalidParameterValue", 400, "Access denied to the namespace"));
+    const failure = describeAwsFailure(
+      sdkError("InvalidParameterValue", 400, "Access denied to the namespace"),
+    );
     expect(failure).toEqual({
       kind: "other",
       name: "InvalidParameterValue",
