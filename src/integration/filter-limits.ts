@@ -17,17 +17,6 @@ export const DATA_FILTER_LIMITS = {
 } as const;
 
 /**
- * `DataFilter`'s documented pattern, `[a-zA-Z0-9_ "\\\-$,*.:?+\/]*` (same API reference page): the
- * characters the RDS API accepts in a filter. Notably no `^`, `(`, `|`, `)`, `[` or `{`.
- */
-const API_CHARACTERS = /^[a-zA-Z0-9_ "\\\-$,*.:?+/]*$/;
-
-/** Whether the text uses only characters the RDS API documents for `DataFilter`. */
-export function usesApiCharacters(text: string): boolean {
-  return API_CHARACTERS.test(text);
-}
-
-/**
  * Pure: the `DataFilter` value for the rules, or a refusal when it is outside the service's limits.
  * An empty filter is refused too: an integration without a filter replicates every table.
  */

@@ -23,7 +23,8 @@ export function tableReference(source: FilterSource, table: string): readonly st
  * Names this tool writes into a filter as they are. Anything else would need quoting or a regular
  * expression, and neither is safe: Maxwell compiles quoted names as regular expressions (`.` then
  * matches any character), and anchoring a regular expression needs `^`, which the RDS API's
- * documented `DataFilter` characters do not include.
+ * documented `DataFilter` pattern, `[a-zA-Z0-9_ "\\\-$,*.:?+\/]*`, does not include (nor `(`, `|`, `)`).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Integration.html
  */
 const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
 

@@ -1,6 +1,6 @@
 export { applyDataFilter } from "./apply-data-filter.js";
 export { evaluateFilter, type FilterVerdict } from "./evaluate-filter.js";
-export { checkedDataFilter, DATA_FILTER_LIMITS, usesApiCharacters } from "./filter-limits.js";
+export { checkedDataFilter, DATA_FILTER_LIMITS } from "./filter-limits.js";
 export {
   type FilterPart,
   type FilterRule,
