@@ -35,24 +35,3 @@ export function renderRule(rule: FilterRule): string {
 export function renderDataFilter(rules: readonly FilterRule[]): string {
   return rules.map(renderRule).join(", ");
 }
-
-/** Two rules that mean the same thing (however they were spelled). */
-export function sameRule(a: FilterRule, b: FilterRule): boolean {
-  return (
-    a.kind === b.kind &&
-    a.parts.length === b.parts.length &&
-    a.parts.every((part, index) => samePart(part, b.parts[index]))
-  );
-}
-
-function samePart(a: FilterPart, b: FilterPart | undefined): boolean {
-  if (b === undefined || a.kind !== b.kind) return false;
-  switch (a.kind) {
-    case "any":
-      return true;
-    case "name":
-      return b.kind === "name" && a.name === b.name;
-    case "regex":
-      return b.kind === "regex" && a.source === b.source;
-  }
-}

@@ -28,7 +28,7 @@ export function tableReference(source: FilterSource, table: string): readonly st
  */
 const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
 
-export function isPlainName(name: string): boolean {
+function isPlainName(name: string): boolean {
   return PLAIN_NAME.test(name);
 }
 

@@ -7,9 +7,8 @@ export {
   type FilterRuleKind,
   renderDataFilter,
   renderRule,
-  sameRule,
 } from "./filter-rule.js";
-export { type FilterSource, includeRule, isPlainName, tableReference } from "./filter-source.js";
+export { type FilterSource, includeRule, tableReference } from "./filter-source.js";
 export { describeWarning, formatDataFilterPlan } from "./format-data-filter-plan.js";
 export { type IntegrationAction, integrationError } from "./integration-errors.js";
 export type { IntegrationInfo } from "./integration-info.js";
