@@ -129,9 +129,9 @@ const imports = files.flatMap(importsOf);
 
 describe("the layers of docs/architecture.md", () => {
   it("every import resolves to a file of src/", () => {
-    expect(imports.filter((edge) => !files.includes(edge.to)).map((edge) => `${edge.from} → ${edge.to}`)).toEqual(
-      [],
-    );
+    expect(
+      imports.filter((edge) => !files.includes(edge.to)).map((edge) => `${edge.from} → ${edge.to}`),
+    ).toEqual([]);
   });
 
   it("every folder imports only what the table allows", () => {

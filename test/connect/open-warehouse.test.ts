@@ -3,13 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ResolvedTarget } from "../../src/config/types.js";
-import {
-  type OpenedWarehouse,
-  openWarehouse,
-  statementName,
-  statementNamePrefix,
-} from "../../src/warehouse/index.js";
+import type { ResolvedTarget } from "../../src/config/index.js";
+import { type OpenedWarehouse, openWarehouse } from "../../src/connect/open-warehouse.js";
+import { statementName, statementNamePrefix } from "../../src/warehouse/index.js";
 
 // End to end: the real SDK client against the embedded emulator, started by openWarehouse.
 describe("openWarehouse (local emulator)", () => {

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTemplates } from "../../src/generate/build-templates.js";
-import { generate, prepareViews } from "../../src/generate/generate.js";
+import { check, generate, prepareViews } from "../../src/generate/generate.js";
 import { displayPathFrom, findProjectRoot } from "../../src/generate/project.js";
 import { findGeneratorBlock, parseGeneratorOptions } from "../../src/schema/generator-options.js";
 import {
@@ -130,8 +130,9 @@ describe("generate()", () => {
   it("is deterministic: a second run and a run from another working directory write nothing", async () => {
     const dir = await makeProject("generate", { "prisma/schema.prisma": await exampleSchema() });
     projects.push(dir);
-    const first = await generate({ cwd: dir, write: true });
+    const first = await generate({ cwd: dir });
     expect(first.actions.every((action) => action.kind === "create")).toBe(true);
+    expect(first.upToDate).toBe(false);
     expect(first.actions.map((action) => action.fileName)).toEqual(
       [...first.actions.map((action) => action.fileName)].sort(),
     );
@@ -144,22 +145,24 @@ describe("generate()", () => {
       ),
     );
 
-    const second = await generate({ cwd: dir, write: true });
+    const second = await generate({ cwd: dir });
     expect(second.actions.every((action) => action.kind === "unchanged")).toBe(true);
+    expect(second.upToDate).toBe(true);
     const fromElsewhere = await generate({
       cwd: path.join(dir, "prisma"),
-      schemaPath: "schema.prisma",
-      write: true,
+      schema: "schema.prisma",
     });
     expect(fromElsewhere.actions.every((action) => action.kind === "unchanged")).toBe(true);
     expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);
   });
 
-  it("check mode (write: false) reports the actions and touches nothing", async () => {
+  it("check() reports the actions and touches nothing", async () => {
     const dir = await makeProject("generate", { "prisma/schema.prisma": await exampleSchema() });
     projects.push(dir);
-    const result = await generate({ cwd: dir, write: false });
+    const result = await check({ cwd: dir });
     expect(result.actions.length).toBeGreaterThan(0);
+    expect(result.actions.every((action) => action.kind === "create")).toBe(true);
+    expect(result.upToDate).toBe(false);
     expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual({});
     await writeFile(path.join(dir, "stray.txt"), "x");
     expect(Object.keys(await snapshotFolder(dir)).sort()).toEqual([

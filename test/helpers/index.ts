@@ -170,3 +170,43 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 export function exampleSchema(): Promise<string> {
   return readFile(path.join(REPO_ROOT, "prisma/schema.prisma"), "utf8");
 }
+
+/** Two small exported models: four views (users and posts, each non-PII and PII). */
+export const MODELS = `
+/// @exportToAnalytics
+model User {
+  id        Int      @id
+  /// @classification restricted
+  email     String
+  /// @classification public
+  country   String
+  createdAt DateTime @map("created_at")
+  @@map("users")
+}
+
+/// @exportToAnalytics
+model Post {
+  id       Int    @id
+  authorId Int    @map("author_id")
+  /// @classification public
+  title    String
+  @@map("posts")
+}
+`;
+
+/** `count` extra exported models (two views each), for runs with many views. */
+export function manyModels(count: number): string {
+  return Array.from(
+    { length: count },
+    (_, index) => `
+/// @exportToAnalytics
+model Thing${index} {
+  id    Int    @id
+  /// @classification public
+  label String
+  /// @classification restricted
+  owner String
+  @@map("thing_${index}")
+}`,
+  ).join("\n");
+}

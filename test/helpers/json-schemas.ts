@@ -9,7 +9,9 @@ import { REPO_ROOT } from "./index.js";
  */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+// `required` inside `if`/`then` names properties declared beside it, in the parent's `properties`,
+// which strict mode's `strictRequired` cannot see; every other strict check stays on.
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 export async function readSchema(name: string): Promise<JsonSchema> {

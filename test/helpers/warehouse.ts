@@ -2,9 +2,17 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import type { WarehouseOptions } from "../../src/connect/options.js";
-import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
-import { prepareViews } from "../../src/generate/generate.js";
 import { renderSourceSchema } from "../../src/connect/session.js";
+import {
+  type AcceptedStatement,
+  type FaultOptions,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/emulator/index.js";
+import { prepareViews } from "../../src/generate/generate.js";
+import { readCatalog } from "../../src/state/read-state.js";
+import { status } from "../../src/status/status.js";
+import type { StatusRow } from "../../src/status/status-rows.js";
 import { createWarehouse, type Warehouse } from "../../src/warehouse/index.js";
 import { makeProject, removeDir } from "./index.js";
 
@@ -14,9 +22,20 @@ import { makeProject, removeDir } from "./index.js";
  * `status`…) called with a project whose config names the emulator as a provisioned cluster. Each
  * test uses environments of its own, so its views and source tables are its own.
  *
- * Writing an interruption or latency test here: never race a timer against the code. Abort from the
- * library's own events (e.g. `onEvent` after the N-th `outcome` or `warehouse` `submitted` event), or
- * from the emulator's statement hook; keep elapsed time out of assertions (benchmarks measure time).
+ * Writing an interruption or latency test here: never race a timer against the code. The machine
+ * running the suite is busy, so "150 ms of latency and an abort after 200 ms" means nothing.
+ * - Interrupt from the library's own events: `onEvent` sees every `warehouse` `submitted` event and
+ *   every `outcome`; calling `controller.abort()` there stops the run at that exact point (pass
+ *   `graceMs: 0` so statements in flight are not waited for).
+ * - Keep a statement in flight with `holdStatements`: the emulator accepts it and leaves it SUBMITTED
+ *   until `release()`. A run waiting on it is "slow" for exactly as long as the test wants, and an
+ *   interrupted run sees it as `unknown`. `onStatement` (the emulator's statement hook, in
+ *   `setFaults`) can also abort a run or look at the warehouse between two statements.
+ * - Wait for statements the client stopped waiting for with `statementsLanded`, never with a sleep:
+ *   the emulator runs statements one at a time in the order it accepted (or released) them.
+ * - Count Data API requests by kind (`countRequests(…).calls`, polls left out) or statements
+ *   submitted: the number of DescribeStatement polls depends on the machine's speed.
+ * - Keep elapsed time out of assertions; benchmarks (`bench/`) measure time.
  */
 export interface TestWarehouse {
   readonly emulator: RunningEmulator;
@@ -33,6 +52,8 @@ export interface ProjectSetup {
   readonly grants?: { readonly nonPii?: readonly string[]; readonly pii?: readonly string[] };
   /** The database user the library connects as. Default `awsuser`. */
   readonly dbUser?: string;
+  /** The config's `concurrency`: views (and statements) in flight at once. Default the tool's. */
+  readonly concurrency?: number;
 }
 
 export interface TestProject {
@@ -44,6 +65,8 @@ export interface TestProject {
   options(environment: string, sampleRows?: number): Promise<WarehouseOptions>;
   /** Replaces the schema (the warehouse is unchanged), as a developer's edit would. */
   setSchema(schemaText: string): Promise<void>;
+  /** Replaces the config's settings (grants, concurrency, user), as a developer's edit would. */
+  configure(setup: ProjectSetup): Promise<void>;
 }
 
 /** Statements are polled every few milliseconds: tests wait on the emulator, not on a poll schedule. */
@@ -69,10 +92,11 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
     emulator,
     client,
     warehouse,
-    async project(schemaText, setup = {}) {
+    async project(schemaText, initial = {}) {
       const dir = await makeProject("warehouse", { "prisma/schema.prisma": schemaText });
       dirs.push(dir);
       const environments = new Set<string>();
+      let setup = initial;
       const writeConfig = () =>
         writeFile(
           path.join(dir, "redshift-views.config.json"),
@@ -90,6 +114,7 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
                 ]),
               ),
               ...(setup.grants === undefined ? {} : { grants: setup.grants }),
+              ...(setup.concurrency === undefined ? {} : { concurrency: setup.concurrency }),
             },
             null,
             2,
@@ -112,6 +137,10 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
         },
         async setSchema(text) {
           await writeFile(path.join(dir, "prisma/schema.prisma"), text);
+        },
+        async configure(next) {
+          setup = next;
+          await writeConfig();
         },
       };
     },
@@ -139,12 +168,118 @@ export function edit(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
-/** Data API requests the emulator received while `run` ran, per operation (polls included). */
+export interface CountedRequests<T> {
+  readonly value: T;
+  /** Every request the emulator received, per operation (DescribeStatement polls included). */
+  readonly requests: Record<string, number>;
+  /**
+   * The requests the code chose to make, per operation: all but the DescribeStatement polls, whose
+   * number depends on how fast the machine is, not on the code.
+   */
+  readonly calls: Record<string, number>;
+  /** SQL statements submitted (each statement of a batch counts). */
+  readonly statements: number;
+}
+
+/** Data API requests the emulator received while `run` ran. */
 export async function countRequests<T>(
   emulator: RunningEmulator,
   run: () => Promise<T>,
-): Promise<{ value: T; requests: Record<string, number>; statements: number }> {
+): Promise<CountedRequests<T>> {
   emulator.resetStats();
   const value = await run();
-  return { value, requests: { ...emulator.stats.operations }, statements: emulator.stats.statementsSubmitted };
+  const { DescribeStatement: _polls, ...calls } = emulator.stats.operations;
+  return {
+    value,
+    requests: { ...emulator.stats.operations },
+    calls,
+    statements: emulator.stats.statementsSubmitted,
+  };
+}
+
+/** `status`'s rows for the options' environment. */
+export async function statusRows(options: WarehouseOptions): Promise<readonly StatusRow[]> {
+  return (await status(options)).views;
+}
+
+/** `schema.view → stored hash` of every relation in `schemas`, read the way the planner reads them. */
+export async function storedHashes(
+  warehouse: Warehouse,
+  environment: string,
+  schemas: readonly string[],
+): Promise<Map<string, string | undefined>> {
+  const catalog = await readCatalog(warehouse, environment, schemas);
+  return new Map(catalog.map((view) => [`${view.schema}.${view.name}`, view.hash]));
+}
+
+/**
+ * Resolves once every statement the emulator has accepted so far (and not held) has run: it runs
+ * statements one at a time in the order it accepted them, so a query queued now runs after them.
+ * Without `latencyMs`, that is every statement a finished run submitted, including those it stopped
+ * waiting for.
+ */
+export async function statementsLanded(emulator: RunningEmulator): Promise<void> {
+  await emulator.query("SELECT 1");
+}
+
+export interface HeldStatements {
+  /** Statements held so far, in the order the emulator accepted them. */
+  readonly held: readonly AcceptedStatement[];
+  /** Resolves with the first statement held. */
+  readonly first: Promise<AcceptedStatement>;
+  /** Lets every held statement run (and those selected later pass), then waits until they have run. */
+  release(): Promise<void>;
+}
+
+/**
+ * Installs `faults` with an `onStatement` hook that keeps each selected statement SUBMITTED until
+ * `release()`: a statement in flight for exactly as long as the test wants. `onHold` is called as a
+ * statement is held, e.g. to interrupt the run at that point. Reset the faults (`setFaults({})`) when done.
+ */
+export function holdStatements(
+  emulator: RunningEmulator,
+  select: (statement: AcceptedStatement) => boolean,
+  options: { readonly faults?: FaultOptions; readonly onHold?: (statement: AcceptedStatement) => void } = {},
+): HeldStatements {
+  const held: AcceptedStatement[] = [];
+  const gates: Promise<void>[] = [];
+  let open: (() => void) | undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  let released = false;
+  let reportFirst: ((statement: AcceptedStatement) => void) | undefined;
+  const first = new Promise<AcceptedStatement>((resolve) => {
+    reportFirst = resolve;
+  });
+  emulator.setFaults({
+    ...options.faults,
+    onStatement: (statement) => {
+      const inner = options.faults?.onStatement?.(statement);
+      if (released || !select(statement)) return inner;
+      held.push(statement);
+      reportFirst?.(statement);
+      options.onHold?.(statement);
+      // The emulator runs it once this settles: after the release (and after the inner hook's own gate).
+      const gate = Promise.all([opened, inner]).then(() => undefined);
+      gates.push(gate);
+      return gate;
+    },
+  });
+  return {
+    held,
+    first,
+    async release() {
+      released = true;
+      open?.();
+      // The emulator queued each held statement as its gate settled, before this continues.
+      await Promise.all(gates);
+      await statementsLanded(emulator);
+    },
+  };
+}
+
+/** Whether a statement's name is `redshift-views:<environment>:<operation>:…`. */
+export function named(environment: string, operation: string): (statement: AcceptedStatement) => boolean {
+  return (statement) => statement.name?.startsWith(`redshift-views:${environment}:${operation}:`) === true;
 }

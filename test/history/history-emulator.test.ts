@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HISTORY_RELATION, historyHint } from "../../src/history/history-table.js";
 import type { OperationRecord } from "../../src/history/operation-record.js";
-import { readHistory } from "../../src/history/read-history.js";
 import { recordOperations } from "../../src/history/record-operations.js";
+import { type ProvisionEvent, provision } from "../../src/index.js";
 import { failedOutcomes } from "../../src/provision/apply.js";
-import { EXAMPLE_SCHEMA, type Harness, provision, startHarness, statusRows } from "../provision/harness.js";
+import { readHistory } from "../../src/state/history.js";
+import { exampleSchema } from "../helpers/index.js";
+import { startTestWarehouse, statusRows, type TestWarehouse } from "../helpers/warehouse.js";
 
 // The operation history through the real SDK client against the emulator: what `provision` and
 // `refresh` write, `status` and `refresh` read back in one query.
 
-let harness: Harness;
+let harness: TestWarehouse;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = await startTestWarehouse();
 });
 
 afterAll(async () => {
@@ -62,6 +64,7 @@ describe("operation history", () => {
     const read = await readHistory(harness.warehouse, "h", schemas);
     expect(read.kind).toBe("recorded");
     if (read.kind !== "recorded") return;
+    expect(read.problems).toEqual([]);
     expect(read.views).toHaveLength(1);
     const [users] = read.views;
     expect(users?.create).toEqual({ ...record(), view: "users", schema: "analytics_h" });
@@ -114,20 +117,33 @@ describe("operation history", () => {
     }
   });
 
-  it("provisioning whose history cannot be written still applies every view", async () => {
-    const session = await harness.session("nohist", await EXAMPLE_SCHEMA());
+  it("provisioning whose history cannot be written still applies every view, and warns", async () => {
+    const project = await harness.project(await exampleSchema());
+    const options = await project.options("nohist");
+    const events: ProvisionEvent[] = [];
     harness.emulator.setFaults({ failPattern: /INSERT INTO "redshift_views"\."view_operations"/ });
-    let result: Awaited<ReturnType<typeof provision>>["result"];
+    let report: Awaited<ReturnType<typeof provision>>;
     try {
-      result = (await provision(session)).result;
+      report = await provision({ ...options, onEvent: (event) => events.push(event) });
     } finally {
       harness.emulator.setFaults({});
     }
+    const result = report.result;
+    if (result === undefined) throw new Error("the plan was not applied");
     expect(failedOutcomes(result)).toEqual([]);
     expect(result.outcomes).toHaveLength(19);
     expect(result.history).toMatchObject({ kind: "failed", operations: 19, recorded: 0 });
+    expect(
+      events.filter((event) => event.kind === "warning" && event.code !== "templates_regenerated"),
+    ).toMatchObject([
+      {
+        code: "history_not_recorded",
+        message: expect.stringMatching(/^Could not record 19 of 19 operations in the operation history: /),
+        hint: expect.stringContaining("redshift-views status nohist"),
+      },
+    ]);
     // Status still sees every view; it just has no last operation for them.
-    const rows = await statusRows(session);
+    const rows = await statusRows(options);
     expect(rows.filter((row) => !row.exists || row.conditions.length > 0)).toEqual([]);
     expect(rows.filter((row) => row.lastOperation !== null)).toEqual([]);
   });

@@ -7,8 +7,8 @@ import {
   timestampLiteral,
 } from "../../src/history/history-write-sql.js";
 import type { OperationRecord } from "../../src/history/operation-record.js";
-import { historyQuery, parseTimestamp } from "../../src/history/read-history.js";
 import { recordOperations } from "../../src/history/record-operations.js";
+import { historyQuery, parseTimestamp } from "../../src/state/history.js";
 import { MAX_BATCH_STATEMENTS, MAX_STATEMENT_BYTES, type Warehouse } from "../../src/warehouse/index.js";
 
 const record = (overrides: Partial<OperationRecord> = {}): OperationRecord => ({

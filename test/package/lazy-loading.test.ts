@@ -44,8 +44,8 @@ describe("what is loaded", () => {
   it("`redshift-views check` loads neither PGlite nor the AWS SDK", async () => {
     const loaded = await packagesLoaded("check", [path.join(REPO_ROOT, "dist/cli/bin.js"), "check"]);
     expect(loaded).toContain("@prisma/internals");
-    expect(loaded.filter((name) => name.startsWith("@electric-sql/") || name.startsWith("@aws-sdk/"))).toEqual(
-      [],
-    );
+    expect(
+      loaded.filter((name) => name.startsWith("@electric-sql/") || name.startsWith("@aws-sdk/")),
+    ).toEqual([]);
   });
 });

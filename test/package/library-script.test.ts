@@ -28,7 +28,10 @@ describe("the library from a script", () => {
       [path.join(REPO_ROOT, "examples/provision-from-code.mjs"), "development", project],
       { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
     );
-    const [first, second] = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const [first, second] = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(first).toEqual({
       planned: { add: 19, update: 0, drop: 0, conflict: 0, unchanged: 0, unmanaged: 0 },
       failed: [],

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ViewOutcome } from "../../src/provision/apply.js";
-import { outcomeRecord } from "../../src/provision/outcome-record.js";
+import { outcomeRecord, type ViewOutcome } from "../../src/provision/outcome.js";
 
 const at = new Date("2026-12-01T10:00:00.000Z");
 const sent = { statementId: "s-1", startedAt: at, durationMs: 1200 };
@@ -74,17 +73,25 @@ describe("outcomeRecord", () => {
     expect(outcomeRecord(unknown, { startedAt: at, durationMs: 3000 }, context)).toBeUndefined();
   });
 
-  it("records nothing for a conflict, a view not submitted, or a name that may not reach SQL", () => {
+  it("records nothing for a conflict, a view not submitted, or a name that cannot be a SQL literal", () => {
     const conflict: ViewOutcome = { kind: "failed", action: "conflict", ...view, error: "taken" };
     const notSubmitted: ViewOutcome = { kind: "not_submitted", action: "add", ...view };
-    const hostile: ViewOutcome = {
+    // The history writes names as literals: a backslash or a control character cannot be one that
+    // Redshift and Postgres read alike.
+    const hostile = (schema: string, name: string): ViewOutcome => ({
       kind: "failed",
       action: "drop",
-      schema: "a",
-      name: 'x"; DROP',
+      schema,
+      name,
       error: "refused",
-    };
-    for (const outcome of [conflict, notSubmitted, hostile])
+    });
+    for (const outcome of [
+      conflict,
+      notSubmitted,
+      hostile("a", 'x\\"; DROP'),
+      hostile("a", "x\nDROP"),
+      hostile("a\\b", "users"),
+    ])
       expect(outcomeRecord(outcome, sent, context)).toBeUndefined();
   });
 });

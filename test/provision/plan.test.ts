@@ -2,9 +2,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseMarker } from "../../src/bookkeeping/marker.js";
 import { TIERS } from "../../src/classification/levels.js";
 import { type DesiredView, desiredViews, rebuildStatements } from "../../src/desired/desired-views.js";
-import { formatPlanMarkdown, formatPlanTable, planToJson } from "../../src/plan/format-plan.js";
-import { countPlan, hasChanges, PLAN_KINDS, planProvision, withDependents } from "../../src/plan/plan.js";
+import { formatPlanMarkdown, formatPlanTable } from "../../src/plan/format-plan.js";
+import {
+  countPlan,
+  hasChanges,
+  PLAN_KINDS,
+  type ProvisionPlan,
+  planProvision,
+  withDependents,
+} from "../../src/plan/plan.js";
+import { planToJson } from "../../src/plan/plan-json.js";
 import type { ApplyResult } from "../../src/provision/apply.js";
+import { renderStatement } from "../../src/sql/render.js";
 import type { CatalogView } from "../../src/state/catalog.js";
 import { catalogQuery } from "../../src/state/catalog.js";
 import { buildFromText, schema } from "../helpers/index.js";
@@ -34,6 +43,12 @@ const MANAGED = ["analytics_dev", "analytics_dev_pii"];
 const OTHER_HASH = "0".repeat(64);
 const DROPPED_HASH = "1".repeat(64);
 const plain = { green: String, yellow: String, red: String, dim: String, bold: String };
+
+/** The formatters take the plan's JSON form, as the CLI prints it. */
+const table = (plan: ProvisionPlan, target: string, verbose = false, cascade = false) =>
+  formatPlanTable(planToJson(plan, target, cascade), plain, verbose);
+const markdown = (plan: ProvisionPlan, target: string, cascade = false) =>
+  formatPlanMarkdown(planToJson(plan, target, cascade));
 
 let desired: DesiredView[];
 let planSchema: JsonSchema;
@@ -73,7 +88,7 @@ describe("desiredViews", () => {
       "analytics_dev_pii.users pii",
     ]);
     const users = view("analytics_dev", "users");
-    expect(rebuildStatements(users)).toMatchInlineSnapshot(`
+    expect(rebuildStatements(users, { cascade: false }).map(renderStatement)).toMatchInlineSnapshot(`
       [
         "DROP MATERIALIZED VIEW IF EXISTS "analytics_dev"."users";",
         "CREATE MATERIALIZED VIEW "analytics_dev"."users"
@@ -151,7 +166,7 @@ describe("planProvision", () => {
       MANAGED,
     );
     expect(countPlan(plan)).toMatchObject({ drop: 4 });
-    expect(formatPlanTable(plan, "local", plain)).toContain("4 to drop");
+    expect(table(plan, "local")).toContain("4 to drop");
     expect(catalogQuery(["analytics_dev", "o'brien"])).toMatchInlineSnapshot(`
       "SELECT table_schema, table_name, remarks
       FROM svv_columns
@@ -166,7 +181,7 @@ describe("planProvision", () => {
 describe("plan output", () => {
   it("formats a table grouped by action with counts; unchanged views only counted unless verbose", () => {
     const plan = planProvision("dev", desired, mixedCatalog(), MANAGED);
-    expect(formatPlanTable(plan, "local emulator", plain)).toMatchInlineSnapshot(`
+    expect(table(plan, "local emulator")).toMatchInlineSnapshot(`
       "Plan for dev (local emulator)
 
         Add (1)
@@ -183,17 +198,17 @@ describe("plan output", () => {
 
       1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed."
     `);
-    expect(formatPlanTable(plan, "local emulator", plain, true)).toContain(
+    expect(table(plan, "local emulator", true)).toContain(
       "  Unchanged (1)\n    = analytics_dev.posts      non-PII  model Post",
     );
-    expect(formatPlanTable(planProvision("dev", [], [], MANAGED), "local", plain)).toContain(
+    expect(table(planProvision("dev", [], [], MANAGED), "local")).toContain(
       "No views: no model is marked /// @exportToAnalytics.",
     );
   });
 
   it("formats Markdown for a pull request", () => {
     const plan = planProvision("dev", desired, mixedCatalog(), MANAGED);
-    expect(formatPlanMarkdown(plan, "cluster analytics-prod (eu-west-1)")).toMatchInlineSnapshot(`
+    expect(markdown(plan, "cluster analytics-prod (eu-west-1)")).toMatchInlineSnapshot(`
       "### Redshift views: plan for \`dev\`
 
       Target: cluster analytics-prod (eu-west-1)
@@ -206,7 +221,7 @@ describe("plan output", () => {
       | add | \`analytics_dev_pii.posts\` | PII | Post | \`ROLE "pii_readers"\` |  |
       | conflict | \`analytics_dev_pii.users\` | PII | User | \`ROLE "pii_readers"\` |  |
 
-      **1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed.** Updated views are dropped and recreated, each in one transaction: readers wait while their data is recomputed."
+      **1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed.** Updated views are dropped and recreated, each in one transaction that recomputes them from the whole source: readers wait while it runs."
     `);
     const unchanged = planProvision(
       "dev",
@@ -214,7 +229,7 @@ describe("plan output", () => {
       desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash })),
       MANAGED,
     );
-    expect(formatPlanMarkdown(unchanged, "local")).toContain("Nothing to change.");
+    expect(markdown(unchanged, "local")).toContain("Nothing to change.");
   });
 });
 
@@ -233,6 +248,7 @@ describe("the --json plan and its documented schema", () => {
       hash: view("analytics_dev", "users").hash,
       storedHash: OTHER_HASH,
       grants: ['GRANT SELECT ON "analytics_dev"."users" TO GROUP "analysts";'],
+      grantees: ['GROUP "analysts"'],
     });
     // JSON.stringify/parse round trip, as a consumer reads it.
     expect(checkJson(planSchema, JSON.parse(JSON.stringify(json)))).toEqual([]);
@@ -327,15 +343,17 @@ describe("the --json plan and its documented schema", () => {
       ],
     };
     expect(checkJson(planSchema, broken)).toEqual([
-      "$.version: expected 1, got 2",
-      "$.summary.add: -1 is below 0",
-      '$.views[0].action: "rename" is not one of ["add","update","drop","conflict","unchanged","unmanaged"]',
-      '$.views[1].tier: "secret" is not one of ["non_pii","pii"]',
-      '$.views[1].hash: "x" does not match ^[0-9a-f]{64}$',
-      '$.views[1]: missing required "storedHash"',
-      '$.views[2]: missing required "view"',
-      '$.views[2]: missing required "storedHash"',
-      '$: unexpected property "extra"',
+      "(root): must NOT have additional properties (extra)",
+      "/version: must be equal to constant",
+      "/summary/add: must be >= 0",
+      "/views/0/action: must be equal to one of the allowed values",
+      "/views/1: must have required property 'storedHash'",
+      '/views/1: must match "then" schema',
+      "/views/1/tier: must be equal to one of the allowed values",
+      '/views/1/hash: must match pattern "^[0-9a-f]{64}$"',
+      "/views/2: must have required property 'storedHash'",
+      '/views/2: must match "then" schema',
+      "/views/2: must have required property 'view'",
     ]);
   });
 

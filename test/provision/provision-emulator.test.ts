@@ -203,7 +203,10 @@ describe("provision against the emulator", () => {
     } finally {
       harness.emulator.setFaults({});
     }
-    expect(names(run, "update")).toEqual(["learning_platform_failing.courses", "learning_platform_failing.users"]);
+    expect(names(run, "update")).toEqual([
+      "learning_platform_failing.courses",
+      "learning_platform_failing.users",
+    ]);
     const result = run.result;
     if (result === undefined) throw new Error("the plan was not applied");
     const failures = failed(run);
@@ -215,7 +218,9 @@ describe("provision against the emulator", () => {
       name: "users",
     });
     expect(failures[0]?.kind === "failed" && failures[0].error).toContain("injected failure");
-    expect(failures[0]?.kind === "failed" && failures[0].sql).toMatch(/^CREATE MATERIALIZED VIEW "learning_platform_failing"\."users"\n/);
+    expect(failures[0]?.kind === "failed" && failures[0].sql).toMatch(
+      /^CREATE MATERIALIZED VIEW "learning_platform_failing"\."users"\n/,
+    );
     expect(result.outcomes.find((outcome) => outcome.name === "courses")?.kind).toBe("applied");
     const summary = formatApplySummary(result, plain);
     expect(summary).toContain("1 view applied, 1 failed.");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RedshiftViewsError } from "../../src/errors.js";
-import { refreshViews } from "../../src/refresh/refresh.js";
+import { refreshViews } from "../../src/refresh/run-refresh.js";
 import type { StatementOptions, Warehouse } from "../../src/warehouse/index.js";
 
 // refreshViews over a scripted warehouse: what it reports and what it records when the client throws.

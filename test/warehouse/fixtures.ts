@@ -1,6 +1,8 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { mockClient } from "aws-sdk-client-mock";
-import type { ResolvedTarget } from "../../src/config/types.js";
+import type { ResolvedTarget } from "../../src/config/index.js";
+import { connectionFields } from "../../src/connect/connection-fields.js";
+import { targetHints } from "../../src/connect/target-hints.js";
 import { type CreateWarehouseOptions, createWarehouse } from "../../src/warehouse/index.js";
 
 export const GRANTS = { nonPii: [], pii: [] };
@@ -36,8 +38,23 @@ export function awsError(name: string, message: string, httpStatusCode = 400): E
 /** The mocked warehouse's clock: what outcomes report as `submittedAt` when the server gives no CreatedAt. */
 export const CLIENT_NOW = new Date("2026-12-01T12:00:00.000Z");
 
-/** A warehouse over a mocked client, with instant sleeps recorded, deterministic jitter and a fixed clock. */
-export function setup(overrides: Partial<CreateWarehouseOptions> = {}) {
+/** What `openWarehouse` passes for a target: its connection fields, its name and its hints. */
+export function forTarget(target: ResolvedTarget) {
+  return {
+    connection: connectionFields(target),
+    label: `environment "${target.environment}"`,
+    hints: targetHints(target),
+  };
+}
+
+/**
+ * A warehouse over a mocked client, with instant sleeps recorded, deterministic jitter and a fixed
+ * clock, connected as `target` would be (default: the production cluster).
+ */
+export function setup(
+  overrides: Partial<CreateWarehouseOptions> & { readonly target?: ResolvedTarget } = {},
+) {
+  const { target = CLUSTER, ...options } = overrides;
   const client = new RedshiftDataClient({ region: "eu-west-1" });
   const mock = mockClient(client);
   const sleeps: number[] = [];
@@ -45,7 +62,7 @@ export function setup(overrides: Partial<CreateWarehouseOptions> = {}) {
   let tokens = 0;
   const warehouse = createWarehouse({
     client,
-    target: CLUSTER,
+    ...forTarget(target),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -53,7 +70,7 @@ export function setup(overrides: Partial<CreateWarehouseOptions> = {}) {
     now: () => CLIENT_NOW.getTime(),
     clientToken: () => `token-${++tokens}`,
     onProgress: (event) => events.push(event),
-    ...overrides,
+    ...options,
   });
   return { client, mock, warehouse, sleeps, events };
 }
