@@ -30,7 +30,6 @@ export type {
 export {
   type ClassifiedFailure,
   classifyFailure,
-  type FailureKind,
   GENERIC_HINTS,
   type WarehouseHints,
 } from "./warehouse-errors.js";

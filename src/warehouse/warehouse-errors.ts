@@ -1,121 +1,11 @@
+import { type AwsFailure, describeAwsFailure } from "../aws/aws-failure.js";
 import { RedshiftViewsError } from "../errors.js";
 import type { DataApiOperation } from "./types.js";
 
-/** What went wrong with a Data API call, as far as deciding retry vs. which error to throw. */
-export type FailureKind =
-  | "throttled"
-  | "transient"
-  | "auth"
-  | "not-found"
-  | "validation"
-  | "network"
-  | "other";
-
-export interface ClassifiedFailure {
-  readonly kind: FailureKind;
-  /** The SDK error name or Node error code, e.g. ThrottlingException or ECONNRESET. */
-  readonly name: string;
-  /** The first line of the message, with anything credential-like removed. */
-  readonly message: string;
-}
-
-const THROTTLED = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "TooManyRequestsException",
-  "ActiveStatementsExceededException",
-  "ActiveSessionsExceededException",
-  "ActiveWaitingRequestsExceededException",
-]);
-const TRANSIENT = new Set([
-  "InternalServerException",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "InternalFailure",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "TimeoutError",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-]);
-const AUTH = new Set([
-  "CredentialsProviderError",
-  "ExpiredTokenException",
-  "ExpiredToken",
-  "UnrecognizedClientException",
-  "InvalidClientTokenId",
-  "InvalidSignatureException",
-  "SignatureDoesNotMatch",
-  "AccessDeniedException",
-  "AccessDenied",
-  "NotAuthorized",
-  "MissingAuthenticationTokenException",
-  "IncompleteSignatureException",
-  "TokenRefreshRequired",
-]);
-const NETWORK = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "CERT_HAS_EXPIRED"]);
-const NOT_FOUND_MESSAGE =
-  /(cluster|workgroup|database|endpoint|secret)[^.]*(not found|doesn'?t exist|does not exist|could not be found)/i;
-const AUTH_MESSAGE = /not authori[sz]ed|access denied|permission|credentials/i;
-
-function field(error: unknown, key: string): unknown {
-  return typeof error === "object" && error !== null && key in error
-    ? (error as Record<string, unknown>)[key]
-    : undefined;
-}
-
-/** Removes access key ids and anything following `Credential=`/`Signature=` from a message. */
-export function scrubMessage(message: string): string {
-  return (
-    message
-      .split("\n")[0]
-      ?.replace(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, "****")
-      .replace(/(Credential|Signature|X-Amz-Security-Token|SessionToken)=[^\s,]+/gi, "$1=****")
-      .slice(0, 1000) ?? ""
-  );
-}
-
-export function classifyFailure(error: unknown): ClassifiedFailure {
-  const sdkName = field(error, "name");
-  const code = field(error, "code");
-  const cause = field(error, "cause");
-  const causeCode = field(cause, "code");
-  const name =
-    typeof code === "string" && code.startsWith("E")
-      ? code
-      : typeof causeCode === "string" && causeCode.startsWith("E")
-        ? causeCode
-        : typeof sdkName === "string"
-          ? sdkName
-          : "Error";
-  const rawMessage = field(error, "message");
-  const message = scrubMessage(typeof rawMessage === "string" ? rawMessage : String(error));
-  const status = field(field(error, "$metadata"), "httpStatusCode");
-  const kind = ((): FailureKind => {
-    if (THROTTLED.has(name) || status === 429) return "throttled";
-    if (AUTH.has(name) || status === 401 || status === 403) return "auth";
-    if (TRANSIENT.has(name) || (typeof status === "number" && status >= 500)) return "transient";
-    if (NETWORK.has(name)) return "network";
-    if (name === "ResourceNotFoundException" || NOT_FOUND_MESSAGE.test(message)) return "not-found";
-    if (
-      (name === "ExecuteStatementException" || name === "BatchExecuteStatementException") &&
-      AUTH_MESSAGE.test(message)
-    )
-      return "auth";
-    if (name === "ValidationException") return "validation";
-    if (/socket hang up|network|connection reset/i.test(message)) return "transient";
-    return "other";
-  })();
-  return { kind, name, message };
-}
-
-export function isRetryable(failure: ClassifiedFailure): boolean {
-  return failure.kind === "throttled" || failure.kind === "transient";
-}
+/** A failed Data API call, classified by the one table of `aws/aws-failure.ts`. */
+export type ClassifiedFailure = AwsFailure;
+export const classifyFailure = describeAwsFailure;
+export { isRetryable } from "../aws/aws-failure.js";
 
 /**
  * What to tell the user for each kind of failure, written by the layer that knows where the
@@ -154,7 +44,8 @@ export function warehouseError(
   const after = attempts > 1 ? ` (after ${attempts} attempts)` : "";
   const said = `Data API ${operation} for ${label} failed${after}: ${failure.name}: ${failure.message}`;
   switch (failure.kind) {
-    case "auth":
+    case "credentials":
+    case "access-denied":
       return new RedshiftViewsError("E_WAREHOUSE_AUTH", said, { hint: hints.auth, cause });
     case "not-found":
       return new RedshiftViewsError("E_WAREHOUSE_NOT_FOUND", said, { hint: hints.where, cause });
@@ -172,6 +63,11 @@ export function warehouseError(
     case "network":
       return new RedshiftViewsError("E_WAREHOUSE_NETWORK", said, {
         hint: hints.network,
+        cause,
+      });
+    case "environment":
+      return new RedshiftViewsError("E_WAREHOUSE_UNAVAILABLE", said, {
+        hint: `The warehouse could not run the statement: it is not available (paused, resizing), or the database user or its credentials were refused. ${hints.where} ${hints.auth}`,
         cause,
       });
     case "other":

@@ -12,7 +12,7 @@ describe("describeAwsFailure", () => {
     expect(describeAwsFailure(sdkError("ExpiredToken", 403, "")).kind).toBe("credentials");
     expect(describeAwsFailure(sdkError("CredentialsProviderError", undefined, "")).kind).toBe("credentials");
     expect(describeAwsFailure(sdkError("Throttling", 400, "")).kind).toBe("throttled");
-    expect(describeAwsFailure(sdkError("InternalFailure", 500, "")).kind).toBe("service");
+    expect(describeAwsFailure(sdkError("InternalFailure", 500, "")).kind).toBe("transient");
     expect(describeAwsFailure(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })).kind).toBe(
       "network",
     );
