@@ -1,41 +1,75 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderSourceSchema, type WarehouseSession } from "../../src/connect/session.js";
-import { desiredViews } from "../../src/desired/desired-views.js";
-import { readRefreshSelection } from "../../src/refresh/read-refresh-selection.js";
-import { refreshViews, selectRefreshTargets } from "../../src/refresh/refresh.js";
+import type { WarehouseOptions } from "../../src/connect/options.js";
+import { renderSourceSchema } from "../../src/connect/session.js";
+import { prepareViews } from "../../src/generate/generate.js";
+import {
+  provision,
+  type RefreshEvent,
+  type RefreshOptions,
+  refresh as refreshViews,
+} from "../../src/index.js";
 import { notRefreshedSinceCreated } from "../../src/status/status-rows.js";
 import { statementNamePrefix } from "../../src/warehouse/index.js";
-import { EXAMPLE_SCHEMA, type Harness, provision, startHarness, statusRows } from "../provision/harness.js";
+import { exampleSchema } from "../helpers/index.js";
+import { startTestWarehouse, statusRows, type TestWarehouse } from "../helpers/warehouse.js";
 
-// Issue 6's refresh acceptance against one in-memory emulator, through the real SDK client. Each test
-// has its own environment. `refresh` below is what `redshift-views refresh <env>` does.
+// Issue 6's refresh acceptance against one in-memory emulator, through the real SDK client and the
+// library's `provision`, `refresh` and `status`. Each test has its own environment.
 
-let harness: Harness;
+let harness: TestWarehouse;
 let example: string;
 
 beforeAll(async () => {
-  [harness, example] = await Promise.all([startHarness(), EXAMPLE_SCHEMA()]);
+  [harness, example] = await Promise.all([startTestWarehouse(), exampleSchema()]);
 });
 
 afterAll(async () => {
   await harness?.stop();
 });
 
-/** What `redshift-views refresh <env> [--all] [--view v]` does. */
-async function refresh(session: WarehouseSession, options: { all?: boolean; view?: string } = {}) {
-  const selection = await readRefreshSelection(session, options);
-  const run = await refreshViews(session.warehouse, session.environment, selection.targets);
-  expect(run.history).toEqual({ kind: "recorded", operations: selection.targets.length });
-  return { selection, outcomes: run.outcomes };
+/** `refresh`, checking what every run must: its selection is reported first, its history recorded. */
+async function refresh(options: RefreshOptions) {
+  const events: RefreshEvent[] = [];
+  const report = await refreshViews({ ...options, onEvent: (event) => events.push(event) });
+  expect(report.history).toEqual({ kind: "recorded", operations: report.targets.length });
+  const { targets, fresh, missing, conflicts } = report;
+  // The selection is reported before any REFRESH is submitted; then one outcome per view.
+  const selected = events.findIndex((event) => event.kind === "selected");
+  expect(events[selected]).toEqual({ kind: "selected", selection: { targets, fresh, missing, conflicts } });
+  const refreshes = events.flatMap((event, index) =>
+    event.kind === "warehouse" && event.event.kind === "submitted" && event.event.name?.includes(":refresh:")
+      ? [index]
+      : [],
+  );
+  expect(refreshes).toHaveLength(targets.length);
+  expect(refreshes.every((index) => index > selected)).toBe(true);
+  expect(events.filter((event) => event.kind === "outcome")).toHaveLength(targets.length);
+  return { selection: { targets, fresh, missing, conflicts }, outcomes: report.refreshed };
 }
 
 const key = (row: { schema: string; view?: string; name?: string }) =>
   `${row.schema}.${row.view ?? row.name}`;
 
+/** The replicated tables' prefix in an environment, e.g. `"fill_…_zeroetl"."dashboard_fill"`. */
+async function sourceSchema(options: WarehouseOptions): Promise<string> {
+  const prepared = await prepareViews({ cwd: options.cwd ?? "." });
+  return renderSourceSchema(prepared, options.environment);
+}
+
+/** Re-creates the source tables with `sampleRows` rows each (rows go into empty tables only). */
+async function replicate(options: WarehouseOptions, sampleRows: number) {
+  const prepared = await prepareViews({ cwd: options.cwd ?? "." });
+  await harness.emulator.seedSourceTables({
+    schema: prepared.schema,
+    sourceSchema: renderSourceSchema(prepared, options.environment),
+    sampleRows,
+  });
+}
+
 /** Rows in each managed view and in the replicated table it reads. */
-async function rowCounts(session: WarehouseSession) {
-  const source = renderSourceSchema(session.prepared, session.environment);
-  const rows = await statusRows(session);
+async function rowCounts(options: WarehouseOptions) {
+  const source = await sourceSchema(options);
+  const rows = await statusRows(options);
   return Promise.all(
     rows.map(async (row) => {
       const count = async (relation: string) =>
@@ -52,9 +86,9 @@ async function rowCounts(session: WarehouseSession) {
 describe("refresh against the emulator", () => {
   it("after provision every view exists, created and never refreshed; refresh fills the stale ones", async () => {
     // Provisioned before any row is replicated; then zero-ETL delivers rows.
-    const session = await harness.session("fill", example, 0);
-    await provision(session);
-    const provisioned = await statusRows(session);
+    const options = await (await harness.project(example)).options("fill", 0);
+    await provision(options);
+    const provisioned = await statusRows(options);
     expect(provisioned).toHaveLength(19);
     expect(provisioned.filter((row) => !notRefreshedSinceCreated(row)).map(key)).toEqual([]);
     for (const row of provisioned) {
@@ -65,24 +99,20 @@ describe("refresh against the emulator", () => {
       });
     }
 
-    await harness.emulator.seedSourceTables({
-      schema: session.prepared.schema,
-      sourceSchema: renderSourceSchema(session.prepared, "fill"),
-      sampleRows: 20,
-    });
-    const arrived = await statusRows(session);
+    await replicate(options, 20);
+    const arrived = await statusRows(options);
     expect(arrived.filter((row) => row.stale !== true).map(key)).toEqual([]);
-    expect((await rowCounts(session)).filter((count) => count.rows !== 0)).toEqual([]);
+    expect((await rowCounts(options)).filter((count) => count.rows !== 0)).toEqual([]);
 
-    const { selection, outcomes } = await refresh(session);
+    const { selection, outcomes } = await refresh(options);
     expect(selection.targets).toHaveLength(19);
     expect(new Set(selection.targets.map((target) => target.reason))).toEqual(new Set(["stale"]));
     expect(selection.fresh).toEqual([]);
     expect(outcomes.filter((outcome) => outcome.kind !== "refreshed")).toEqual([]);
 
-    const counts = await rowCounts(session);
+    const counts = await rowCounts(options);
     expect(counts.filter((count) => count.rows !== count.source || count.rows !== 20)).toEqual([]);
-    const refreshed = await statusRows(session);
+    const refreshed = await statusRows(options);
     expect(refreshed.filter(notRefreshedSinceCreated).map(key)).toEqual([]);
     for (const row of refreshed) {
       expect(row, key(row)).toMatchObject({
@@ -95,29 +125,29 @@ describe("refresh against the emulator", () => {
     }
 
     // Nothing is stale any more: a second refresh submits nothing.
-    const again = await refresh(session);
+    const again = await refresh(options);
     expect(again.selection.targets).toEqual([]);
     expect(again.selection.fresh).toHaveLength(19);
   });
 
   it("an insert into one source table makes only the views over it stale, and only they are refreshed", async () => {
-    const session = await harness.session("one", example, 20);
-    await provision(session);
-    await refresh(session, { all: true });
-    expect((await statusRows(session)).filter((row) => row.stale !== false)).toEqual([]);
+    const options = await (await harness.project(example)).options("one", 20);
+    await provision(options);
+    await refresh({ ...options, all: true });
+    expect((await statusRows(options)).filter((row) => row.stale !== false)).toEqual([]);
 
     await harness.emulator.query(
       `INSERT INTO "one_learningplatform_mysql_zeroetl"."dashboard_one"."courses"
          (id, slug, title, description, published, price, created_at, updated_at)
        VALUES (21, 'new-course', 'New', 'A new course', true, 10.00, '2024-03-01', '2024-03-01')`,
     );
-    const stale = (await statusRows(session)).filter((row) => row.stale !== false).map(key);
+    const stale = (await statusRows(options)).filter((row) => row.stale !== false).map(key);
     expect(stale).toEqual(["learning_platform_one.courses", "learning_platform_one_pii.courses"]);
 
     const before = await harness.warehouse.listStatements({
       namePrefix: statementNamePrefix("one", "refresh"),
     });
-    const { selection, outcomes } = await refresh(session);
+    const { selection, outcomes } = await refresh(options);
     expect(selection.targets.map(key)).toEqual(stale);
     expect(selection.fresh).toHaveLength(17);
     expect(outcomes.map((outcome) => `${outcome.kind} ${key(outcome)}`)).toEqual([
@@ -136,25 +166,19 @@ describe("refresh against the emulator", () => {
       "redshift-views:one:refresh:learning_platform_one.courses",
       "redshift-views:one:refresh:learning_platform_one_pii.courses",
     ]);
-    expect((await statusRows(session)).filter((row) => row.stale !== false)).toEqual([]);
+    expect((await statusRows(options)).filter((row) => row.stale !== false)).toEqual([]);
     expect(
       await harness.emulator.query(`SELECT count(*)::int AS n FROM "learning_platform_one"."courses"`),
     ).toEqual([{ n: 21 }]);
   });
 
   it("re-seeding the source tables, as every command's session does, leaves refreshed views fresh", async () => {
-    const session = await harness.session("reseed", example, 20);
-    await provision(session);
-    await refresh(session, { all: true });
-    for (let run = 0; run < 2; run++) {
-      await harness.emulator.seedSourceTables({
-        schema: session.prepared.schema,
-        sourceSchema: renderSourceSchema(session.prepared, "reseed"),
-        sampleRows: 20,
-      });
-    }
-    expect((await statusRows(session)).filter((row) => row.stale !== false).map(key)).toEqual([]);
-    expect((await refresh(session)).selection.targets).toEqual([]);
+    const options = await (await harness.project(example)).options("reseed", 20);
+    await provision(options);
+    await refresh({ ...options, all: true });
+    for (let run = 0; run < 2; run++) await replicate(options, 20);
+    expect((await statusRows(options)).filter((row) => row.stale !== false).map(key)).toEqual([]);
+    expect((await refresh(options)).selection.targets).toEqual([]);
     // Sample rows go into empty tables only: nothing was added to the 20 rows.
     expect(
       await harness.emulator.query(
@@ -164,25 +188,32 @@ describe("refresh against the emulator", () => {
   });
 
   it("--all, --view, failures isolated per view and shown as unrefreshable", async () => {
-    const session = await harness.session("pick", example, 20);
-    await provision(session);
-    expect((await refresh(session, { all: true })).selection.targets).toHaveLength(19);
-    const one = await refresh(session, { view: "learning_platform_pick_pii.users" });
+    const options = await (await harness.project(example)).options("pick", 20);
+    await provision(options);
+    expect((await refresh({ ...options, all: true })).selection.targets).toHaveLength(19);
+    const one = await refresh({ ...options, view: "learning_platform_pick_pii.users" });
     expect(one.selection.targets).toEqual([
       { schema: "learning_platform_pick_pii", name: "users", reason: "requested" },
     ]);
-    expect(() =>
-      selectRefreshTargets(desiredViews(session.prepared.specs, "pick", session.target.grants), [], {
-        view: "users",
-      }),
-    ).toThrow(/"users" names 2 views/);
+    // An ambiguous or unknown name is refused before anything is submitted.
+    const submitted = harness.emulator.stats.statementsSubmitted;
+    await expect(refreshViews({ ...options, view: "users" })).rejects.toMatchObject({
+      code: "E_VIEW_AMBIGUOUS",
+      message: '"users" names 2 views.',
+      hint: expect.stringContaining("learning_platform_pick.users or learning_platform_pick_pii.users"),
+    });
+    await expect(refreshViews({ ...options, view: "nope" })).rejects.toMatchObject({
+      code: "E_VIEW_UNKNOWN",
+    });
+    // The selection's three catalog reads, per attempt; no REFRESH.
+    expect(harness.emulator.stats.statementsSubmitted - submitted).toBe(6);
 
     harness.emulator.setFaults({
       failPattern: /REFRESH MATERIALIZED VIEW "learning_platform_pick"\."units"/,
     });
     let outcomes: Awaited<ReturnType<typeof refresh>>["outcomes"];
     try {
-      outcomes = (await refresh(session, { all: true })).outcomes;
+      outcomes = (await refresh({ ...options, all: true })).outcomes;
     } finally {
       harness.emulator.setFaults({});
     }
@@ -191,7 +222,7 @@ describe("refresh against the emulator", () => {
       { schema: "learning_platform_pick", name: "units", error: expect.stringContaining("injected failure") },
     ]);
     expect(outcomes.filter((outcome) => outcome.kind === "refreshed")).toHaveLength(18);
-    const rows = await statusRows(session);
+    const rows = await statusRows(options);
     expect(rows.filter((row) => row.conditions.length > 0).map((row) => [key(row), row.conditions])).toEqual([
       ["learning_platform_pick.units", ["unrefreshable"]],
     ]);
@@ -203,16 +234,16 @@ describe("refresh against the emulator", () => {
     );
     // The view is fresh (nothing changed since the refresh before), yet a plain refresh retries it:
     // otherwise it would stay unrefreshable until someone thought of --all.
-    const retry = await refresh(session);
+    const retry = await refresh(options);
     expect(retry.selection.targets).toEqual([
       { schema: "learning_platform_pick", name: "units", reason: "failed" },
     ]);
     expect(retry.outcomes.map((outcome) => outcome.kind)).toEqual(["refreshed"]);
-    expect((await statusRows(session)).filter((row) => row.conditions.length > 0)).toEqual([]);
-    expect((await refresh(session)).selection.targets).toEqual([]);
+    expect((await statusRows(options)).filter((row) => row.conditions.length > 0)).toEqual([]);
+    expect((await refresh(options)).selection.targets).toEqual([]);
     // Dropped behind the tool's back: reported as missing and skipped.
     await harness.emulator.query(`DROP MATERIALIZED VIEW "learning_platform_pick"."lessons"`);
-    const selection = (await refresh(session)).selection;
+    const selection = (await refresh(options)).selection;
     expect(selection.missing).toEqual([{ schema: "learning_platform_pick", name: "lessons" }]);
   });
 });

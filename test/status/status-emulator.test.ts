@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failedOutcomes } from "../../src/provision/apply.js";
+import { type ProvisionReport, provision } from "../../src/index.js";
 import type { StatusRow } from "../../src/status/status-rows.js";
-import {
-  EXAMPLE_SCHEMA,
-  edit,
-  type Harness,
-  provision,
-  startHarness,
-  statusRows,
-} from "../provision/harness.js";
+import { exampleSchema } from "../helpers/index.js";
+import { edit, startTestWarehouse, statusRows, type TestWarehouse } from "../helpers/warehouse.js";
 
-// Issue 6's error conditions against one in-memory emulator, through the real SDK client.
+// Issue 6's error conditions against one in-memory emulator, through the real SDK client and the
+// library's `provision` and `status`.
 
-let harness: Harness;
+let harness: TestWarehouse;
 let example: string;
 
 beforeAll(async () => {
-  [harness, example] = await Promise.all([startHarness(), EXAMPLE_SCHEMA()]);
+  [harness, example] = await Promise.all([startTestWarehouse(), exampleSchema()]);
 });
 
 afterAll(async () => {
@@ -25,6 +20,9 @@ afterAll(async () => {
 
 const problems = (rows: readonly StatusRow[]) =>
   rows.filter((row) => row.conditions.length > 0).map((row) => [`${row.schema}.${row.view}`, row.conditions]);
+
+const failed = (report: ProvisionReport) =>
+  (report.result?.outcomes ?? []).filter((outcome) => outcome.kind === "failed");
 
 const USERS_CHANGED = (text: string) =>
   edit(
@@ -35,20 +33,21 @@ const USERS_CHANGED = (text: string) =>
 
 describe("status against the emulator", () => {
   it("shows out_of_date for an edited schema not yet provisioned, and failed_provisioning when its CREATE fails", async () => {
-    const session = await harness.session("cond", example);
-    await provision(session);
-    expect(problems(await statusRows(session))).toEqual([]);
+    const project = await harness.project(example);
+    const options = await project.options("cond", 20);
+    await provision(options);
+    expect(problems(await statusRows(options))).toEqual([]);
 
-    const edited = await harness.withSchema(session, USERS_CHANGED(example));
-    expect(problems(await statusRows(edited))).toEqual([["learning_platform_cond.users", ["out_of_date"]]]);
+    await project.setSchema(USERS_CHANGED(example));
+    expect(problems(await statusRows(options))).toEqual([["learning_platform_cond.users", ["out_of_date"]]]);
 
     harness.emulator.setFaults({ failPattern: /CREATE MATERIALIZED VIEW "learning_platform_cond"\."users"/ });
     try {
-      expect(failedOutcomes((await provision(edited)).result)).toHaveLength(1);
+      expect(failed(await provision(options))).toHaveLength(1);
     } finally {
       harness.emulator.setFaults({});
     }
-    const rows = await statusRows(edited);
+    const rows = await statusRows(options);
     expect(problems(rows)).toEqual([
       ["learning_platform_cond.users", ["out_of_date", "failed_provisioning"]],
     ]);
@@ -60,15 +59,16 @@ describe("status against the emulator", () => {
     );
 
     // Provisioned successfully: the condition clears.
-    expect(failedOutcomes((await provision(edited)).result)).toEqual([]);
-    expect(problems(await statusRows(edited))).toEqual([]);
+    expect(failed(await provision(options))).toEqual([]);
+    expect(problems(await statusRows(options))).toEqual([]);
   });
 
   it("shows missing for a view dropped behind the tool's back, and orphan for a view without a template", async () => {
-    const session = await harness.session("gone", example);
-    await provision(session);
+    const project = await harness.project(example);
+    const options = await project.options("gone", 20);
+    await provision(options);
     await harness.emulator.query(`DROP MATERIALIZED VIEW "learning_platform_gone"."courses"`);
-    const rows = await statusRows(session);
+    const rows = await statusRows(options);
     expect(problems(rows)).toEqual([["learning_platform_gone.courses", ["missing"]]]);
     expect(
       rows.find((row) => row.view === "courses" && row.schema === "learning_platform_gone"),
@@ -79,22 +79,21 @@ describe("status against the emulator", () => {
       lastOperation: { operation: "create", status: "FINISHED" },
     });
 
-    const unexported = await harness.withSchema(
-      session,
+    await project.setSchema(
       edit(
         example,
         "/// Everything unclassified: the fail-safe defaults decide (strings, JSON and dates → restricted).\n/// @exportToAnalytics\n",
         "",
       ),
     );
-    expect(problems(await statusRows(unexported))).toEqual([
+    expect(problems(await statusRows(options))).toEqual([
       ["learning_platform_gone.courses", ["missing"]],
       ["learning_platform_gone.feature_flags", ["orphan"]],
       ["learning_platform_gone_pii.feature_flags", ["orphan"]],
     ]);
     // Provisioning fixes both: the missing view is added, the orphans dropped.
-    await provision(unexported);
-    const fixed = await statusRows(unexported);
+    await provision(options);
+    const fixed = await statusRows(options);
     expect(problems(fixed)).toEqual([]);
     expect(fixed).toHaveLength(17);
   });
