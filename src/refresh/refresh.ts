@@ -5,6 +5,7 @@ import { refreshFailed } from "../history/operation-record.js";
 import type { HistoryWrite } from "../history/record-operations.js";
 import { readHistory } from "../state/history.js";
 import { readCatalog, readMvInfo } from "../state/read-state.js";
+import { resolveSubmitted } from "../state/resolve-submitted.js";
 import { type RefreshOutcome, refreshViews } from "./run-refresh.js";
 import { type RefreshSelection, selectRefreshTargets } from "./select.js";
 
@@ -13,6 +14,13 @@ export interface RefreshOptions extends WarehouseOptions {
   readonly all?: boolean;
   /** Refresh only this view (`schema.view`, or `view` when unambiguous). */
   readonly view?: string;
+  /** Only select: report what would be refreshed and what is fresh; submit nothing but the reads. */
+  readonly dryRun?: boolean;
+  /**
+   * `false`: submit the refreshes and return at once (a scheduler's run); the statements keep running
+   * and `status` reports how they ended. Default `true`.
+   */
+  readonly wait?: boolean;
   readonly onEvent?: (event: RefreshEvent) => void;
 }
 
@@ -31,6 +39,10 @@ export type RefreshEvent =
 export interface RefreshReport extends RefreshSelection {
   readonly version: 1;
   readonly environment: string;
+  /** Nothing was submitted: `targets` is what a refresh would do. */
+  readonly dryRun: boolean;
+  /** The run stopped waiting (interrupted) or never waited (`wait: false`); see `submitted` outcomes. */
+  readonly detached: boolean;
   /** Sorted by schema and view. */
   readonly refreshed: readonly RefreshOutcome[];
   /** Whether the outcomes were written to the operation history that `status` reads. */
@@ -52,17 +64,36 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
       readCatalog(warehouse, environment, schemas),
       readHistory(warehouse, environment, schemas),
     ]);
+    // Refreshes left running by an earlier run: resolved now, and their ends recorded with this run's.
+    const { views: recorded, resolved } =
+      history.kind === "recorded"
+        ? await resolveSubmitted(warehouse, environment, history.views, new Date())
+        : { views: [], resolved: [] };
     const key = (view: { schema: string; name?: string; view?: string }) =>
       `${view.schema}.${view.name ?? view.view}`;
     const selection = selectRefreshTargets(desiredViews(prepared.specs, environment, target.grants), mvInfo, {
       all: options.all === true,
       view: options.view,
       managed: new Set(catalog.filter((view) => view.hash !== undefined).map(key)),
-      failed: new Set((history.kind === "recorded" ? history.views : []).filter(refreshFailed).map(key)),
+      failed: new Set(recorded.filter(refreshFailed).map(key)),
     });
     emit({ kind: "selected", selection });
+    const dryRun = options.dryRun === true;
+    if (dryRun)
+      return {
+        version: 1,
+        environment,
+        dryRun,
+        detached: false,
+        ...selection,
+        refreshed: [],
+        history: { kind: "recorded", operations: 0 },
+      };
     const run = await refreshViews(warehouse, environment, selection.targets, {
+      resolved,
       recordedBy: options.runBy,
+      wait: options.wait !== false,
+      signal: options.signal,
       onOutcome: (outcome, done, total) => emit({ kind: "outcome", outcome, done, total }),
     });
     if (run.history.kind === "failed")
@@ -72,7 +103,15 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
         message: `Could not record ${run.history.operations - run.history.recorded} of ${run.history.operations} refreshes in the operation history: ${run.history.error}`,
         hint: `The views are as reported; \`redshift-views status ${environment}\` will show their previous operation.`,
       });
-    return { version: 1, environment, ...selection, refreshed: run.outcomes, history: run.history };
+    return {
+      version: 1,
+      environment,
+      dryRun,
+      detached: options.wait === false || options.signal?.aborted === true,
+      ...selection,
+      refreshed: run.outcomes,
+      history: run.history,
+    };
   } finally {
     await session.close();
   }

@@ -4,6 +4,7 @@ import { desiredViews } from "../desired/desired-views.js";
 import { HISTORY_RELATION, historyHint } from "../history/history-table.js";
 import { type HistoryRead, readHistory } from "../state/history.js";
 import { readCatalog, readMvInfo } from "../state/read-state.js";
+import { resolveSubmitted } from "../state/resolve-submitted.js";
 import { buildStatusRows, type StatusRow } from "./status-rows.js";
 
 export interface StatusOptions extends WarehouseOptions {
@@ -46,6 +47,11 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
     if (history.kind === "recorded")
       for (const problem of history.problems)
         emit({ kind: "warning", code: "history_row_unreadable", message: problem });
+    // Operations left running (`refresh --no-wait`) are resolved while the Data API remembers them.
+    const recorded =
+      history.kind === "recorded"
+        ? (await resolveSubmitted(warehouse, environment, history.views, new Date())).views
+        : [];
     return {
       version: 1,
       environment,
@@ -55,7 +61,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
         desired: desiredViews(prepared.specs, environment, target.grants),
         catalog,
         mvInfo,
-        history: history.kind === "recorded" ? history.views : [],
+        history: recorded,
       }),
     };
   } finally {

@@ -225,43 +225,53 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     }
   }
 
+  /** Sends one statement or batch; returns its id once the Data API has accepted it. */
+  async function send(
+    sqls: readonly string[],
+    statement: StatementOptions | undefined,
+    batch: boolean,
+  ): Promise<{ id: string; submittedAt: Date }> {
+    const name = statement?.name;
+    if (options.signal?.aborted === true || statement?.signal?.aborted === true)
+      throw interrupted(`before submitting${name === undefined ? "" : ` ${name}`}`);
+    const common = {
+      ...connection,
+      ClientToken: newToken(),
+      ...(name === undefined ? {} : { StatementName: name }),
+    };
+    const submittedAt = new Date(now());
+    const submitted = batch
+      ? await call("BatchExecuteStatement", () =>
+          client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })),
+        )
+      : await call("ExecuteStatement", () =>
+          client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })),
+        );
+    const id = submitted.Id;
+    if (id === undefined)
+      throw new RedshiftViewsError("E_WAREHOUSE", "The Data API accepted a statement but returned no id.", {
+        hint: "This is unexpected; re-run, and report it if it persists.",
+      });
+    statement?.onSubmitted?.(id);
+    report({
+      kind: "submitted",
+      id,
+      ...(name === undefined ? {} : { name }),
+      statements: sqls.length,
+      sqls,
+    });
+    return { id, submittedAt };
+  }
+
   async function run(
     sqls: readonly string[],
     statement: StatementOptions | undefined,
     batch: boolean,
   ): Promise<StatementOutcome> {
-    const name = statement?.name;
-    checkSize(sqls, name);
+    checkSize(sqls, statement?.name);
     return limit(async () => {
-      if (options.signal?.aborted === true || statement?.signal?.aborted === true)
-        throw interrupted(`before submitting${name === undefined ? "" : ` ${name}`}`);
-      const common = {
-        ...connection,
-        ClientToken: newToken(),
-        ...(name === undefined ? {} : { StatementName: name }),
-      };
-      const submittedAt = new Date(now());
-      const submitted = batch
-        ? await call("BatchExecuteStatement", () =>
-            client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })),
-          )
-        : await call("ExecuteStatement", () =>
-            client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })),
-          );
-      const id = submitted.Id;
-      if (id === undefined)
-        throw new RedshiftViewsError("E_WAREHOUSE", "The Data API accepted a statement but returned no id.", {
-          hint: "This is unexpected; re-run, and report it if it persists.",
-        });
-      statement?.onSubmitted?.(id);
-      report({
-        kind: "submitted",
-        id,
-        ...(name === undefined ? {} : { name }),
-        statements: sqls.length,
-        sqls,
-      });
-      const outcome = outcomeOf(id, await waitFor(id, statement?.signal), sqls, name, submittedAt);
+      const { id, submittedAt } = await send(sqls, statement, batch);
+      const outcome = outcomeOf(id, await waitFor(id, statement?.signal), sqls, statement?.name, submittedAt);
       report({ kind: "completed", outcome });
       return outcome;
     });
@@ -304,6 +314,21 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
 
     executeBatch: (sqls, statement?: StatementOptions) => run(sqls, statement, true),
 
+    submit(sqls, statement?: StatementOptions) {
+      checkSize(sqls, statement?.name);
+      return limit(() => send(sqls, statement, sqls.length > 1));
+    },
+
+    async describe(id) {
+      const description = await call("DescribeStatement", () =>
+        client.send(new DescribeStatementCommand({ Id: id })),
+      );
+      const status = toStatus(description.Status);
+      if (!TERMINAL.has(status)) return { kind: "running", id, status };
+      const submittedAt = description.CreatedAt ?? new Date(now());
+      return outcomeOf(id, description, [], undefined, submittedAt);
+    },
+
     async query(sql, statement?: StatementOptions) {
       const outcome = await run([sql], statement, false);
       switch (outcome.kind) {
@@ -324,7 +349,12 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
       }
     },
 
-    async listStatements({ namePrefix, status, limit: max = DEFAULT_LIST_LIMIT }: ListStatementsOptions) {
+    async listStatements({
+      namePrefix,
+      status,
+      limit: max = DEFAULT_LIST_LIMIT,
+      since,
+    }: ListStatementsOptions) {
       const found: StatementSummary[] = [];
       // Also bounded by pages, in case a server keeps returning tokens with empty pages.
       const maxPages = Math.ceil(max / 100) + 10;
@@ -349,8 +379,11 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
             }),
           ),
         );
-        for (const statement of page.Statements ?? []) found.push(summary(statement));
+        const statements = (page.Statements ?? []).map(summary);
+        found.push(...statements);
         nextToken = page.NextToken === "" ? undefined : page.NextToken;
+        const oldest = statements[statements.length - 1]?.createdAt;
+        if (since !== undefined && oldest !== undefined && oldest.getTime() < since.getTime()) break;
       } while (nextToken !== undefined && found.length < max && pages < maxPages);
       const time = (date: Date | undefined) => date?.getTime() ?? 0;
       return found

@@ -124,6 +124,11 @@ export interface ListStatementsOptions {
   readonly status?: StatementStatus | "ALL";
   /** Stop after this many statements. Default 5000. */
   readonly limit?: number;
+  /**
+   * Stop paging once a page reaches statements created before this (the Data API lists the newest
+   * first), so a look at recent statements costs what is recent, not the whole 24-hour history.
+   */
+  readonly since?: Date;
 }
 
 export interface Warehouse {
@@ -133,6 +138,15 @@ export interface Warehouse {
   execute(sql: string, options?: StatementOptions): Promise<StatementOutcome>;
   /** Submits statements as ONE BatchExecuteStatement transaction (at most 40) and waits. */
   executeBatch(sqls: readonly string[], options?: StatementOptions): Promise<StatementOutcome>;
+  /**
+   * Submits without waiting (one statement, or several as one batch): it keeps running on the
+   * warehouse, and `describe` tells later how it ended.
+   */
+  submit(sqls: readonly string[], options?: StatementOptions): Promise<{ id: string; submittedAt: Date }>;
+  /** One DescribeStatement: how a statement ended, or that it is still running. */
+  describe(
+    id: string,
+  ): Promise<StatementOutcome | { readonly kind: "running"; readonly id: string; readonly status: StatementStatus }>;
   /** ListStatements by StatementName prefix, paginated to the end (bounded by `limit`), newest first. */
   listStatements(options: ListStatementsOptions): Promise<StatementSummary[]>;
   /** Data API calls made so far, per operation (retries included). */

@@ -8,6 +8,7 @@ import { provision } from "../../provision/provision.js";
 import { printSessionEvent, schemaArgs, warehouseArgs, warehouseOptions } from "../args.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, type Progress, progressReporter } from "../progress.js";
+import { INTERRUPTED_EXIT_CODE, interruptSignal } from "./interrupt.js";
 
 export const provisionCommand = defineCommand({
   meta: {
@@ -44,7 +45,10 @@ export const provisionCommand = defineCommand({
     const io = data as CliIo;
     const dryRun = args["dry-run"] === true || isTruthy(io.env.DRY_RUN);
     const json = args.json === true;
-    const interrupt = interruptSignal(io);
+    const interrupt = interruptSignal(
+      io,
+      "Interrupted: submitting nothing more; waiting briefly for statements in flight (Ctrl-C again to quit now).",
+    );
     let planned: ProvisionPlanJson | undefined;
     let progress: Progress | undefined;
     try {
@@ -128,24 +132,3 @@ export const provisionCommand = defineCommand({
     }
   },
 });
-
-/** What a shell reports for a process stopped by SIGINT. */
-export const INTERRUPTED_EXIT_CODE = 130;
-
-/**
- * The abort signal of an apply: the io's (tests), or one tied to SIGINT for the duration of the
- * command. A second Ctrl-C exits at once.
- */
-function interruptSignal(io: CliIo): { signal: AbortSignal; dispose: () => void } {
-  if (io.signal !== undefined) return { signal: io.signal, dispose: () => {} };
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
-    io.stderr(
-      "Interrupted: submitting nothing more; waiting briefly for statements in flight (Ctrl-C again to quit now).",
-    );
-    controller.abort();
-  };
-  process.on("SIGINT", onSigint);
-  return { signal: controller.signal, dispose: () => process.off("SIGINT", onSigint) };
-}
