@@ -12,7 +12,7 @@ import { type ErrorLocation, RedshiftViewsError } from "../errors.js";
 import { findCommentAnnotations } from "../schema/comment-annotations.js";
 import type { ViewsOptions } from "../schema/generator-options.js";
 import type { SchemaFile } from "../schema/load-schema.js";
-import { locate, locateEnum } from "../schema/locate.js";
+import { locate, locateDocLine, locateEnum } from "../schema/locate.js";
 import { checkIdentifier } from "./identifiers.js";
 import type { ClassifiedColumn, ExportedTable } from "./view-spec.js";
 
@@ -39,8 +39,11 @@ export interface ClassifyResult {
  */
 export function classifyModels(input: ClassifyInput): ClassifyResult {
   const errors: RedshiftViewsError[] = [];
-  const where = (model: string, field?: string): ErrorLocation => {
-    const position = locate(input.files, model, field);
+  const where = (model: string, field?: string, docLine?: string): ErrorLocation => {
+    const position =
+      docLine === undefined
+        ? locate(input.files, model, field)
+        : locateDocLine(input.files, model, field, docLine);
     return {
       ...(position === undefined ? {} : { file: input.displayPath(position.file), line: position.line }),
       model,
@@ -84,14 +87,15 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
   const exportedNames: Pick<ExportedTable, "model" | "table">[] = [];
   for (const model of input.datamodel.models) {
     const annotations = parseModelAnnotations(model.documentation);
-    for (const problem of annotations.problems) errors.push(annotationError(problem, where(model.name)));
+    for (const problem of annotations.problems)
+      errors.push(annotationError(problem, where(model.name, undefined, annotationLineOf(problem))));
 
     const columns: ClassifiedColumn[] = [];
     for (const field of model.fields) {
       const isRelation = field.kind === "object";
       const parsed = parseFieldAnnotations(field.documentation, isRelation);
       for (const problem of parsed.problems)
-        errors.push(annotationError(problem, where(model.name, field.name)));
+        errors.push(annotationError(problem, where(model.name, field.name, annotationLineOf(problem))));
       if (isRelation) continue;
       const column = field.dbName ?? field.name;
       const facts = { kind: field.kind, type: field.type, isList: field.isList, column };
@@ -236,8 +240,22 @@ function collisions(
   return errors;
 }
 
+/** The doc line a problem is about, when it is about one line: errors then point at that line. */
+function annotationLineOf(problem: AnnotationProblem): string | undefined {
+  return problem.kind === "extra-text" ? problem.line : undefined;
+}
+
 function annotationError(problem: AnnotationProblem, location: ErrorLocation): RedshiftViewsError {
   switch (problem.kind) {
+    case "extra-text":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_EXTRA_TEXT",
+        `"/// ${problem.line}" holds more than the annotation, so it is not read as one.`,
+        {
+          location,
+          hint: `An annotation line holds the annotation and nothing else: write "${problem.suggestion}" on a line of its own, and put notes on their own /// line.`,
+        },
+      );
     case "misspelled":
       return new RedshiftViewsError("E_ANNOTATION_MISSPELLED", `Unknown annotation @${problem.written}.`, {
         location,

@@ -137,6 +137,38 @@ describe("the real `prisma generate`", () => {
     expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);
   });
 
+  it("fails on an annotation line that holds more than the annotation, naming the line, and changes no file", async () => {
+    const schema = await exampleSchema();
+    const dir = await prismaProject({ "prisma/schema.prisma": schema });
+    expect((await prismaGenerate(dir)).code).toBe(0);
+    const before = await snapshotFolder(path.join(dir, "generated-views"));
+
+    const edited = schema
+      .replace(
+        "/// @classification highly_restricted\n  passwordHash",
+        "/// @classification restricted highly_restricted\n  passwordHash",
+      )
+      .replace(
+        "/// @classification public\n  countryCode",
+        "/// @classification public -- shown in reports\n  countryCode",
+      );
+    await writeFile(path.join(dir, "prisma/schema.prisma"), edited);
+    const lines = edited.split("\n");
+    const lineOf = (fragment: string) => lines.findIndex((line) => line.includes(fragment)) + 1;
+
+    const result = await prismaGenerate(dir);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("no file was changed");
+    expect(result.output).toContain(
+      `[E_ANNOTATION_EXTRA_TEXT] prisma/schema.prisma:${lineOf("restricted highly_restricted")}, model User, field passwordHash`,
+    );
+    expect(result.output).toContain(
+      `[E_ANNOTATION_EXTRA_TEXT] prisma/schema.prisma:${lineOf("shown in reports")}, model User, field countryCode`,
+    );
+    expect(result.output).toContain("put notes on their own /// line");
+    expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);
+  });
+
   it("handles a multi-file schema folder like the CLI, naming each model's file", async () => {
     const files = {
       "prisma/schema/main.prisma": `${DATASOURCE}\n\n${GENERATOR}\n`,

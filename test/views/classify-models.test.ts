@@ -583,13 +583,54 @@ model User {
 `);
     const { errors, tables } = await classifyText(text);
     expect(errors.map((error) => [error.code, error.location.field])).toEqual([
+      ["E_ANNOTATION_EXTRA_TEXT", "ssn"],
       ["E_ANNOTATION_MISPLACED", "tin"],
       ["E_ANNOTATION_MISSPELLED", "pin"],
       ["E_ANNOTATION_MISSPELLED", "code"],
     ]);
-    expect(errors.every((error) => error.hint.includes("/// @classification <level>"))).toBe(true);
-    expect(tables[0]?.columns.find((column) => column.field === "ssn")?.classification.level).toBe(
-      "highly_restricted",
+    expect(errors[0]?.hint).toContain('write "/// @classification highly_restricted" on a line of its own');
+    expect(errors.slice(1).every((error) => error.hint.includes("/// @classification <level>"))).toBe(true);
+    expect(tables).toHaveLength(1);
+    // What matters: nothing is generated from it.
+    expect(await caughtErrors(() => buildFromText(text))).toHaveLength(4);
+  });
+
+  it("points at the annotation line that holds more than the annotation", async () => {
+    const text = schema(`
+/// Accounts.
+/// @exportToAnalytics -- replicated nightly
+model User {
+  id    Int    @id
+  /// The address.
+  /// @classification restricted -- shown in reports
+  email String
+  /// @classification public restricted
+  code  Int
+  tag   Int /// @classification public note
+}
+`);
+    const { errors } = await classifyText(text);
+    const lines = text.split("\n");
+    const lineOf = (fragment: string) => lines.findIndex((line) => line.includes(fragment)) + 1;
+    expect(
+      errors.map((error) => [
+        error.code,
+        error.location.file,
+        error.location.line,
+        error.location.model,
+        error.location.field,
+      ]),
+    ).toEqual([
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("nightly"), "User", undefined],
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("shown in reports"), "User", "email"],
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("public restricted"), "User", "code"],
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("public note"), "User", "tag"],
+    ]);
+    expect(errors[1]?.message).toBe(
+      '"/// @classification restricted -- shown in reports" holds more than the annotation, so it is not read as one.',
+    );
+    expect(errors[1]?.hint).toBe(
+      'An annotation line holds the annotation and nothing else: write "/// @classification restricted" on a line of its own, and put notes on their own /// line.',
     );
   });
 });
