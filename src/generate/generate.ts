@@ -42,7 +42,7 @@ export async function prepareViews(options: GenerateOptions): Promise<PreparedVi
       mainFile,
       options.outputDir === undefined ? undefined : path.resolve(options.cwd, options.outputDir),
     ),
-    { file: displayPath(declaredIn), generator: generator.name },
+    { file: displayPath(declaredIn), generator: generator.name, provider: schema.provider },
   );
   const built = buildTemplates({
     datamodel: schema.datamodel,

@@ -23,6 +23,7 @@ export async function onGenerate(options: GeneratorOptions): Promise<void> {
     const viewsOptions = parseGeneratorOptions(options.generator.config, outputDir, {
       file: displayPath(options.generator.sourceFilePath || options.schemaPath),
       generator: options.generator.name,
+      provider: options.datasources[0]?.activeProvider,
     });
     const built = buildTemplates({
       datamodel: options.dmmf.datamodel,

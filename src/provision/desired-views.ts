@@ -29,12 +29,12 @@ export function desiredViews(specs: readonly ViewSpec[], environment: string, gr
     const schema = renderTemplate(spec.viewSchema, environment);
     const grantees = spec.tier === "pii" ? grants.pii : grants.nonPii;
     const grantStatements = grantees.map(
-      (grantee) => `GRANT SELECT ON ${quote(schema)}.${quote(spec.table)} TO ${formatGrantee(grantee)};`,
+      (grantee) => `GRANT SELECT ON ${quote(schema)}.${quote(spec.view)} TO ${formatGrantee(grantee)};`,
     );
     const firstColumn = spec.columns[0] ?? "";
     return {
       schema,
-      name: spec.table,
+      name: spec.view,
       tier: spec.tier,
       model: spec.model,
       fileName: spec.fileName,

@@ -74,10 +74,11 @@ export async function openSession(options: OpenSessionOptions): Promise<Warehous
   };
 }
 
-/** `"<database>"."<schema>"` of the replicated tables in an environment. */
+/** `"<database>"."<schema>"` of the replicated tables in an environment, or `"<database>"` when each model has its own schema. */
 export function renderSourceSchema(prepared: PreparedViews, environment: string): string {
   const { database, schema } = prepared.options.sourceSchema;
-  return `${quote(renderTemplate(database, environment))}.${quote(renderTemplate(schema, environment))}`;
+  const rendered = quote(renderTemplate(database, environment));
+  return schema === undefined ? rendered : `${rendered}.${quote(renderTemplate(schema, environment))}`;
 }
 
 /** The schemas this tool manages in an environment. */

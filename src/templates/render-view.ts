@@ -15,13 +15,13 @@ export function renderViewDdl(spec: ViewSpec): string {
   const distribution =
     spec.distKey === null ? "DISTSTYLE AUTO" : `DISTSTYLE KEY DISTKEY (${quote(spec.distKey)})`;
   return [
-    `CREATE MATERIALIZED VIEW ${quote(spec.viewSchema)}.${quote(spec.table)}`,
+    `CREATE MATERIALIZED VIEW ${quote(spec.viewSchema)}.${quote(spec.view)}`,
     "  BACKUP NO",
     `  ${distribution}`,
     "  AUTO REFRESH NO",
     "AS SELECT",
     spec.columns.map((column) => `  ${quote(column)}`).join(",\n"),
-    `FROM ${quote(spec.sourceSchema.database)}.${quote(spec.sourceSchema.schema)}.${quote(spec.table)};`,
+    `FROM ${quote(spec.source.database)}.${quote(spec.source.schema)}.${quote(spec.source.table)};`,
   ].join("\n");
 }
 

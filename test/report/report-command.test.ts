@@ -11,6 +11,9 @@ describe("redshift-views report", () => {
     const column = (model: string, field: string) =>
       columns.find((row) => row.model === model && row.field === field);
     expect(column("User", "email")).toMatchObject({
+      sourceSchema: "dashboard_<%= environment %>",
+      table: "users",
+      view: "users",
       column: "email",
       level: "restricted",
       source: "annotated",
@@ -34,7 +37,7 @@ describe("redshift-views report", () => {
   it("marks defaulted columns in the table and fails with --strict", async () => {
     const io = fakeIo(REPO_ROOT);
     expect(await runCli(["report", "--strict"], io)).toBe(1);
-    expect(io.out.join("\n")).toMatch(/User\.createdAt\s+created_at\s+DateTime\s+public\s+default ⚠/);
+    expect(io.out.join("\n")).toMatch(/User\.createdAt\s+dashboard_<%= environment %>\s+created_at\s+DateTime\s+public\s+default ⚠/);
     expect(io.err.join("\n")).toContain("have no /// @classification");
     expect(io.err.join("\n")).toContain("FeatureFlag.rules");
   });
@@ -43,7 +46,7 @@ describe("redshift-views report", () => {
     const io = fakeIo(REPO_ROOT);
     expect(await runCli(["report", "--format", "md"], io)).toBe(0);
     expect(io.out.join("\n")).toContain(
-      "| User.email | `email` | String | restricted | annotated | PII only |",
+      "| User.email | `dashboard_<%= environment %>` | `email` | String | restricted | annotated | PII only |",
     );
   });
 });
