@@ -37,7 +37,9 @@ describe("redshift-views report", () => {
   it("marks defaulted columns in the table and fails with --strict", async () => {
     const io = fakeIo(REPO_ROOT);
     expect(await runCli(["report", "--strict"], io)).toBe(1);
-    expect(io.out.join("\n")).toMatch(/User\.createdAt\s+dashboard_<%= environment %>\s+created_at\s+DateTime\s+public\s+default ⚠/);
+    expect(io.out.join("\n")).toMatch(
+      /User\.createdAt\s+dashboard_<%= environment %>\s+created_at\s+DateTime\s+public\s+default ⚠/,
+    );
     expect(io.err.join("\n")).toContain("have no /// @classification");
     expect(io.err.join("\n")).toContain("FeatureFlag.rules");
   });

@@ -153,6 +153,18 @@ describe("schema and annotations (generate): exit 1, located, generated-views/ u
       /prisma\/schema\.prisma:\d+, model Post: /,
     ],
     [
+      "unknown viewNaming value",
+      (text) => text.replace("  sourceSchema", '  viewNaming   = "prefixed"\n  sourceSchema'),
+      "E_GENERATOR_CONFIG_INVALID",
+      /viewNaming = "prefixed" is not one of "table", "schema_prefixed"/,
+    ],
+    [
+      "sourceSchema names only the database of a MySQL source",
+      (text) => text.replace('_app_zeroetl\\".\\"app\\""', '_app_zeroetl\\""'),
+      "E_GENERATOR_CONFIG_INVALID",
+      /names only the database, which is for PostgreSQL sources; this datasource is mysql[\s\S]*Name the schema too/,
+    ],
+    [
       "typo of a generator setting suggests the right one",
       (text) => text.replace("  sourceSchema", '  piiViewShema = "x"\n  sourceSchema'),
       "E_GENERATOR_CONFIG_UNKNOWN_KEY",
