@@ -28,4 +28,4 @@ export type { RefreshOutcome } from "./refresh/refresh.js";
 export type { ColumnReportRow } from "./report/column-report.js";
 export type { ErrorCondition, LastOperation, StatusRow } from "./status/status.js";
 export { hashDdl, renderTemplate } from "./templates/render-template.js";
-export type { ViewSpec } from "./views/view-spec.js";
+export type { ExportedTable, SourceLocation, ViewSpec } from "./views/view-spec.js";

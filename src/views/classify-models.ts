@@ -157,7 +157,10 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
     for (const { problem, field } of [
       { problem: checkIdentifier(table, "table"), field: undefined },
       // Names of schemas come from the schema text (`schemas = [...]`), so they are checked like tables.
-      { problem: model.schema === null ? undefined : checkIdentifier(schema, "schema"), field: undefined },
+      {
+        problem: typeof model.schema === "string" ? checkIdentifier(schema, "schema") : undefined,
+        field: undefined,
+      },
       { problem: view === table ? undefined : checkIdentifier(view, "view"), field: undefined },
       ...columns.map((c) => ({ problem: checkIdentifier(c.column, "column"), field: c.field })),
     ]) {

@@ -82,6 +82,18 @@ describe("a source with several schemas on the emulator", () => {
     ]);
   });
 
+  it("with a two-part sourceSchema, still puts a model of another @@schema in its own schema", async () => {
+    const twoPart = await emulator.seedSourceTables({
+      schema: prepared.schema,
+      sourceSchema: '"other_app"."public"',
+    });
+    expect(twoPart.schemas).toEqual([
+      { schema: "auth", postgresSchema: "other_app.auth" },
+      { schema: "billing", postgresSchema: "other_app.billing" },
+      { schema: "public", postgresSchema: "other_app.public" },
+    ]);
+  });
+
   it("runs every generated template: each view reads its own schema's table", async () => {
     expect(prepared.templates.map((template) => template.fileName)).toEqual([
       "auth_users.sql.ejs",

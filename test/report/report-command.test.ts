@@ -53,6 +53,36 @@ describe("redshift-views report", () => {
   });
 });
 
+describe("a source with several schemas", () => {
+  const FIXTURE = "test/fixtures/multi-schema/schema.prisma";
+
+  it("report names each column's source schema and view", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--schema", FIXTURE, "--format", "json"], io)).toBe(0);
+    const { columns } = JSON.parse(io.out.join("\n")) as { columns: ColumnReportRow[] };
+    expect([
+      ...new Set(columns.map((row) => `${row.model} ${row.sourceSchema}.${row.table} → ${row.view}`)),
+    ]).toEqual([
+      "User public.users → users",
+      "AuthUser auth.users → auth_users",
+      "Invoice billing.invoices → billing_invoices",
+    ]);
+    const table = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--schema", FIXTURE], table)).toBe(0);
+    expect(table.out.join("\n")).toMatch(
+      /AuthUser\.passwordHash\s+auth\s+password_hash\s+String\s+highly_restricted/,
+    );
+  });
+
+  it("data-filter includes each table under its own schema", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(
+      await runCli(["data-filter", "production", "--schema", FIXTURE, "--source-database", "app"], io),
+    ).toBe(0);
+    expect(io.out.join("\n")).toBe("include: app.auth.users, app.billing.invoices, app.public.users");
+  });
+});
+
 describe("redshift-views data-filter", () => {
   it("prints the include filter of the example app's exported tables", async () => {
     const io = fakeIo(REPO_ROOT);
