@@ -87,7 +87,7 @@ interface AnnotationLine {
 }
 
 /** `@classification`'s level: whitespace, then a word that is not another tag, then the rest of the line. */
-const LEVEL_WORD = /^[ \t]+([^\s@]+)(.*)$/;
+const LEVEL_WORD = /^[ \t]+([^\s@]+)([\s\S]*)$/;
 
 /**
  * An annotation line holds the annotation and nothing else: `@classification <level>` or

@@ -157,6 +157,7 @@ describe("an annotation line holds the annotation and nothing else", () => {
       level: "restricted",
       problems: [],
     });
+    expect(parseFieldAnnotations("@classification public\r", false).level).toBe("public");
     expect(parseModelAnnotations("@exportToAnalytics   \nA note of its own.")).toEqual({
       exported: true,
       problems: [],
