@@ -37,8 +37,10 @@ export type { ProvisionEvent, ProvisionOptions, ProvisionReport } from "./provis
 export type { RefreshEvent, RefreshOptions, RefreshReport } from "./refresh/refresh.js";
 export type { RefreshOutcome } from "./refresh/run-refresh.js";
 export type { RefreshSelection } from "./refresh/select.js";
+export type { ColumnReportRow } from "./report/column-report.js";
 export type { StatusOptions, StatusReport } from "./status/status.js";
 export type { ErrorCondition, LastOperation, StatusRow } from "./status/status-rows.js";
+export type { ExportedTable, SourceLocation, ViewSpec } from "./views/view-spec.js";
 
 /** Writes the view templates from the schema and prunes stale ones (`redshift-views generate`). */
 export async function generate(options: GenerateOptions = {}): Promise<GenerateReport> {

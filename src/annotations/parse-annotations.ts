@@ -8,12 +8,14 @@ const OUR_TAGS = [EXPORT_TAG, CLASSIFICATION_TAG] as const;
 /** One `@tag` found in a `///` doc comment. */
 export interface Tag {
   readonly name: string;
-  /** The word after the tag on the same line, if any, without surrounding quotes, brackets or punctuation. */
-  readonly argument: string | undefined;
   /** 0-based line within the documentation text. */
   readonly docLine: number;
   /** Written `@@name`: Prisma's block-attribute syntax, never a doc annotation. */
   readonly doubleAt: boolean;
+  /** The text of its line before the `@`, as written. */
+  readonly before: string;
+  /** The text of its line after the name, as written. */
+  readonly after: string;
 }
 
 /**
@@ -32,7 +34,13 @@ export type AnnotationProblem =
       readonly tag: string;
       readonly written: string;
       readonly how: "glued" | "double-at" | "no-at" | "malformed";
-    };
+    }
+  /**
+   * An annotation line that holds more than the annotation (a second level, a note, text before it):
+   * what the writer meant is not certain, so it is refused rather than read. `line` is the doc line
+   * as written (trimmed), `suggestion` the line to write instead.
+   */
+  | { readonly kind: "extra-text"; readonly tag: string; readonly line: string; readonly suggestion: string };
 
 export interface ModelAnnotations {
   readonly exported: boolean;
@@ -49,15 +57,9 @@ export interface FieldAnnotations {
  * `@zod.string.email` stay one thing), wherever else it is: after `(`, a backtick, `;`, … The name
  * does not end in a dot (`@classification.` is the tag `classification`).
  */
-const TAG = /(?<![\w.@])@(@?)([A-Za-z_](?:[\w.]*\w)?)(?:[ \t]+([^\s@]+))?/g;
-/** Quotes, brackets and punctuation around an argument: `(@classification restricted)`, `` `…` ``. */
-const ARGUMENT_WRAPPING = /^[`'"([{<*_]+|[`'")\]}>*.,;:!?]+$/g;
-
-function cleanArgument(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const cleaned = raw.replace(ARGUMENT_WRAPPING, "");
-  return cleaned === "" ? undefined : cleaned;
-}
+const TAG = /(?<![\w.@])@(@?)([A-Za-z_](?:[\w.]*\w)?)/g;
+/** Quotes, brackets and punctuation around a word: only used to suggest what to write instead. */
+const WRAPPING = /^[`'"([{<*_]+|[`'")\]}>*.,;:!?]+$/g;
 
 /** Every `@tag` in a doc comment; tags of other tools are returned too and ignored by the callers. */
 export function findTags(documentation: string | undefined): readonly Tag[] {
@@ -65,15 +67,65 @@ export function findTags(documentation: string | undefined): readonly Tag[] {
   const tags: Tag[] = [];
   documentation.split(/\r?\n/).forEach((line, docLine) => {
     for (const match of line.matchAll(TAG)) {
+      const start = match.index ?? 0;
       tags.push({
         name: match[2] ?? "",
-        argument: cleanArgument(match[3]),
         docLine,
         doubleAt: match[1] === "@",
+        before: line.slice(0, start),
+        after: line.slice(start + match[0].length),
       });
     }
   });
   return tags;
+}
+
+/** What one line holding one of our tags says: the level it sets (`@classification`), or why it is refused. */
+interface AnnotationLine {
+  readonly level: Level | undefined;
+  readonly problem: AnnotationProblem | undefined;
+}
+
+/** `@classification`'s level: whitespace, then a word that is not another tag, then the rest of the line. */
+const LEVEL_WORD = /^[ \t]+([^\s@]+)([\s\S]*)$/;
+
+/**
+ * An annotation line holds the annotation and nothing else: `@classification <level>` or
+ * `@exportToAnalytics`, with nothing but whitespace around it. Anything more (a second level, a note,
+ * other text or tags before it) is refused, never guessed at: `/// @classification public
+ * restricted` could mean either level, and a note after the level invites the next one to be read as
+ * part of it.
+ */
+function readAnnotationLine(tag: Tag): AnnotationLine {
+  const line = `${tag.before}@${tag.name}${tag.after}`.trim();
+  const wordAfter = LEVEL_WORD.exec(tag.after);
+  const level = wordAfter?.[1];
+  const extraText = (): AnnotationLine => {
+    const meant = level?.replace(WRAPPING, "");
+    const suggestion =
+      tag.name === EXPORT_TAG
+        ? `/// @${EXPORT_TAG}`
+        : `/// @${CLASSIFICATION_TAG} ${meant !== undefined && isLevel(meant) ? meant : "<level>"}`;
+    return { level: undefined, problem: { kind: "extra-text", tag: tag.name, line, suggestion } };
+  };
+  if (tag.before.trim() !== "") return extraText();
+  if (tag.name === EXPORT_TAG)
+    return tag.after.trim() === "" ? { level: undefined, problem: undefined } : extraText();
+  if (level === undefined) {
+    // Nothing after the tag, or another tag right after it: no level was written. Text glued to the
+    // tag (`@classification: public`) is more than the annotation.
+    return tag.after.trim() === "" || /^[ \t]/.test(tag.after)
+      ? { level: undefined, problem: { kind: "missing-level" } }
+      : extraText();
+  }
+  if (!isLevel(level)) {
+    return {
+      level: undefined,
+      problem: { kind: "unknown-level", written: level, suggestion: closest(level, LEVELS, 4) },
+    };
+  }
+  if ((wordAfter?.[2] ?? "").trim() !== "") return extraText();
+  return { level, problem: undefined };
 }
 
 /** Our tag name this word is, or is a near-miss of (case-insensitive), if any. */
@@ -155,15 +207,18 @@ function annotationTags(documentation: string | undefined): readonly Tag[] {
 
 export function parseModelAnnotations(documentation: string | undefined): ModelAnnotations {
   const tags = annotationTags(documentation);
+  const exports = tags.filter((tag) => tag.name === EXPORT_TAG).map(readAnnotationLine);
   const problems = [
     ...misspellings(tags),
     ...unrecognisedMentions(documentation),
     ...duplicates(tags, EXPORT_TAG),
+    ...exports.flatMap((line) => (line.problem === undefined ? [] : [line.problem])),
     ...(tags.some((tag) => tag.name === CLASSIFICATION_TAG)
       ? [{ kind: "misplaced", tag: CLASSIFICATION_TAG, on: "model" } as const]
       : []),
   ];
-  return { exported: tags.some((tag) => tag.name === EXPORT_TAG), problems };
+  // Only a line that is exactly the annotation exports: one with more on it is an error, not a yes.
+  return { exported: exports.some((line) => line.problem === undefined), problems };
 }
 
 /** Enums are types, not columns: neither annotation belongs on them. */
@@ -190,20 +245,15 @@ export function parseFieldAnnotations(
   ];
   if (tags.some((tag) => tag.name === EXPORT_TAG))
     problems.push({ kind: "misplaced", tag: EXPORT_TAG, on: "field" });
-  const classification = tags.find((tag) => tag.name === CLASSIFICATION_TAG);
-  if (classification === undefined) return { level: undefined, problems };
+  const classifications = tags.filter((tag) => tag.name === CLASSIFICATION_TAG);
+  if (classifications.length === 0) return { level: undefined, problems };
   if (isRelation) {
     problems.push({ kind: "misplaced", tag: CLASSIFICATION_TAG, on: "relation" });
     return { level: undefined, problems };
   }
-  const written = classification.argument;
-  if (written === undefined) {
-    problems.push({ kind: "missing-level" });
-    return { level: undefined, problems };
-  }
-  if (!isLevel(written)) {
-    problems.push({ kind: "unknown-level", written, suggestion: closest(written, LEVELS, 4) });
-    return { level: undefined, problems };
-  }
-  return { level: written, problems };
+  // Every line is read, so a duplicate with a note on it is reported as well as the duplicate.
+  const lines = classifications.map(readAnnotationLine);
+  for (const line of lines) if (line.problem !== undefined) problems.push(line.problem);
+  const [first] = lines;
+  return { level: first?.problem === undefined ? first?.level : undefined, problems };
 }

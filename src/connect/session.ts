@@ -78,10 +78,14 @@ export async function openSession(
   };
 }
 
-/** `"<database>"."<schema>"` of the replicated tables in an environment, as the emulator's seeding reads it. */
+/**
+ * `"<database>"."<schema>"` of the replicated tables in an environment, or `"<database>"` when each
+ * model reads from its own schema, as the emulator's seeding reads it.
+ */
 export function renderSourceSchema(prepared: PreparedViews, environment: string): string {
   const { database, schema } = prepared.options.sourceSchema;
-  return `${quoteIdentifier(renderTemplate(database, environment))}.${quoteIdentifier(renderTemplate(schema, environment))}`;
+  const rendered = quoteIdentifier(renderTemplate(database, environment));
+  return schema === undefined ? rendered : `${rendered}.${quoteIdentifier(renderTemplate(schema, environment))}`;
 }
 
 /** The schemas this tool manages in an environment: `[nonPii, pii]`. */

@@ -29,11 +29,11 @@ export function desiredViews(specs: readonly ViewSpec[], environment: string, gr
     const ddl = stripHeader(renderTemplate(renderViewTemplate(spec), environment)).trimEnd();
     const schema = renderTemplate(spec.viewSchema, environment);
     const grantees = spec.tier === "pii" ? grants.pii : grants.nonPii;
-    const view = { schema, name: spec.table };
+    const view = { schema, name: spec.view };
     const grantSql = grantees.map((grantee) => renderStatement(grantSelect(view, grantee)));
     return {
       schema,
-      name: spec.table,
+      name: spec.view,
       tier: spec.tier,
       model: spec.model,
       fileName: spec.fileName,

@@ -5,6 +5,8 @@ import { quoteIdentifier, quoteLiteral } from "./sql-tokens.js";
 /** A replicated table as zero-ETL would create it in Redshift for one Prisma model. */
 export interface SourceTable {
   readonly model: string;
+  /** The model's `@@schema`, if it names one: zero-ETL replicates a PostgreSQL schema as a schema of the same name. */
+  readonly schema: string | undefined;
   readonly table: string;
   readonly columns: readonly SourceColumn[];
   readonly primaryKey: readonly string[];
@@ -56,6 +58,7 @@ export function sourceTables(datamodel: DMMF.Datamodel): { tables: SourceTable[]
     const table = model.dbName ?? model.name;
     tables.push({
       model: model.name,
+      schema: model.schema ?? undefined,
       table,
       primaryKey,
       columns: scalars.map((field) => sourceColumn(field, table, enums.get(field.type))),

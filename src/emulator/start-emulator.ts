@@ -6,14 +6,15 @@ import { setTimeout as delay } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { RedshiftViewsError } from "../errors.js";
 import type { LoadedSchema } from "../schema/load-schema.js";
+import { replicatedSchema } from "../schema/source-schema.js";
 import { ApiError, DEFAULT_MAX_ACTIVE_STATEMENTS, dataApiOperations } from "./data-api.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
 import { Engine } from "./engine.js";
 import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
-import { type SkippedModel, sourceTables, sourceTablesSql } from "./source-tables.js";
+import { type SkippedModel, type SourceTable, sourceTables, sourceTablesSql } from "./source-tables.js";
 import { formatStatementError, SqlError } from "./sql-error.js";
-import { identifierValue, isIdentifier, isSignificant, tokenize } from "./sql-tokens.js";
+import { identifierValue, isIdentifier, isSignificant, quoteIdentifier, tokenize } from "./sql-tokens.js";
 import { abortAll, type StatementRecord, StatementStore } from "./statement-store.js";
 
 export interface EmulatorOptions {
@@ -48,15 +49,22 @@ export interface EmulatorStats {
 
 export interface SeedSourceTablesInput {
   readonly schema: LoadedSchema;
-  /** Rendered two-part prefix of the replicated tables, e.g. `"dev_learningplatform_mysql_zeroetl"."dashboard_dev"`. */
+  /**
+   * Where zero-ETL replicated the tables, rendered (no placeholder): the two-part prefix every table is
+   * in, e.g. `"dev_learningplatform_mysql_zeroetl"."dashboard_dev"`, or the destination database alone,
+   * e.g. `"dev_app"`, each table then in the schema its model's `@@schema` names, else `public` (a
+   * PostgreSQL source with several schemas). In the two-part form, a model whose `@@schema` names
+   * another schema is replicated into that one.
+   */
   readonly sourceSchema: string;
   /** Deterministic sample rows per table. Default 0. */
   readonly sampleRows?: number | undefined;
 }
 
 export interface SeedResult {
-  /** The Postgres schema the tables were created in (see `postgresSchemaFor`). */
-  readonly postgresSchema: string;
+  /** Each Redshift schema tables were created in, with the Postgres schema holding it (see `postgresSchemaFor`); sorted. */
+  readonly schemas: readonly { readonly schema: string; readonly postgresSchema: string }[];
+  /** The tables' names, in datamodel order (two schemas may each hold a table of one name). */
   readonly tables: readonly string[];
   readonly skipped: readonly SkippedModel[];
 }
@@ -300,52 +308,55 @@ async function serve(
 
 async function seed(engine: Engine, database: string, input: SeedSourceTablesInput): Promise<SeedResult> {
   const target = parseSourceSchema(input.sourceSchema);
-  const mapping: DatabaseSchema | undefined =
-    target.database === database
-      ? undefined
-      : {
-          postgresSchema: postgresSchemaFor(target.database, target.schema),
-          database: target.database,
-          schema: target.schema,
-        };
-  const postgresSchema = mapping?.postgresSchema ?? target.schema;
   const { tables, skipped } = sourceTables(input.schema.datamodel);
   const sampleRows = input.sampleRows ?? 0;
-  await engine
-    .runPostgres(sourceTablesSql(tables, postgresSchema, sampleRows), mapping)
-    .catch((error: unknown) => {
-      throw new RedshiftViewsError(
-        "E_EMULATOR_SEED",
-        `Could not create the source tables in ${input.sourceSchema}: ${error instanceof SqlError ? formatStatementError(error) : String(error)}`,
-        {
-          location: { file: input.schema.schemaPath },
-          hint: "A column whose type changed in the schema cannot be altered in place; delete the emulator's data folder to start afresh.",
-          cause: error,
-        },
-      );
-    });
-  return { postgresSchema, tables: tables.map((table) => table.table), skipped };
+  // The two-part form's schema exists even without tables, as it did before schemas were per model.
+  const bySchema = new Map<string, SourceTable[]>(target.schema === undefined ? [] : [[target.schema, []]]);
+  for (const table of tables) {
+    const schema = replicatedSchema(table.schema, target.schema);
+    bySchema.set(schema, [...(bySchema.get(schema) ?? []), table]);
+  }
+  const schemas: { schema: string; postgresSchema: string }[] = [];
+  for (const [schema, group] of [...bySchema].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const mapping: DatabaseSchema | undefined =
+      target.database === database
+        ? undefined
+        : { postgresSchema: postgresSchemaFor(target.database, schema), database: target.database, schema };
+    const postgresSchema = mapping?.postgresSchema ?? schema;
+    await engine
+      .runPostgres(sourceTablesSql(group, postgresSchema, sampleRows), mapping)
+      .catch((error: unknown) => {
+        throw new RedshiftViewsError(
+          "E_EMULATOR_SEED",
+          `Could not create the source tables in ${quoteIdentifier(target.database)}.${quoteIdentifier(schema)}: ${error instanceof SqlError ? formatStatementError(error) : String(error)}`,
+          {
+            location: { file: input.schema.schemaPath },
+            hint: "A column whose type changed in the schema cannot be altered in place; delete the emulator's data folder to start afresh.",
+            cause: error,
+          },
+        );
+      });
+    schemas.push({ schema, postgresSchema });
+  }
+  return { schemas, tables: tables.map((table) => table.table), skipped };
 }
 
-function parseSourceSchema(sourceSchema: string): { database: string; schema: string } {
+/** `"<database>"."<schema>"` or `"<database>"`, rendered. */
+function parseSourceSchema(sourceSchema: string): { database: string; schema: string | undefined } {
   const parts = tokenize(sourceSchema).filter(isSignificant);
   const [database, dot, schema] = parts;
-  if (
-    parts.length === 3 &&
-    isIdentifier(database) &&
-    dot?.text === "." &&
-    isIdentifier(schema) &&
-    !sourceSchema.includes("<%")
-  ) {
-    return { database: identifierValue(database), schema: identifierValue(schema) };
+  if (isIdentifier(database) && !sourceSchema.includes("<%")) {
+    if (parts.length === 1) return { database: identifierValue(database), schema: undefined };
+    if (parts.length === 3 && dot?.text === "." && isIdentifier(schema))
+      return { database: identifierValue(database), schema: identifierValue(schema) };
   }
   throw new RedshiftViewsError(
     "E_EMULATOR_SOURCE_SCHEMA",
-    `sourceSchema ${JSON.stringify(sourceSchema)} is not a two-part "<database>"."<schema>" name.`,
+    `sourceSchema ${JSON.stringify(sourceSchema)} is not "<database>" or a two-part "<database>"."<schema>" name.`,
     {
       hint: sourceSchema.includes("<%")
         ? "Render the environment placeholder first (e.g. for development) and pass the result."
-        : 'Pass the replicated tables\' prefix, e.g. "dev_app_mysql_zeroetl"."app_dev".',
+        : 'Pass the replicated tables\' prefix, e.g. "dev_app_mysql_zeroetl"."app_dev", or the database alone, e.g. "dev_app".',
     },
   );
 }

@@ -12,7 +12,7 @@ export interface BuildTemplatesInput {
   readonly datamodel: DMMF.Datamodel;
   readonly files: readonly SchemaFile[];
   readonly displayPath: (file: string) => string;
-  readonly options: Pick<ViewsOptions, "viewSchema" | "piiViewSchema" | "sourceSchema">;
+  readonly options: Pick<ViewsOptions, "viewSchema" | "piiViewSchema" | "sourceSchema" | "viewNaming">;
 }
 
 export interface BuiltTemplates {

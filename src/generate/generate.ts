@@ -44,7 +44,7 @@ export async function prepareViews(options: PrepareOptions): Promise<PreparedVie
       mainFile,
       options.outputDir === undefined ? undefined : path.resolve(options.cwd, options.outputDir),
     ),
-    { file: displayPath(declaredIn), generator: generator.name },
+    { file: displayPath(declaredIn), generator: generator.name, provider: schema.provider },
   );
   const built = buildTemplates({
     datamodel: schema.datamodel,

@@ -6,7 +6,11 @@ import type { ExportedTable } from "../views/view-spec.js";
 /** One column of an exported model: where it ends up and whether anybody decided that. */
 export interface ColumnReportRow {
   readonly model: string;
+  /** The schema the table is replicated into (may contain the environment placeholder). */
+  readonly sourceSchema: string;
   readonly table: string;
+  /** The name of the table's views. */
+  readonly view: string;
   readonly field: string;
   readonly column: string;
   readonly type: string;
@@ -20,7 +24,9 @@ export function columnReport(tables: readonly ExportedTable[]): ColumnReportRow[
   return tables.flatMap((table) =>
     table.columns.map((column) => ({
       model: table.model,
+      sourceSchema: table.source.schema,
       table: table.table,
+      view: table.view,
       field: column.field,
       column: column.column,
       type: column.type,
@@ -37,9 +43,10 @@ const views = (row: ColumnReportRow) =>
 
 /** Defaulted columns are marked, so reviewers see what nobody classified. */
 export function formatReportTable(rows: readonly ColumnReportRow[], paint: Paint): string {
-  const header = ["MODEL.FIELD", "COLUMN", "TYPE", "LEVEL", "SOURCE", "VIEWS"];
+  const header = ["MODEL.FIELD", "SCHEMA", "COLUMN", "TYPE", "LEVEL", "SOURCE", "VIEWS"];
   const body = rows.map((row) => [
     `${row.model}.${row.field}`,
+    row.sourceSchema,
     row.column,
     row.type,
     row.level,
@@ -57,11 +64,14 @@ export function formatReportTable(rows: readonly ColumnReportRow[], paint: Paint
 }
 
 export function formatReportMarkdown(rows: readonly ColumnReportRow[]): string {
-  const lines = ["| model.field | column | type | level | source | views |", "|---|---|---|---|---|---|"];
+  const lines = [
+    "| model.field | schema | column | type | level | source | views |",
+    "|---|---|---|---|---|---|---|",
+  ];
   for (const row of rows) {
     const source = row.source === "default" ? "**default**" : "annotated";
     lines.push(
-      `| ${row.model}.${row.field} | \`${row.column}\` | ${row.type} | ${row.level} | ${source} | ${views(row)} |`,
+      `| ${row.model}.${row.field} | \`${row.sourceSchema}\` | \`${row.column}\` | ${row.type} | ${row.level} | ${source} | ${views(row)} |`,
     );
   }
   return lines.join("\n");

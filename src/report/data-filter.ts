@@ -6,13 +6,20 @@ export const MAX_FILTER_PATTERNS = 99;
 export const MAX_PATTERN_LENGTH = 256;
 
 export interface DataFilterInput {
-  /** `mysql` → `database.table`; `postgresql` → `database.schema.table`. */
+  /** `mysql` → `schema.table`; `postgresql` → `database.schema.table`. */
   readonly provider: string | undefined;
-  /** The source database name (MySQL: the replicated schema, e.g. dashboard_production). */
-  readonly database: string;
-  /** PostgreSQL only: the source schema. */
-  readonly schema?: string | undefined;
-  readonly tables: readonly string[];
+  /** PostgreSQL only: the source (Aurora PostgreSQL) database name. Ignored for MySQL. */
+  readonly database?: string | undefined;
+  /**
+   * Each exported table with the source schema it is replicated from, placeholder filled: for MySQL
+   * the source database (e.g. dashboard_production), for PostgreSQL the table's own schema.
+   */
+  readonly tables: readonly FilterTable[];
+}
+
+export interface FilterTable {
+  readonly schema: string;
+  readonly table: string;
 }
 
 /**
@@ -21,14 +28,24 @@ export interface DataFilterInput {
  * regular-expression patterns of at most 256 characters.
  */
 export function dataFilter(input: DataFilterInput): string {
-  const prefix = sourcePrefix(input);
-  const tables = [...new Set(input.tables)].sort();
-  let patterns = tables.map((table) => `${prefix}${literalName(table)}`);
+  // Tables grouped by their prefix (`schema.` or `database.schema.`), prefixes and names sorted.
+  const prefixOf = sourcePrefix(input);
+  const byPrefix = new Map<string, Set<string>>();
+  for (const { schema, table } of input.tables) {
+    const prefix = prefixOf(schema);
+    byPrefix.set(prefix, (byPrefix.get(prefix) ?? new Set()).add(table));
+  }
+  const groups = [...byPrefix]
+    .map(([prefix, tables]) => ({ prefix, tables: [...tables].sort() }))
+    .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+  let patterns = groups.flatMap(({ prefix, tables }) =>
+    tables.map((table) => `${prefix}${literalName(table)}`),
+  );
   if (
     patterns.length > MAX_FILTER_PATTERNS ||
     patterns.some((pattern) => pattern.length > MAX_PATTERN_LENGTH)
   ) {
-    patterns = regexPatterns(prefix, tables);
+    patterns = groups.flatMap(({ prefix, tables }) => regexPatterns(prefix, tables));
   }
   if (patterns.length > MAX_FILTER_PATTERNS) {
     throw new RedshiftViewsError(
@@ -42,13 +59,14 @@ export function dataFilter(input: DataFilterInput): string {
   return `include: ${patterns.join(", ")}`;
 }
 
-function sourcePrefix(input: DataFilterInput): string {
+/** How a table's name starts in the filter, by its schema; checked before any table is looked at. */
+function sourcePrefix(input: DataFilterInput): (schema: string) => string {
   switch (input.provider) {
     case "mysql":
-      return `${input.database}.`;
+      return (schema) => `${schema}.`;
     case "postgresql":
     case "postgres":
-      if (input.schema === undefined) {
+      if (input.database === undefined || input.database === "") {
         throw new RedshiftViewsError(
           "E_DATA_FILTER_SOURCE",
           "A PostgreSQL filter needs the source database name.",
@@ -57,7 +75,7 @@ function sourcePrefix(input: DataFilterInput): string {
           },
         );
       }
-      return `${input.database}.${input.schema}.`;
+      return (schema) => `${input.database}.${schema}.`;
     default:
       throw new RedshiftViewsError(
         "E_DATA_FILTER_PROVIDER",

@@ -8,6 +8,24 @@ import { closest } from "../text/suggest.js";
 
 export const PACKAGE_NAME = "prisma-redshift-views";
 
+/**
+ * Where zero-ETL replicated the tables: the destination database and, in the two-part form, the one
+ * schema every exported table is in. `schema` is undefined when `sourceSchema` names the database
+ * alone: each model is then read from the schema its `@@schema` names (else `public`), which is how
+ * zero-ETL replicates a PostgreSQL database with several schemas. Names may contain the placeholder.
+ */
+export interface SourceSchemaOption {
+  readonly database: string;
+  readonly schema: string | undefined;
+}
+
+/**
+ * How views are named. `table`: after their table. `schema_prefixed`: tables outside the default
+ * schema (`public`) get `<schema>_<table>`, so same-named tables of several schemas can all be exported.
+ */
+export const VIEW_NAMINGS = ["table", "schema_prefixed"] as const;
+export type ViewNaming = (typeof VIEW_NAMINGS)[number];
+
 /** The generator block's settings, parsed once at the edge into types. */
 export interface ViewsOptions {
   /** Absolute folder the templates are written to. */
@@ -16,17 +34,28 @@ export interface ViewsOptions {
   readonly viewSchema: string;
   /** Schema of the PII views; may contain the environment placeholder. */
   readonly piiViewSchema: string;
-  /** Database and schema of the replicated tables; may contain the placeholder. */
-  readonly sourceSchema: { readonly database: string; readonly schema: string };
+  readonly sourceSchema: SourceSchemaOption;
+  readonly viewNaming: ViewNaming;
+}
+
+/** What the generator block is read against: where it is (for messages) and the datasource's provider. */
+export interface GeneratorBlockContext {
+  readonly file: string;
+  readonly generator: string;
+  /** `postgresql`, `mysql`, …; undefined without a datasource block. */
+  readonly provider?: string | undefined;
 }
 
 export const DEFAULT_OUTPUT = "../generated-views";
 export const DEFAULT_VIEW_SCHEMA = `analytics_${PLACEHOLDER}`;
 export const DEFAULT_PII_VIEW_SCHEMA = `analytics_${PLACEHOLDER}_pii`;
 
-const KEYS = ["viewSchema", "piiViewSchema", "sourceSchema"] as const;
+const KEYS = ["viewSchema", "piiViewSchema", "sourceSchema", "viewNaming"] as const;
 const NAME_PART = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-const QUOTED_OR_BARE = /^(?:"([^"]+)"|([^".]+))\.(?:"([^"]+)"|([^".]+))$/;
+/** `"<database>"` or `"<database>"."<schema>"`, each part quoted or bare. */
+const SOURCE_SCHEMA = /^(?:"([^"]+)"|([^".]+))(?:\.(?:"([^"]+)"|([^".]+)))?$/;
+/** Zero-ETL keeps a PostgreSQL source's schemas as schemas of the destination database. */
+const POSTGRES_PROVIDERS: readonly (string | undefined)[] = ["postgresql", "postgres"];
 const SNIPPET = `generator views {\n  provider     = "${PACKAGE_NAME}"\n  sourceSchema = "\\"<database>\\".\\"<schema>\\""\n}`;
 
 /** Our generator block: the one named by `--generator`, else the one whose provider runs this package. */
@@ -68,10 +97,10 @@ export function findGeneratorBlock(
 export function parseGeneratorOptions(
   config: Readonly<Record<string, string | string[] | undefined>>,
   outputDir: string,
-  location: { file: string; generator: string },
+  context: GeneratorBlockContext,
 ): ViewsOptions {
   const errors: RedshiftViewsError[] = [];
-  const at = { file: location.file, model: `generator ${location.generator}` };
+  const at = { file: context.file, model: `generator ${context.generator}` };
   for (const key of Object.keys(config)) {
     if ((KEYS as readonly string[]).includes(key)) continue;
     const suggestion = closest(key, KEYS, 3);
@@ -125,17 +154,41 @@ export function parseGeneratorOptions(
       ),
     );
   }
-  const sourceSchema = parseSourceSchema(text("sourceSchema", undefined), at, errors);
+  const sourceSchema = parseSourceSchema(text("sourceSchema", undefined), context.provider, at, errors);
+  const viewNaming = parseViewNaming(text("viewNaming", "table"), at, errors);
   if (errors.length > 0) throw new RedshiftViewsErrors(errors);
-  if (sourceSchema === undefined) throw new Error("unreachable: sourceSchema errors are collected above");
-  return { outputDir, viewSchema, piiViewSchema, sourceSchema };
+  if (sourceSchema === undefined || viewNaming === undefined)
+    throw new Error("unreachable: sourceSchema and viewNaming errors are collected above");
+  return { outputDir, viewSchema, piiViewSchema, sourceSchema, viewNaming };
+}
+
+function parseViewNaming(
+  value: string | undefined,
+  at: { file: string; model: string },
+  errors: RedshiftViewsError[],
+): ViewNaming | undefined {
+  const naming = VIEW_NAMINGS.find((candidate) => candidate === value);
+  if (naming !== undefined || value === undefined) return naming;
+  const suggestion = closest(value, VIEW_NAMINGS, 4);
+  errors.push(
+    new RedshiftViewsError(
+      "E_GENERATOR_CONFIG_INVALID",
+      `viewNaming = "${value}" is not one of ${VIEW_NAMINGS.map((name) => `"${name}"`).join(", ")}.`,
+      {
+        location: at,
+        hint: `${suggestion === undefined ? "" : `Did you mean "${suggestion}"? `}"table" (the default) names views after their table; "schema_prefixed" names views of tables outside public <schema>_<table>.`,
+      },
+    ),
+  );
+  return undefined;
 }
 
 function parseSourceSchema(
   value: string | undefined,
+  provider: string | undefined,
   at: { file: string; model: string },
   errors: RedshiftViewsError[],
-): ViewsOptions["sourceSchema"] | undefined {
+): SourceSchemaOption | undefined {
   const example = `sourceSchema = "\\"${PLACEHOLDER}_app_zeroetl\\".\\"app\\""`;
   if (value === undefined) {
     errors.push(
@@ -144,25 +197,40 @@ function parseSourceSchema(
         "The generator block has no sourceSchema.",
         {
           location: at,
-          hint: `Name the zero-ETL database and schema the replicated tables are in, e.g. ${example}.`,
+          hint: `Name the zero-ETL database and schema the replicated tables are in, e.g. ${example} (or, for a PostgreSQL source with several schemas, the database alone).`,
         },
       ),
     );
     return undefined;
   }
-  const match = QUOTED_OR_BARE.exec(value.trim());
+  const match = SOURCE_SCHEMA.exec(value.trim());
   const database = match?.[1] ?? match?.[2];
   const schema = match?.[3] ?? match?.[4];
   const problem =
-    database === undefined || schema === undefined
-      ? "is not a two-part name"
-      : (checkNamePart(database) ?? checkNamePart(schema));
-  if (problem !== undefined || database === undefined || schema === undefined) {
+    database === undefined
+      ? 'is not "<database>" or "<database>"."<schema>"'
+      : (checkNamePart(database) ?? (schema === undefined ? undefined : checkNamePart(schema)));
+  if (problem !== undefined || database === undefined) {
     errors.push(
       new RedshiftViewsError("E_GENERATOR_CONFIG_INVALID", `sourceSchema = "${value}" ${problem}.`, {
         location: at,
-        hint: `Write "<database>"."<schema>", e.g. ${example}.`,
+        hint: `Write "<database>"."<schema>", e.g. ${example}; or "<database>" alone for a PostgreSQL source whose models name their @@schema.`,
       }),
+    );
+    return undefined;
+  }
+  if (schema === undefined && !POSTGRES_PROVIDERS.includes(provider)) {
+    // A MySQL database is replicated as one schema named after it, and Prisma does not know that name
+    // (it is in the connection URL); other sources are not replicated by zero-ETL at all.
+    errors.push(
+      new RedshiftViewsError(
+        "E_GENERATOR_CONFIG_INVALID",
+        `sourceSchema = "${value}" names only the database, which is for PostgreSQL sources; this datasource is ${provider ?? "not declared"}.`,
+        {
+          location: at,
+          hint: `Name the schema too: "<database>"."<schema>", e.g. ${example} (for MySQL, the schema is the replicated MySQL database's name).`,
+        },
+      ),
     );
     return undefined;
   }

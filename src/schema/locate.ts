@@ -71,3 +71,31 @@ export function locateEnum(files: readonly SchemaFile[], name: string): SourcePo
   const block = indexOf(files).enums.get(name);
   return block === undefined ? undefined : { file: block.file, line: block.start + 1 };
 }
+
+/** The text of a `///` doc comment on a line (after the `///`), or `undefined` if it has none. */
+function docCommentText(line: string): string | undefined {
+  return /^\s*\/\/\/(.*)$/.exec(line)?.[1]?.trim();
+}
+
+/**
+ * The line of one line of a model's or field's documentation: Prisma joins the `///` lines right
+ * above the declaration (and a trailing `///` on it) without keeping positions, so the text is found
+ * again there. Falls back to the declaration's line.
+ */
+export function locateDocLine(
+  files: readonly SchemaFile[],
+  model: string,
+  field: string | undefined,
+  text: string,
+): SourcePosition | undefined {
+  const declared = locate(files, model, field);
+  const block = indexOf(files).models.get(model);
+  if (declared === undefined || block === undefined) return declared;
+  const wanted = text.trim();
+  for (let index = declared.line - 2; index >= 0; index--) {
+    const doc = docCommentText(block.lines[index] ?? "");
+    if (doc === undefined) break;
+    if (doc === wanted) return { file: block.file, line: index + 1 };
+  }
+  return declared; // a trailing `///` on the declaration's own line, or not found
+}

@@ -19,8 +19,8 @@ export function checkIdentifier(name: string, what: string): string | undefined 
   if (/["\u0000-\u001f\u007f]|<%|%>/.test(name)) {
     return `The ${what} name "${name}" contains a double quote, a control character or a template tag.`;
   }
-  // A table name becomes a template file name (`<table>.sql.ejs`): it must not leave the folder.
-  if (what === "table" && (/[/\\]/.test(name) || name.startsWith("."))) {
+  // A table's (or view's) name becomes a template file name (`<view>.sql.ejs`): it must not leave the folder.
+  if ((what === "table" || what === "view") && (/[/\\]/.test(name) || name.startsWith("."))) {
     return `The ${what} name "${name}" contains a slash or backslash, or starts with a dot; it would not be a plain file name.`;
   }
   return undefined;

@@ -15,13 +15,13 @@ export function renderViewDdl(spec: ViewSpec): string {
   const distribution =
     spec.distKey === null ? "DISTSTYLE AUTO" : `DISTSTYLE KEY DISTKEY (${quoteIdentifier(spec.distKey)})`;
   return [
-    `CREATE MATERIALIZED VIEW ${quoteIdentifier(spec.viewSchema)}.${quoteIdentifier(spec.table)}`,
+    `CREATE MATERIALIZED VIEW ${quoteIdentifier(spec.viewSchema)}.${quoteIdentifier(spec.view)}`,
     "  BACKUP NO",
     `  ${distribution}`,
     "  AUTO REFRESH NO",
     "AS SELECT",
     spec.columns.map((column) => `  ${quoteIdentifier(column)}`).join(",\n"),
-    `FROM ${quoteIdentifier(spec.sourceSchema.database)}.${quoteIdentifier(spec.sourceSchema.schema)}.${quoteIdentifier(spec.table)};`,
+    `FROM ${quoteIdentifier(spec.source.database)}.${quoteIdentifier(spec.source.schema)}.${quoteIdentifier(spec.source.table)};`,
   ].join("\n");
 }
 

@@ -3,14 +3,14 @@ import type { ViewsOptions } from "../schema/generator-options.js";
 import { compareText } from "../text/compare.js";
 import type { ExportedTable, ViewSpec } from "./view-spec.js";
 
-export function templateFileName(table: string, tier: Tier): string {
-  return tier === "pii" ? `${table}_pii.sql.ejs` : `${table}.sql.ejs`;
+export function templateFileName(view: string, tier: Tier): string {
+  return tier === "pii" ? `${view}_pii.sql.ejs` : `${view}.sql.ejs`;
 }
 
 /** One spec per tier per table, skipping tiers with nothing to show; sorted by file name. */
 export function buildViewSpecs(
   tables: readonly ExportedTable[],
-  options: Pick<ViewsOptions, "viewSchema" | "piiViewSchema" | "sourceSchema">,
+  options: Pick<ViewsOptions, "viewSchema" | "piiViewSchema">,
 ): ViewSpec[] {
   const specs: ViewSpec[] = [];
   for (const table of tables) {
@@ -24,10 +24,10 @@ export function buildViewSpecs(
         tier,
         model: table.model,
         sourceFile: table.sourceFile,
-        table: table.table,
-        fileName: templateFileName(table.table, tier),
+        view: table.view,
+        fileName: templateFileName(table.view, tier),
         viewSchema: tier === "pii" ? options.piiViewSchema : options.viewSchema,
-        sourceSchema: options.sourceSchema,
+        source: { ...table.source, table: table.table },
         columns,
         distKey: leadingKey !== undefined && columns.includes(leadingKey) ? leadingKey : null,
       });

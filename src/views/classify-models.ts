@@ -12,8 +12,10 @@ import { type ErrorLocation, RedshiftViewsError } from "../errors.js";
 import { findCommentAnnotations } from "../schema/comment-annotations.js";
 import type { ViewsOptions } from "../schema/generator-options.js";
 import type { SchemaFile } from "../schema/load-schema.js";
-import { locate, locateEnum } from "../schema/locate.js";
+import { locate, locateDocLine, locateEnum } from "../schema/locate.js";
+import { replicatedSchema } from "../schema/source-schema.js";
 import { checkIdentifier } from "../sql/quote.js";
+import { type NamedTable, viewName, viewNameCollisions } from "./view-names.js";
 import type { ClassifiedColumn, ExportedTable } from "./view-spec.js";
 
 export interface ClassifyInput {
@@ -21,11 +23,8 @@ export interface ClassifyInput {
   readonly files: readonly SchemaFile[];
   /** Turns an absolute schema file path into the path shown to people (relative to the project root). */
   readonly displayPath: (file: string) => string;
-  /**
-   * The generator's settings, when known: a model in `@@schema("x")` is only accepted when `x` is the
-   * schema `sourceSchema` names. Without them every exported model with `@@schema` is refused.
-   */
-  readonly options?: Pick<ViewsOptions, "sourceSchema">;
+  /** Where the replicated tables are, and how their views are named. */
+  readonly options: Pick<ViewsOptions, "sourceSchema" | "viewNaming">;
 }
 
 export interface ClassifyResult {
@@ -39,8 +38,11 @@ export interface ClassifyResult {
  */
 export function classifyModels(input: ClassifyInput): ClassifyResult {
   const errors: RedshiftViewsError[] = [];
-  const where = (model: string, field?: string): ErrorLocation => {
-    const position = locate(input.files, model, field);
+  const where = (model: string, field?: string, docLine?: string): ErrorLocation => {
+    const position =
+      docLine === undefined
+        ? locate(input.files, model, field)
+        : locateDocLine(input.files, model, field, docLine);
     return {
       ...(position === undefined ? {} : { file: input.displayPath(position.file), line: position.line }),
       model,
@@ -78,20 +80,24 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
       errors.push(annotationError(problem, location));
   }
 
+  const { sourceSchema, viewNaming } = input.options;
+  // In the two-part form every table is in the schema it names, so no view is ever prefixed.
+  const defaultSchema = replicatedSchema(undefined, sourceSchema.schema);
   const tables: ExportedTable[] = [];
   // Every exported table takes part in the collision check, also those with errors of their own,
   // so that one run reports every problem.
-  const exportedNames: Pick<ExportedTable, "model" | "table">[] = [];
+  const exportedNames: NamedTable[] = [];
   for (const model of input.datamodel.models) {
     const annotations = parseModelAnnotations(model.documentation);
-    for (const problem of annotations.problems) errors.push(annotationError(problem, where(model.name)));
+    for (const problem of annotations.problems)
+      errors.push(annotationError(problem, where(model.name, undefined, annotationLineOf(problem))));
 
     const columns: ClassifiedColumn[] = [];
     for (const field of model.fields) {
       const isRelation = field.kind === "object";
       const parsed = parseFieldAnnotations(field.documentation, isRelation);
       for (const problem of parsed.problems)
-        errors.push(annotationError(problem, where(model.name, field.name)));
+        errors.push(annotationError(problem, where(model.name, field.name, annotationLineOf(problem))));
       if (isRelation) continue;
       const column = field.dbName ?? field.name;
       const facts = { kind: field.kind, type: field.type, isList: field.isList, column };
@@ -105,22 +111,19 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
     if (!annotations.exported) continue;
 
     const table = model.dbName ?? model.name;
-    exportedNames.push({ model: model.name, table });
+    const schema = replicatedSchema(model.schema, sourceSchema.schema);
+    const view = viewName(table, schema, viewNaming, defaultSchema);
+    exportedNames.push({ model: model.name, table, schema, view });
     const primaryKey = primaryKeyColumns(model);
     const modelErrors: RedshiftViewsError[] = [];
-    const sourceSchema = input.options?.sourceSchema;
-    if (typeof model.schema === "string" && model.schema !== sourceSchema?.schema) {
-      const configured =
-        sourceSchema === undefined
-          ? ""
-          : ` from sourceSchema "${sourceSchema.database}"."${sourceSchema.schema}"`;
+    if (sourceSchema.schema !== undefined && schema !== sourceSchema.schema) {
       modelErrors.push(
         new RedshiftViewsError(
           "E_MODEL_SCHEMA_UNSUPPORTED",
-          `Model ${model.name} lives in @@schema("${model.schema}"); views read every exported table${configured}.`,
+          `Model ${model.name} lives in @@schema("${schema}"); views read every exported table from sourceSchema "${sourceSchema.database}"."${sourceSchema.schema}".`,
           {
             location: where(model.name),
-            hint: "Stop exporting it, or keep exported models in the schema sourceSchema names; per-model source schemas are not supported yet.",
+            hint: `To read each model from the schema its @@schema names, set sourceSchema = "${sourceSchema.database}" (the database alone); or stop exporting it.`,
           },
         ),
       );
@@ -153,6 +156,12 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
     }
     for (const { problem, field } of [
       { problem: checkIdentifier(table, "table"), field: undefined },
+      // Names of schemas come from the schema text (`schemas = [...]`), so they are checked like tables.
+      {
+        problem: typeof model.schema === "string" ? checkIdentifier(schema, "schema") : undefined,
+        field: undefined,
+      },
+      { problem: view === table ? undefined : checkIdentifier(view, "view"), field: undefined },
       ...columns.map((c) => ({ problem: checkIdentifier(c.column, "column"), field: c.field })),
     ]) {
       if (problem !== undefined) {
@@ -173,12 +182,14 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
     tables.push({
       model: model.name,
       table,
+      source: { database: sourceSchema.database, schema },
+      view,
       sourceFile: position === undefined ? "" : input.displayPath(position.file),
       primaryKey,
       columns,
     });
   }
-  errors.push(...collisions(exportedNames, where));
+  errors.push(...viewNameCollisions(exportedNames, viewNaming, defaultSchema, where));
   return { tables, errors };
 }
 
@@ -192,52 +203,22 @@ function primaryKeyColumns(model: DMMF.Model): string[] {
   return model.fields.filter((field) => field.isId).map((field) => field.dbName ?? field.name);
 }
 
-/** Template names must be unique on case-insensitive file systems, and `<t>_pii` must not meet `<t>`'s PII file. */
-function collisions(
-  tables: readonly Pick<ExportedTable, "model" | "table">[],
-  where: (model: string, field?: string) => ErrorLocation,
-): RedshiftViewsError[] {
-  const errors: RedshiftViewsError[] = [];
-  const byLowerName = new Map<string, Pick<ExportedTable, "model" | "table">>();
-  for (const table of tables) {
-    const other = byLowerName.get(table.table.toLowerCase());
-    if (other !== undefined) {
-      errors.push(
-        new RedshiftViewsError(
-          "E_TABLE_NAME_COLLISION",
-          `Tables "${other.table}" (model ${other.model}) and "${table.table}" (model ${table.model}) differ only by case.`,
-          {
-            location: where(table.model),
-            hint: "Their templates would overwrite each other on macOS and Windows: give one a different @@map.",
-          },
-        ),
-      );
-    } else {
-      byLowerName.set(table.table.toLowerCase(), table);
-    }
-  }
-  for (const table of tables) {
-    const base = table.table.toLowerCase().endsWith("_pii")
-      ? byLowerName.get(table.table.toLowerCase().slice(0, -4))
-      : undefined;
-    if (base !== undefined) {
-      errors.push(
-        new RedshiftViewsError(
-          "E_TABLE_NAME_COLLISION",
-          `Table "${table.table}" (model ${table.model}) collides with the PII template of "${base.table}" (model ${base.model}).`,
-          {
-            location: where(table.model),
-            hint: `Both would be written to ${base.table}_pii.sql.ejs: rename one with @@map, or stop exporting one of them.`,
-          },
-        ),
-      );
-    }
-  }
-  return errors;
+/** The doc line a problem is about, when it is about one line: errors then point at that line. */
+function annotationLineOf(problem: AnnotationProblem): string | undefined {
+  return problem.kind === "extra-text" ? problem.line : undefined;
 }
 
 function annotationError(problem: AnnotationProblem, location: ErrorLocation): RedshiftViewsError {
   switch (problem.kind) {
+    case "extra-text":
+      return new RedshiftViewsError(
+        "E_ANNOTATION_EXTRA_TEXT",
+        `"/// ${problem.line}" holds more than the annotation, so it is not read as one.`,
+        {
+          location,
+          hint: `An annotation line holds the annotation and nothing else: write "${problem.suggestion}" on a line of its own, and put notes on their own /// line.`,
+        },
+      );
     case "misspelled":
       return new RedshiftViewsError("E_ANNOTATION_MISSPELLED", `Unknown annotation @${problem.written}.`, {
         location,

@@ -9,10 +9,21 @@ export interface ClassifiedColumn {
   readonly classification: Classification;
 }
 
+/** Where zero-ETL replicated a table in Redshift: database and schema (names may contain the placeholder). */
+export interface SourceLocation {
+  readonly database: string;
+  readonly schema: string;
+}
+
 /** An exported model, classified: the input to the view specs and to `report`. */
 export interface ExportedTable {
   readonly model: string;
+  /** The replicated table's name (`@@map`, else the model's name). */
   readonly table: string;
+  /** The database and schema the table is replicated into: `"<database>"."<schema>"."<table>"`. */
+  readonly source: SourceLocation;
+  /** The name of its views (the same in both tiers), unique among the exported tables: see `viewName`. */
+  readonly view: string;
   /** Schema file that declares the model, relative to the project root (for headers and messages). */
   readonly sourceFile: string;
   /** Primary-key columns in `@id` / `@@id` order. */
@@ -25,13 +36,14 @@ export interface ViewSpec {
   readonly tier: Tier;
   readonly model: string;
   readonly sourceFile: string;
-  /** View name: the table name, in both tiers. */
-  readonly table: string;
-  /** Template file name: `<table>.sql.ejs` or `<table>_pii.sql.ejs`. */
+  /** View name, the same in both tiers: the table's name, or `<schema>_<table>` (see `viewName`). */
+  readonly view: string;
+  /** Template file name: `<view>.sql.ejs` or `<view>_pii.sql.ejs`. */
   readonly fileName: string;
   /** Unquoted schema name, may contain the environment placeholder. */
   readonly viewSchema: string;
-  readonly sourceSchema: { readonly database: string; readonly schema: string };
+  /** The replicated table the view reads: `"<database>"."<schema>"."<table>"`. */
+  readonly source: SourceLocation & { readonly table: string };
   /** Projected columns, in schema order. */
   readonly columns: readonly string[];
   /** First primary-key column when it is projected, else `null` (→ `DISTSTYLE AUTO`). */

@@ -9,23 +9,31 @@ import { LEVELS } from "../../src/classification/levels.js";
 import { closest, editDistance } from "../../src/text/suggest.js";
 
 describe("findTags", () => {
-  it("finds tags with their argument and line, ignoring e-mail addresses", () => {
+  it("finds tags with the text around them on their line, ignoring e-mail addresses", () => {
     expect(
       findTags("A person.\n@classification restricted because\nmail me at a@b.com @zod.string.email()"),
     ).toEqual([
-      { name: "classification", argument: "restricted", docLine: 1, doubleAt: false },
-      { name: "zod.string.email", argument: undefined, docLine: 2, doubleAt: false },
+      { name: "classification", docLine: 1, doubleAt: false, before: "", after: " restricted because" },
+      {
+        name: "zod.string.email",
+        docLine: 2,
+        doubleAt: false,
+        before: "mail me at a@b.com ",
+        after: "()",
+      },
     ]);
   });
 
-  it("finds tags after punctuation, not only after whitespace, and strips what wraps the argument", () => {
+  it("finds tags after punctuation, not only after whitespace", () => {
     expect(
-      findTags("SSN (@classification highly_restricted)\n`@classification public`;@deprecated.\n@@map"),
+      findTags("SSN (@classification highly_restricted)\n`@classification public`;@deprecated.\n@@map").map(
+        (tag) => [tag.name, tag.docLine, tag.doubleAt],
+      ),
     ).toEqual([
-      { name: "classification", argument: "highly_restricted", docLine: 0, doubleAt: false },
-      { name: "classification", argument: "public", docLine: 1, doubleAt: false },
-      { name: "deprecated", argument: undefined, docLine: 1, doubleAt: false },
-      { name: "map", argument: undefined, docLine: 2, doubleAt: true },
+      ["classification", 0, false],
+      ["classification", 1, false],
+      ["deprecated", 1, false],
+      ["map", 2, true],
     ]);
   });
 
@@ -143,17 +151,75 @@ describe("parseFieldAnnotations", () => {
   });
 });
 
-describe("annotations that look right but would not be read", () => {
-  it.each([
-    ["Social security number (@classification highly_restricted)", "highly_restricted"],
-    ["`@classification highly_restricted`", "highly_restricted"],
-    ["SSN;@classification restricted", "restricted"],
-    ["SSN: @classification restricted.", "restricted"],
-    ['"@classification confidential"', "confidential"],
-  ] as const)("reads %s", (doc, level) => {
-    expect(parseFieldAnnotations(doc, false)).toEqual({ level, problems: [] });
+describe("an annotation line holds the annotation and nothing else", () => {
+  it("reads the annotation with whitespace around it", () => {
+    expect(parseFieldAnnotations("  @classification   restricted \t", false)).toEqual({
+      level: "restricted",
+      problems: [],
+    });
+    expect(parseFieldAnnotations("@classification public\r", false).level).toBe("public");
+    expect(parseModelAnnotations("@exportToAnalytics   \nA note of its own.")).toEqual({
+      exported: true,
+      problems: [],
+    });
   });
 
+  it.each([
+    ["@classification public restricted", "/// @classification public"],
+    ["@classification public -- shown in reports", "/// @classification public"],
+    ["@classification restricted (see the wiki)", "/// @classification restricted"],
+    ["@classification public @zod.string", "/// @classification public"],
+    ["Social security number (@classification highly_restricted)", "/// @classification highly_restricted"],
+    ["`@classification highly_restricted`", "/// @classification highly_restricted"],
+    ["SSN;@classification restricted", "/// @classification restricted"],
+    ["SSN: @classification restricted.", "/// @classification restricted"],
+    ['"@classification confidential"', "/// @classification confidential"],
+    ["@deprecated @classification public", "/// @classification public"],
+    ["@classification: public", "/// @classification <level>"],
+  ])("refuses %s, suggesting %s", (doc, suggestion) => {
+    expect(parseFieldAnnotations(doc, false)).toEqual({
+      level: undefined,
+      problems: [{ kind: "extra-text", tag: "classification", line: doc, suggestion }],
+    });
+  });
+
+  it.each([
+    "@exportToAnalytics -- nightly",
+    "@exportToAnalytics yes",
+    "Users, @exportToAnalytics",
+    "(@exportToAnalytics)",
+  ])("refuses %s and does not export the model", (doc) => {
+    expect(parseModelAnnotations(doc)).toEqual({
+      exported: false,
+      problems: [
+        { kind: "extra-text", tag: "exportToAnalytics", line: doc, suggestion: "/// @exportToAnalytics" },
+      ],
+    });
+  });
+
+  it("reports a wrong level before the text after it, and reads every @classification line", () => {
+    expect(parseFieldAnnotations("@classification publc -- note", false).problems).toEqual([
+      { kind: "unknown-level", written: "publc", suggestion: "public" },
+    ]);
+    expect(parseFieldAnnotations("@classification restricted.", false).problems).toEqual([
+      { kind: "unknown-level", written: "restricted.", suggestion: "restricted" },
+    ]);
+    expect(parseFieldAnnotations("@classification public\n@classification public -- again", false)).toEqual({
+      level: "public",
+      problems: [
+        { kind: "duplicate", tag: "classification" },
+        {
+          kind: "extra-text",
+          tag: "classification",
+          line: "@classification public -- again",
+          suggestion: "/// @classification public",
+        },
+      ],
+    });
+  });
+});
+
+describe("annotations that look right but would not be read", () => {
   it.each([
     ["@@classification restricted", "@@classification", "double-at"],
     ["SSN@classification restricted", "SSN@classification", "glued"],

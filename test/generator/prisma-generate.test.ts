@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { symlink, writeFile } from "node:fs/promises";
+import { readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,38 @@ describe("the real `prisma generate`", () => {
     expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);
   });
 
+  it("fails on an annotation line that holds more than the annotation, naming the line, and changes no file", async () => {
+    const schema = await exampleSchema();
+    const dir = await prismaProject({ "prisma/schema.prisma": schema });
+    expect((await prismaGenerate(dir)).code).toBe(0);
+    const before = await snapshotFolder(path.join(dir, "generated-views"));
+
+    const edited = schema
+      .replace(
+        "/// @classification highly_restricted\n  passwordHash",
+        "/// @classification restricted highly_restricted\n  passwordHash",
+      )
+      .replace(
+        "/// @classification public\n  countryCode",
+        "/// @classification public -- shown in reports\n  countryCode",
+      );
+    await writeFile(path.join(dir, "prisma/schema.prisma"), edited);
+    const lines = edited.split("\n");
+    const lineOf = (fragment: string) => lines.findIndex((line) => line.includes(fragment)) + 1;
+
+    const result = await prismaGenerate(dir);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("no file was changed");
+    expect(result.output).toContain(
+      `[E_ANNOTATION_EXTRA_TEXT] prisma/schema.prisma:${lineOf("restricted highly_restricted")}, model User, field passwordHash`,
+    );
+    expect(result.output).toContain(
+      `[E_ANNOTATION_EXTRA_TEXT] prisma/schema.prisma:${lineOf("shown in reports")}, model User, field countryCode`,
+    );
+    expect(result.output).toContain("put notes on their own /// line");
+    expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);
+  });
+
   it("handles a multi-file schema folder like the CLI, naming each model's file", async () => {
     const files = {
       "prisma/schema/main.prisma": `${DATASOURCE}\n\n${GENERATOR}\n`,
@@ -163,5 +195,95 @@ describe("the real `prisma generate`", () => {
     expect(fromPrisma).toEqual(fromCli);
     expect(fromPrisma["Course.sql.ejs"]).toContain("from model Course (prisma/schema/course.prisma)");
     expect(fromPrisma["users_pii.sql.ejs"]).toContain("from model User (prisma/schema/user.prisma)");
+  });
+});
+
+describe("the real `prisma generate` on a PostgreSQL source with several schemas", () => {
+  const FIXTURE = path.join(REPO_ROOT, "test/fixtures/multi-schema/schema.prisma");
+  const NAMING = '  viewNaming    = "schema_prefixed"\n';
+
+  it("reads each table from its own schema; a same-named table is an error until viewNaming says how to name it", async () => {
+    const text = await readFile(FIXTURE, "utf8");
+    expect(text).toContain(NAMING);
+    const dir = await prismaProject({ "prisma/schema.prisma": text });
+    const generated = await prismaGenerate(dir);
+    expect(generated.code, generated.output).toBe(0);
+    const views = contents(await snapshotFolder(path.join(dir, "generated-views")));
+    expect(Object.keys(views)).toEqual([
+      "auth_users.sql.ejs",
+      "auth_users_pii.sql.ejs",
+      "billing_invoices.sql.ejs",
+      "billing_invoices_pii.sql.ejs",
+      "users.sql.ejs",
+      "users_pii.sql.ejs",
+    ]);
+    expect(
+      Object.fromEntries(
+        Object.entries(views).map(([file, sql]) => [
+          file,
+          sql.split("\n").filter((line) => /^(CREATE|FROM)/.test(line)),
+        ]),
+      ),
+    ).toEqual({
+      "auth_users.sql.ejs": [
+        'CREATE MATERIALIZED VIEW "analytics_<%= environment %>"."auth_users"',
+        'FROM "<%= environment %>_app"."auth"."users";',
+      ],
+      "auth_users_pii.sql.ejs": [
+        'CREATE MATERIALIZED VIEW "analytics_<%= environment %>_pii"."auth_users"',
+        'FROM "<%= environment %>_app"."auth"."users";',
+      ],
+      "billing_invoices.sql.ejs": [
+        'CREATE MATERIALIZED VIEW "analytics_<%= environment %>"."billing_invoices"',
+        'FROM "<%= environment %>_app"."billing"."invoices";',
+      ],
+      "billing_invoices_pii.sql.ejs": [
+        'CREATE MATERIALIZED VIEW "analytics_<%= environment %>_pii"."billing_invoices"',
+        'FROM "<%= environment %>_app"."billing"."invoices";',
+      ],
+      "users.sql.ejs": [
+        'CREATE MATERIALIZED VIEW "analytics_<%= environment %>"."users"',
+        'FROM "<%= environment %>_app"."public"."users";',
+      ],
+      "users_pii.sql.ejs": [
+        'CREATE MATERIALIZED VIEW "analytics_<%= environment %>_pii"."users"',
+        'FROM "<%= environment %>_app"."public"."users";',
+      ],
+    });
+    expect(views["auth_users_pii.sql.ejs"]).toMatchInlineSnapshot(`
+      "-- Generated by prisma-redshift-views from model AuthUser (prisma/schema.prisma). Do not edit.
+      CREATE MATERIALIZED VIEW "analytics_<%= environment %>_pii"."auth_users"
+        BACKUP NO
+        DISTSTYLE KEY DISTKEY ("id")
+        AUTO REFRESH NO
+      AS SELECT
+        "id",
+        "provider",
+        "last_sign_in_at"
+      FROM "<%= environment %>_app"."auth"."users";
+      "
+    `);
+    // The CLI writes the same bytes, and agrees that they are up to date.
+    const viaCli = await makeProject("cli", { "prisma/schema.prisma": text });
+    projects.push(viaCli);
+    expect(await runCli(["generate"], fakeIo(viaCli))).toBe(0);
+    expect(contents(await snapshotFolder(path.join(viaCli, "generated-views")))).toEqual(views);
+    expect(await runCli(["check"], fakeIo(dir))).toBe(0);
+
+    // Without viewNaming, public.users and auth.users would both be views named "users".
+    await writeFile(path.join(dir, "prisma/schema.prisma"), text.replace(NAMING, ""));
+    const before = await snapshotFolder(path.join(dir, "generated-views"));
+    const refused = await prismaGenerate(dir);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain("no file was changed");
+    const collision =
+      /\[E_TABLE_NAME_COLLISION\] prisma\/schema\.prisma:\d+, model AuthUser: Tables "public"\."users" \(model User\) and "auth"\."users" \(model AuthUser\) would both have views named "users"\.\n {2}→ Set viewNaming = "schema_prefixed" in the generator block/;
+    expect(refused.output).toMatch(collision);
+    for (const command of ["generate", "check"]) {
+      const io = fakeIo(dir);
+      expect(await runCli([command], io), command).toBe(1);
+      expect(io.err.join("\n"), command).toMatch(collision);
+    }
+    expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);
   });
 });

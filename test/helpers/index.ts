@@ -8,7 +8,7 @@ import { type BuiltTemplates, buildTemplates } from "../../src/generate/build-te
 import { displayPathFrom } from "../../src/generate/project.js";
 import type { ViewsOptions } from "../../src/schema/generator-options.js";
 import { type LoadedSchema, parseSchemaFiles } from "../../src/schema/load-schema.js";
-import { classifyModels } from "../../src/views/classify-models.js";
+import { type ClassifyInput, classifyModels } from "../../src/views/classify-models.js";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 export const OFFLINE_SCHEMA_ENGINE = path.join(REPO_ROOT, "scripts/schema-engine-offline");
@@ -17,10 +17,14 @@ export const OFFLINE_SCHEMA_ENGINE = path.join(REPO_ROOT, "scripts/schema-engine
 export const VIRTUAL_ROOT = "/project";
 export const VIRTUAL_SCHEMA = `${VIRTUAL_ROOT}/prisma/schema.prisma`;
 
-export const VIEW_OPTIONS: Pick<ViewsOptions, "viewSchema" | "piiViewSchema" | "sourceSchema"> = {
+export const VIEW_OPTIONS: Pick<
+  ViewsOptions,
+  "viewSchema" | "piiViewSchema" | "sourceSchema" | "viewNaming"
+> = {
   viewSchema: "analytics_<%= environment %>",
   piiViewSchema: "analytics_<%= environment %>_pii",
   sourceSchema: { database: "<%= environment %>_app_zeroetl", schema: "app" },
+  viewNaming: "table",
 };
 
 export const DATASOURCE = `datasource db {
@@ -43,12 +47,13 @@ export function parseText(text: string, file = VIRTUAL_SCHEMA): Promise<LoadedSc
 }
 
 /** Classifies every model of a schema text, collecting errors rather than throwing them. */
-export async function classifyText(text: string) {
+export async function classifyText(text: string, options: ClassifyInput["options"] = VIEW_OPTIONS) {
   const loaded = await parseText(text);
   return classifyModels({
     datamodel: loaded.datamodel,
     files: loaded.files,
     displayPath: displayPathFrom(VIRTUAL_ROOT),
+    options,
   });
 }
 

@@ -156,6 +156,12 @@ function scriptedWarehouse(answers: (string | undefined)[]) {
       throw new Error("not used");
     },
     listStatements: async () => [],
+    submit: async () => {
+      throw new Error("not used here");
+    },
+    describe: async () => {
+      throw new Error("not used here");
+    },
     executeBatch: async (sqls) => {
       sent.push(sqls);
       const error = answers.shift();

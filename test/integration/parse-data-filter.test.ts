@@ -57,7 +57,14 @@ describe("parseDataFilter", () => {
   });
 
   it("reads the console's grouped form (and `redshift-views data-filter`'s output): a pattern without a type takes the previous one", () => {
-    const printed = dataFilter({ provider: "mysql", database: "app", tables: ["users", "posts"] });
+    const printed = dataFilter({
+      provider: "mysql",
+      database: "app",
+      tables: [
+        { schema: "app", table: "users" },
+        { schema: "app", table: "posts" },
+      ],
+    });
     expect(printed).toBe("include: app.posts, app.users");
     expect(renderDataFilter(parseDataFilter(printed))).toBe("include: app.posts, include: app.users");
     expect(parseDataFilter("include: a.b, exclude: a.c, a.d").map((rule) => rule.kind)).toEqual([

@@ -1,7 +1,7 @@
 import type { DMMF } from "@prisma/generator-helper";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseFieldAnnotations } from "../../src/annotations/parse-annotations.js";
+import { parseFieldAnnotations, parseModelAnnotations } from "../../src/annotations/parse-annotations.js";
 import { LEVELS, type Level } from "../../src/classification/levels.js";
 import { RedshiftViewsError, RedshiftViewsErrors } from "../../src/errors.js";
 import { type BuiltTemplates, buildTemplates } from "../../src/generate/build-templates.js";
@@ -65,6 +65,35 @@ const noise = fc.constantFrom(
   "",
 );
 
+/**
+ * What people put on an annotation line besides the annotation: a second level, a note, a tag of
+ * another tool, text before it. Such a line is always refused (DESIGN.md: an annotation line holds
+ * the annotation and nothing else), so a schema with one never produces a template.
+ */
+const beforeAnnotation = fc.constantFrom("", "", "SSN ", "SSN (", "`", "@deprecated ", "Note: ");
+const afterAnnotation = fc.constantFrom(
+  "",
+  " restricted",
+  " public",
+  " highly_restricted",
+  " -- shown in reports",
+  " (see the wiki)",
+  ")",
+  "`",
+  " @zod.string",
+  ". Reviewed by legal.",
+  " # TODO",
+);
+const crowdedAnnotation = (annotation: fc.Arbitrary<string>) =>
+  fc
+    .tuple(beforeAnnotation, annotation, afterAnnotation)
+    .filter(([before, , after]) => before !== "" || after !== "")
+    .map(([before, written, after]) => `${before}${written}${after}`);
+const crowdedClassification = crowdedAnnotation(
+  fc.constantFrom(...LEVELS).map((level) => `@classification ${level}`),
+);
+const crowdedExport = crowdedAnnotation(fc.constant("@exportToAnalytics"));
+
 const columnName = fc.oneof(
   fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/),
   fc.constantFrom(...TIMESTAMP_COLUMNS, "order", "user", "select", "CreatedAt"),
@@ -96,11 +125,15 @@ function docArbitrary(allowLevel: boolean): fc.Arbitrary<Doc> {
       ["@exportToAnalytics"],
     )
     .map((lines): Doc => ({ kind: "invalid", lines }));
+  const crowded = fc
+    .tuple(fc.array(noise, { maxLength: 1 }), crowdedClassification)
+    .map(([before, line]): Doc => ({ kind: "invalid", lines: [...before, line] }));
   // On a relation field any @classification is misplaced: rarely, so that most schemas are valid.
   return fc.oneof(
     { arbitrary: none, weight: 20 },
     { arbitrary: level, weight: allowLevel ? 30 : 1 },
     { arbitrary: invalid, weight: 1 },
+    { arbitrary: crowded, weight: 1 },
   );
 }
 
@@ -169,6 +202,7 @@ function modelArbitrary(index: number, withRelations: boolean): fc.Arbitrary<Mod
           ),
           weight: 1,
         },
+        { arbitrary: crowdedExport.map((line) => [line]), weight: 1 },
       ),
       keys: keyCount.chain((count) => fc.tuple(...Array.from({ length: count }, (_, k) => keyArbitrary(k)))),
       keysReversed: fc.boolean(),
@@ -471,6 +505,25 @@ const surroundings = fc
   .map((parts) => parts.join(""));
 
 describe("an annotation in any surroundings is read or refused, never ignored", () => {
+  it(`refuses ${RUNS} annotation lines that hold more than the annotation, and reads nothing from them`, () => {
+    fc.assert(
+      fc.property(
+        fc.array(noise, { maxLength: 2 }),
+        crowdedClassification,
+        crowdedExport,
+        (notes, field, model) => {
+          const parsedField = parseFieldAnnotations([...notes, field].join("\n"), false);
+          expect(parsedField.level, field).toBeUndefined();
+          expect(parsedField.problems.length, field).toBeGreaterThan(0);
+          const parsedModel = parseModelAnnotations([...notes, model].join("\n"));
+          expect(parsedModel.exported, model).toBe(false);
+          expect(parsedModel.problems.length, model).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it(`holds for ${RUNS} doc comments containing @classification <level>`, () => {
     fc.assert(
       fc.property(surroundings, fc.constantFrom(...LEVELS), surroundings, (before, level, after) => {

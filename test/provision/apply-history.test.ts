@@ -46,6 +46,12 @@ function scripted(
     query: async () => [],
     execute: async () => finished("x"),
     listStatements: async () => [],
+    submit: async () => {
+      throw new Error("not used here");
+    },
+    describe: async () => {
+      throw new Error("not used here");
+    },
     async executeBatch(sqls, options) {
       if (options?.name?.includes(":history:")) {
         history.push(sqls);
@@ -76,6 +82,12 @@ describe("applyPlan and the operation history", () => {
       query: async () => [],
       execute: async () => finished("x"),
       listStatements: async () => [],
+      submit: async () => {
+        throw new Error("not used here");
+      },
+      describe: async () => {
+        throw new Error("not used here");
+      },
       async executeBatch(sqls, options) {
         if (options?.name?.includes(":history:")) {
           history.push(sqls);

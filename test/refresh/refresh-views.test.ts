@@ -14,6 +14,12 @@ function warehouseFor(behaviour: Record<string, "finish" | "fail" | "throw-befor
     stats: { calls: {} },
     query: async () => [],
     listStatements: async () => [],
+    submit: async () => {
+      throw new Error("not used here");
+    },
+    describe: async () => {
+      throw new Error("not used here");
+    },
     async execute(sql: string, options?: StatementOptions) {
       const view = /"([^"]+)"\."([^"]+)"/.exec(sql)?.[2] ?? "";
       const id = `r-${++ids}`;
@@ -61,7 +67,13 @@ describe("refreshViews", () => {
       recordedBy: "ops@laptop",
       now: () => new Date("2026-12-01T10:00:00.000Z"),
     });
-    expect(run.outcomes.map((outcome) => [outcome.name, outcome.kind, outcome.statementId])).toEqual([
+    expect(
+      run.outcomes.map((outcome) => [
+        outcome.name,
+        outcome.kind,
+        "statementId" in outcome ? outcome.statementId : undefined,
+      ]),
+    ).toEqual([
       ["denied", "failed", "r-2"],
       ["done", "refreshed", "r-1"],
       ["lost", "failed", "r-3"],

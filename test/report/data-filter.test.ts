@@ -7,27 +7,45 @@ describe("dataFilter", () => {
     expect(
       dataFilter({
         provider: "mysql",
-        database: "dashboard_production",
-        tables: ["users", "courses", "users"],
+        tables: ["users", "courses", "users"].map((table) => ({ schema: "dashboard_production", table })),
       }),
     ).toBe("include: dashboard_production.courses, dashboard_production.users");
   });
 
-  it("lists database.schema.table for PostgreSQL sources", () => {
+  it("lists database.schema.table for PostgreSQL sources, each table with its own schema", () => {
     expect(
-      dataFilter({ provider: "postgresql", database: "shop", schema: "public", tables: ["orders"] }),
+      dataFilter({
+        provider: "postgresql",
+        database: "shop",
+        tables: [{ schema: "public", table: "orders" }],
+      }),
     ).toBe("include: shop.public.orders");
+    expect(
+      dataFilter({
+        provider: "postgresql",
+        database: "shop",
+        tables: [
+          { schema: "public", table: "users" },
+          { schema: "auth", table: "users" },
+          { schema: "billing", table: "invoices" },
+          { schema: "auth", table: "sessions" },
+        ],
+      }),
+    ).toBe("include: shop.auth.sessions, shop.auth.users, shop.billing.invoices, shop.public.users");
   });
 
   it("writes names Maxwell would misread as anchored regular expressions", () => {
-    expect(dataFilter({ provider: "mysql", database: "app", tables: ["order-items"] })).toBe(
+    expect(dataFilter({ provider: "mysql", tables: [{ schema: "app", table: "order-items" }] })).toBe(
       "include: app./^order-items$/",
     );
   });
 
   it("folds more than 99 tables into regular-expression patterns within the limits", () => {
     const tables = Array.from({ length: 500 }, (_, index) => `table_${index}`);
-    const filter = dataFilter({ provider: "mysql", database: "app", tables });
+    const filter = dataFilter({
+      provider: "mysql",
+      tables: tables.map((table) => ({ schema: "app", table })),
+    });
     const patterns = filter.replace(/^include: /, "").split(", ");
     expect(patterns.length).toBeLessThanOrEqual(MAX_FILTER_PATTERNS);
     expect(Math.max(...patterns.map((pattern) => pattern.length))).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
@@ -35,6 +53,24 @@ describe("dataFilter", () => {
     const regexes = patterns.map((pattern) => new RegExp(pattern.replace(/^app\.\/(.*)\/$/, "$1")));
     for (const table of tables) expect(regexes.filter((regex) => regex.test(table))).toHaveLength(1);
     expect(regexes.some((regex) => regex.test("table_5000"))).toBe(false);
+  });
+
+  it("folds each schema's tables into patterns of their own", () => {
+    const tables = Array.from({ length: 120 }, (_, index) => ({
+      schema: index % 2 === 0 ? "auth" : "billing",
+      table: `t_${index}`,
+    }));
+    const patterns = dataFilter({ provider: "postgresql", database: "shop", tables })
+      .replace(/^include: /, "")
+      .split(", ");
+    expect(patterns.length).toBeLessThanOrEqual(MAX_FILTER_PATTERNS);
+    for (const { schema, table } of tables) {
+      const matching = patterns.filter((pattern) => {
+        const [, prefix, regex] = /^(shop\.\w+\.)\/(.*)\/$/.exec(pattern) ?? [];
+        return prefix === `shop.${schema}.` && new RegExp(regex ?? "$^").test(table);
+      });
+      expect(matching, `${schema}.${table}`).toHaveLength(1);
+    }
   });
 
   it("refuses sources zero-ETL cannot filter, and PostgreSQL without a database name", () => {
@@ -46,11 +82,9 @@ describe("dataFilter", () => {
       }
       return "none";
     };
-    expect(code(() => dataFilter({ provider: "sqlite", database: "x", tables: ["t"] }))).toBe(
-      "E_DATA_FILTER_PROVIDER",
-    );
-    expect(code(() => dataFilter({ provider: "postgresql", database: "", tables: ["t"] }))).toBe(
-      "E_DATA_FILTER_SOURCE",
-    );
+    const tables = [{ schema: "s", table: "t" }];
+    expect(code(() => dataFilter({ provider: "sqlite", tables }))).toBe("E_DATA_FILTER_PROVIDER");
+    expect(code(() => dataFilter({ provider: "postgresql", tables }))).toBe("E_DATA_FILTER_SOURCE");
+    expect(code(() => dataFilter({ provider: "postgresql", tables: [] }))).toBe("E_DATA_FILTER_SOURCE");
   });
 });

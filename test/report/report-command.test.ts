@@ -11,6 +11,9 @@ describe("redshift-views report", () => {
     const column = (model: string, field: string) =>
       columns.find((row) => row.model === model && row.field === field);
     expect(column("User", "email")).toMatchObject({
+      sourceSchema: "dashboard_<%= environment %>",
+      table: "users",
+      view: "users",
       column: "email",
       level: "restricted",
       source: "annotated",
@@ -34,7 +37,9 @@ describe("redshift-views report", () => {
   it("marks defaulted columns in the table and fails with --strict", async () => {
     const io = fakeIo(REPO_ROOT);
     expect(await runCli(["report", "--strict"], io)).toBe(1);
-    expect(io.out.join("\n")).toMatch(/User\.createdAt\s+created_at\s+DateTime\s+public\s+default ⚠/);
+    expect(io.out.join("\n")).toMatch(
+      /User\.createdAt\s+dashboard_<%= environment %>\s+created_at\s+DateTime\s+public\s+default ⚠/,
+    );
     expect(io.err.join("\n")).toContain("have no /// @classification");
     expect(io.err.join("\n")).toContain("FeatureFlag.rules");
   });
@@ -43,8 +48,38 @@ describe("redshift-views report", () => {
     const io = fakeIo(REPO_ROOT);
     expect(await runCli(["report", "--format", "md"], io)).toBe(0);
     expect(io.out.join("\n")).toContain(
-      "| User.email | `email` | String | restricted | annotated | PII only |",
+      "| User.email | `dashboard_<%= environment %>` | `email` | String | restricted | annotated | PII only |",
     );
+  });
+});
+
+describe("a source with several schemas", () => {
+  const FIXTURE = "test/fixtures/multi-schema/schema.prisma";
+
+  it("report names each column's source schema and view", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--schema", FIXTURE, "--format", "json"], io)).toBe(0);
+    const { columns } = JSON.parse(io.out.join("\n")) as { columns: ColumnReportRow[] };
+    expect([
+      ...new Set(columns.map((row) => `${row.model} ${row.sourceSchema}.${row.table} → ${row.view}`)),
+    ]).toEqual([
+      "User public.users → users",
+      "AuthUser auth.users → auth_users",
+      "Invoice billing.invoices → billing_invoices",
+    ]);
+    const table = fakeIo(REPO_ROOT);
+    expect(await runCli(["report", "--schema", FIXTURE], table)).toBe(0);
+    expect(table.out.join("\n")).toMatch(
+      /AuthUser\.passwordHash\s+auth\s+password_hash\s+String\s+highly_restricted/,
+    );
+  });
+
+  it("data-filter includes each table under its own schema", async () => {
+    const io = fakeIo(REPO_ROOT);
+    expect(
+      await runCli(["data-filter", "production", "--schema", FIXTURE, "--source-database", "app"], io),
+    ).toBe(0);
+    expect(io.out.join("\n")).toBe("include: app.auth.users, app.billing.invoices, app.public.users");
   });
 });
 

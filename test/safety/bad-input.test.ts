@@ -133,6 +133,38 @@ describe("schema and annotations (generate): exit 1, located, generated-views/ u
       /"viewSchema"/,
     ],
     [
+      "two levels on one annotation line",
+      (text) => text.replace("/// @classification restricted\n", "/// @classification public restricted\n"),
+      "E_ANNOTATION_EXTRA_TEXT",
+      /prisma\/schema\.prisma:\d+, model User, field email: "\/\/\/ @classification public restricted" holds more than the annotation[\s\S]*put notes on their own \/\/\/ line/,
+    ],
+    [
+      "a note after the level on an annotation line",
+      (text) =>
+        text.replace("/// @classification public\n", "/// @classification public -- shown in reports\n"),
+      "E_ANNOTATION_EXTRA_TEXT",
+      /prisma\/schema\.prisma:\d+, model User, field country: .*-- shown in reports/,
+    ],
+    [
+      "text after @exportToAnalytics",
+      (text) =>
+        text.replace("/// @exportToAnalytics\nmodel Post", "/// @exportToAnalytics nightly\nmodel Post"),
+      "E_ANNOTATION_EXTRA_TEXT",
+      /prisma\/schema\.prisma:\d+, model Post: /,
+    ],
+    [
+      "unknown viewNaming value",
+      (text) => text.replace("  sourceSchema", '  viewNaming   = "prefixed"\n  sourceSchema'),
+      "E_GENERATOR_CONFIG_INVALID",
+      /viewNaming = "prefixed" is not one of "table", "schema_prefixed"/,
+    ],
+    [
+      "sourceSchema names only the database of a MySQL source",
+      (text) => text.replace('_app_zeroetl\\".\\"app\\""', '_app_zeroetl\\""'),
+      "E_GENERATOR_CONFIG_INVALID",
+      /names only the database, which is for PostgreSQL sources; this datasource is mysql[\s\S]*Name the schema too/,
+    ],
+    [
       "typo of a generator setting suggests the right one",
       (text) => text.replace("  sourceSchema", '  piiViewShema = "x"\n  sourceSchema'),
       "E_GENERATOR_CONFIG_UNKNOWN_KEY",
@@ -150,6 +182,25 @@ describe("schema and annotations (generate): exit 1, located, generated-views/ u
     expect(result.stderr).toMatch(/prisma\/schema\.prisma/);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/\n {2}→ \S/); // a hint
+    expect(contents(await snapshotFolder(path.join(dir, "generated-views")))).toEqual(before);
+  });
+
+  it("annotation lines holding more than the annotation fail `check` too, naming the line", async () => {
+    const lines = GOOD.split("\n");
+    const emailLine = lines.indexOf("  /// @classification restricted") + 1;
+    const countryLine = lines.indexOf("  /// @classification public") + 1;
+    await fs.writeFile(
+      path.join(dir, "prisma/schema.prisma"),
+      GOOD.replace("/// @classification restricted\n", "/// @classification public restricted\n").replace(
+        "/// @classification public\n",
+        "/// @classification public -- shown in reports\n",
+      ),
+    );
+    const result = await cli(dir, ["check"]);
+    expect(result.code).toBe(1);
+    expect(result.codes).toEqual(["E_ANNOTATION_EXTRA_TEXT", "E_ANNOTATION_EXTRA_TEXT"]);
+    expect(result.stderr).toContain(`prisma/schema.prisma:${emailLine}, model User, field email`);
+    expect(result.stderr).toContain(`prisma/schema.prisma:${countryLine}, model User, field country`);
     expect(contents(await snapshotFolder(path.join(dir, "generated-views")))).toEqual(before);
   });
 

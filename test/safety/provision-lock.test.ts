@@ -10,6 +10,12 @@ function scripted(batches: StatementOutcome[], rows: ResultRow[]) {
   const warehouse: Warehouse = {
     stats: { calls: {} },
     listStatements: async () => [],
+    submit: async () => {
+      throw new Error("not used here");
+    },
+    describe: async () => {
+      throw new Error("not used here");
+    },
     query: async () => rows,
     execute: async () => {
       throw new Error("not used");

@@ -30,6 +30,7 @@ describe("parseGeneratorOptions", () => {
       viewSchema: "analytics_<%= environment %>",
       piiViewSchema: "analytics_<%= environment %>_pii",
       sourceSchema: { database: "<%= environment %>_app_zeroetl", schema: "app" },
+      viewNaming: "table",
     });
     expect(
       parseGeneratorOptions({ sourceSchema: "db.app", viewSchema: "v" }, "/out", at).sourceSchema,
@@ -57,15 +58,67 @@ describe("parseGeneratorOptions", () => {
       [
         "E_GENERATOR_CONFIG_UNKNOWN_KEY",
         'Unknown setting "colour".',
-        'Settings are output, viewSchema, piiViewSchema, sourceSchema; remove "colour".',
+        'Settings are output, viewSchema, piiViewSchema, sourceSchema, viewNaming; remove "colour".',
       ],
       ["E_GENERATOR_SOURCE_SCHEMA_MISSING", "The generator block has no sourceSchema.", expect.any(String)],
     ]);
     expect(errors.every((error) => error.location.model === "generator views")).toBe(true);
   });
 
+  it("takes the database alone for a PostgreSQL source, each model then read from its own schema", () => {
+    const postgres = { ...at, provider: "postgresql" };
+    for (const sourceSchema of ['"<%= environment %>_app"', "<%= environment %>_app"]) {
+      expect(parseGeneratorOptions({ sourceSchema }, "/out", postgres).sourceSchema).toEqual({
+        database: "<%= environment %>_app",
+        schema: undefined,
+      });
+    }
+  });
+
+  it.each([
+    ["mysql", "mysql"],
+    [undefined, "not declared"],
+  ])("refuses the database alone for a %s source, asking for the schema", async (provider, named) => {
+    const errors = await caughtErrors(() =>
+      parseGeneratorOptions({ sourceSchema: '"app_zeroetl"' }, "/out", { ...at, provider }),
+    );
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      [
+        "E_GENERATOR_CONFIG_INVALID",
+        `sourceSchema = ""app_zeroetl"" names only the database, which is for PostgreSQL sources; this datasource is ${named}.`,
+      ],
+    ]);
+    expect(errors[0]?.hint).toContain('Name the schema too: "<database>"."<schema>"');
+  });
+
+  it("takes viewNaming table or schema_prefixed, and refuses any other value with a suggestion", async () => {
+    expect(
+      parseGeneratorOptions({ sourceSchema: SOURCE, viewNaming: "schema_prefixed" }, "/out", at).viewNaming,
+    ).toBe("schema_prefixed");
+    expect(parseGeneratorOptions({ sourceSchema: SOURCE, viewNaming: "table" }, "/out", at).viewNaming).toBe(
+      "table",
+    );
+    const errors = await caughtErrors(() =>
+      parseGeneratorOptions({ sourceSchema: SOURCE, viewNaming: "schema-prefixed" }, "/out", at),
+    );
+    expect(errors.map((error) => [error.code, error.message, error.location])).toEqual([
+      [
+        "E_GENERATOR_CONFIG_INVALID",
+        'viewNaming = "schema-prefixed" is not one of "table", "schema_prefixed".',
+        { file: "prisma/schema.prisma", model: "generator views" },
+      ],
+    ]);
+    expect(errors[0]?.hint).toMatch(/^Did you mean "schema_prefixed"\?/);
+    const list = await caughtErrors(() =>
+      parseGeneratorOptions({ sourceSchema: SOURCE, viewNaming: ["table"] }, "/out", at),
+    );
+    expect(list.map((error) => error.code)).toEqual(["E_GENERATOR_CONFIG_INVALID"]);
+  });
+
   it.each([
     [{ sourceSchema: "onlyone" }],
+    [{ sourceSchema: '""' }],
+    [{ sourceSchema: '"a"."b"."c"' }],
     [{ sourceSchema: "a.b.c" }],
     [{ sourceSchema: SOURCE, viewSchema: "bad-name" }],
     [{ sourceSchema: SOURCE, viewSchema: "v_<%= env %>" }],

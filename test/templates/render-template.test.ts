@@ -10,10 +10,10 @@ const spec: ViewSpec = {
   tier: "non_pii",
   model: "User",
   sourceFile: "prisma/schema.prisma",
-  table: "users",
+  view: "users",
   fileName: "users.sql.ejs",
   viewSchema: "analytics_<%= environment %>",
-  sourceSchema: { database: "<%= environment %>_app_zeroetl", schema: "app" },
+  source: { database: "<%= environment %>_app_zeroetl", schema: "app", table: "users" },
   columns: ["id", "country"],
   distKey: "id",
 };

@@ -239,10 +239,10 @@ model Unit {
       tier: "non_pii",
       model: "Thing",
       sourceFile: "",
-      table: "things",
+      view: "things",
       fileName: "things.sql.ejs",
       viewSchema: "v",
-      sourceSchema: { database: "d", schema: "s" },
+      source: { database: "d", schema: "s", table: "things" },
       columns: ["id"],
       distKey: "id",
     };

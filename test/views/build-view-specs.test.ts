@@ -8,6 +8,8 @@ function table(name: string, primaryKey: string[], columns: Record<string, Level
   return {
     model: name,
     table: name,
+    source: { database: "db", schema: "app" },
+    view: name,
     sourceFile: "prisma/schema.prisma",
     primaryKey,
     columns: Object.entries(columns).map(([column, level]) => ({

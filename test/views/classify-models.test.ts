@@ -583,13 +583,54 @@ model User {
 `);
     const { errors, tables } = await classifyText(text);
     expect(errors.map((error) => [error.code, error.location.field])).toEqual([
+      ["E_ANNOTATION_EXTRA_TEXT", "ssn"],
       ["E_ANNOTATION_MISPLACED", "tin"],
       ["E_ANNOTATION_MISSPELLED", "pin"],
       ["E_ANNOTATION_MISSPELLED", "code"],
     ]);
-    expect(errors.every((error) => error.hint.includes("/// @classification <level>"))).toBe(true);
-    expect(tables[0]?.columns.find((column) => column.field === "ssn")?.classification.level).toBe(
-      "highly_restricted",
+    expect(errors[0]?.hint).toContain('write "/// @classification highly_restricted" on a line of its own');
+    expect(errors.slice(1).every((error) => error.hint.includes("/// @classification <level>"))).toBe(true);
+    expect(tables).toHaveLength(1);
+    // What matters: nothing is generated from it.
+    expect(await caughtErrors(() => buildFromText(text))).toHaveLength(4);
+  });
+
+  it("points at the annotation line that holds more than the annotation", async () => {
+    const text = schema(`
+/// Accounts.
+/// @exportToAnalytics -- replicated nightly
+model User {
+  id    Int    @id
+  /// The address.
+  /// @classification restricted -- shown in reports
+  email String
+  /// @classification public restricted
+  code  Int
+  tag   Int /// @classification public note
+}
+`);
+    const { errors } = await classifyText(text);
+    const lines = text.split("\n");
+    const lineOf = (fragment: string) => lines.findIndex((line) => line.includes(fragment)) + 1;
+    expect(
+      errors.map((error) => [
+        error.code,
+        error.location.file,
+        error.location.line,
+        error.location.model,
+        error.location.field,
+      ]),
+    ).toEqual([
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("nightly"), "User", undefined],
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("shown in reports"), "User", "email"],
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("public restricted"), "User", "code"],
+      ["E_ANNOTATION_EXTRA_TEXT", "prisma/schema.prisma", lineOf("public note"), "User", "tag"],
+    ]);
+    expect(errors[1]?.message).toBe(
+      '"/// @classification restricted -- shown in reports" holds more than the annotation, so it is not read as one.',
+    );
+    expect(errors[1]?.hint).toBe(
+      'An annotation line holds the annotation and nothing else: write "/// @classification restricted" on a line of its own, and put notes on their own /// line.',
     );
   });
 });
@@ -616,7 +657,7 @@ model Session {
       },
     );
 
-  it("refuses an exported model in another schema than sourceSchema's", async () => {
+  it("refuses an exported model in another schema than the two-part sourceSchema's", async () => {
     const errors = await caughtErrors(() => buildFromText(multiSchema("auth")));
     expect(errors.map((error) => [error.code, error.location.model])).toEqual([
       ["E_MODEL_SCHEMA_UNSUPPORTED", "User"],
@@ -624,7 +665,9 @@ model Session {
     expect(errors[0]?.message).toBe(
       'Model User lives in @@schema("auth"); views read every exported table from sourceSchema "<%= environment %>_app_zeroetl"."app".',
     );
-    expect(errors[0]?.hint).toContain("per-model source schemas are not supported yet");
+    expect(errors[0]?.hint).toBe(
+      'To read each model from the schema its @@schema names, set sourceSchema = "<%= environment %>_app_zeroetl" (the database alone); or stop exporting it.',
+    );
   });
 
   it("accepts a model whose @@schema is exactly the schema sourceSchema names", async () => {
@@ -635,10 +678,109 @@ model Session {
     ]);
     expect(built.templates[0]?.content).toContain('"<%= environment %>_app_zeroetl"."app"."users"');
   });
+});
 
-  it("refuses any @@schema when the generator settings are not known", async () => {
-    const { errors } = await classifyText(multiSchema("app"));
-    expect(errors.map((error) => error.code)).toEqual(["E_MODEL_SCHEMA_UNSUPPORTED"]);
+describe("classifyModels: a source with several schemas (sourceSchema names the database alone)", () => {
+  const POSTGRES = `datasource db {\n  provider = "postgresql"\n  schemas  = ["public", "auth", "billing"]\n}`;
+  const options = (viewNaming: "table" | "schema_prefixed") => ({
+    sourceSchema: { database: "<%= environment %>_app", schema: undefined },
+    viewNaming,
+  });
+  const model = (name: string, table: string, schemaName: string) => `
+/// @exportToAnalytics
+model ${name} {
+  id Int @id
+  @@map("${table}")
+  @@schema("${schemaName}")
+}
+`;
+
+  it("reads each model from the schema its @@schema names, and names views after tables", async () => {
+    const { tables, errors } = await classifyText(
+      schema(
+        `${model("User", "users", "public")}${model("Session", "sessions", "auth")}${model("Invoice", "invoices", "billing")}`,
+        {
+          datasource: POSTGRES,
+        },
+      ),
+      options("table"),
+    );
+    expect(errors).toEqual([]);
+    expect(tables.map((table) => [table.model, table.source, table.view])).toEqual([
+      ["User", { database: "<%= environment %>_app", schema: "public" }, "users"],
+      ["Session", { database: "<%= environment %>_app", schema: "auth" }, "sessions"],
+      ["Invoice", { database: "<%= environment %>_app", schema: "billing" }, "invoices"],
+    ]);
+  });
+
+  it("reads a model without @@schema from public when the datasource lists no schemas", async () => {
+    const { tables, errors } = await classifyText(
+      schema(`/// @exportToAnalytics\nmodel User {\n  id Int @id\n  @@map("users")\n}`, {
+        datasource: `datasource db {\n  provider = "postgresql"\n}`,
+      }),
+      options("schema_prefixed"),
+    );
+    expect(errors).toEqual([]);
+    expect(tables.map((table) => [table.source.schema, table.view])).toEqual([["public", "users"]]);
+  });
+
+  it("refuses two same-named tables of different schemas, naming both models and the way out", async () => {
+    const text = schema(`${model("User", "users", "public")}${model("AuthUser", "users", "auth")}`, {
+      datasource: POSTGRES,
+    });
+    const { errors } = await classifyText(text, options("table"));
+    expect(errors.map((error) => [error.code, error.location.model, error.message])).toEqual([
+      [
+        "E_TABLE_NAME_COLLISION",
+        "AuthUser",
+        'Tables "public"."users" (model User) and "auth"."users" (model AuthUser) would both have views named "users".',
+      ],
+    ]);
+    expect(errors[0]?.hint).toBe(
+      'Set viewNaming = "schema_prefixed" in the generator block to name the views of tables outside "public" <schema>_<table> (existing views of those tables are renamed: provision drops them and adds the new ones), or give one table a different @@map, or stop exporting one.',
+    );
+  });
+
+  it("with viewNaming = schema_prefixed, names views of tables outside public <schema>_<table>", async () => {
+    const text = schema(`${model("User", "users", "public")}${model("AuthUser", "users", "auth")}`, {
+      datasource: POSTGRES,
+    });
+    const { tables, errors } = await classifyText(text, options("schema_prefixed"));
+    expect(errors).toEqual([]);
+    expect(tables.map((table) => [table.model, table.source.schema, table.table, table.view])).toEqual([
+      ["User", "public", "users", "users"],
+      ["AuthUser", "auth", "users", "auth_users"],
+    ]);
+  });
+
+  it("still refuses view names that collide after prefixing, and a prefixed name too long", async () => {
+    const prefixed = await classifyText(
+      schema(
+        `${model("User", "users", "auth")}${model("Legacy", "auth_users", "public")}${model("Pii", "users_pii", "auth")}`,
+        { datasource: POSTGRES },
+      ),
+      options("schema_prefixed"),
+    );
+    expect(prefixed.errors.map((error) => [error.location.model, error.message, error.hint])).toEqual([
+      [
+        "Legacy",
+        'Tables "auth"."users" (model User) and "public"."auth_users" (model Legacy) would both have views named "auth_users".',
+        "Give one table a different @@map, or stop exporting one of them.",
+      ],
+      [
+        "Pii",
+        'View "auth_users_pii" of table "auth"."users_pii" (model Pii) collides with the PII template of "auth_users" (model User).',
+        "Both would be written to auth_users_pii.sql.ejs: rename one with @@map, or stop exporting one of them.",
+      ],
+    ]);
+
+    const long = await classifyText(
+      schema(model("Long", "t".repeat(125), "auth"), { datasource: POSTGRES }),
+      options("schema_prefixed"),
+    );
+    expect(long.errors.map((error) => [error.code, error.location.model])).toEqual([
+      ["E_IDENTIFIER_INVALID", "Long"],
+    ]);
   });
 });
 

@@ -26,15 +26,14 @@ export const dataFilterCommand = defineCommand({
       schemaPath: args.schema,
       generatorName: args.generator,
     });
-    const sourceSchema = renderTemplate(prepared.options.sourceSchema.schema, args.environment);
-    const provider = prepared.schema.provider;
-    const isMysql = provider === "mysql";
     io.stdout(
       dataFilter({
-        provider,
-        database: isMysql ? sourceSchema : (args["source-database"] ?? ""),
-        schema: isMysql ? undefined : args["source-database"] === undefined ? undefined : sourceSchema,
-        tables: prepared.tables.map((table) => table.table),
+        provider: prepared.schema.provider,
+        database: args["source-database"],
+        tables: prepared.tables.map((table) => ({
+          schema: renderTemplate(table.source.schema, args.environment),
+          table: table.table,
+        })),
       }),
     );
     return 0;
