@@ -27,6 +27,7 @@ export { RedshiftViewsError, RedshiftViewsErrors } from "./errors.js";
 export type { FileAction } from "./files/sync-templates.js";
 export type { GenerateOptions, GenerateReport } from "./generate/generate.js";
 export type { ProjectOptions } from "./generate/project-options.js";
+export type { ErrorCondition, LastOperation, StatusRow } from "./health/status-rows.js";
 export type { RecordedStatus, ViewOperation } from "./history/operation-record.js";
 export type { HistoryWrite } from "./history/record-operations.js";
 export type { PlanKind } from "./plan/plan.js";
@@ -39,7 +40,6 @@ export type { RefreshOutcome } from "./refresh/run-refresh.js";
 export type { RefreshSelection } from "./refresh/select.js";
 export type { ColumnReportRow } from "./report/column-report.js";
 export type { StatusOptions, StatusReport } from "./status/status.js";
-export type { ErrorCondition, LastOperation, StatusRow } from "./status/status-rows.js";
 export type { ExportedTable, SourceLocation, ViewSpec } from "./views/view-spec.js";
 
 /** Writes the view templates from the schema and prunes stale ones (`redshift-views generate`). */

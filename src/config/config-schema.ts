@@ -192,6 +192,23 @@ export const configSchema = v.strictObject(
         ),
       ),
     ),
+    metrics: v.optional(
+      v.pipe(
+        v.strictObject({
+          namespace: v.optional(
+            v.pipe(
+              v.string(),
+              v.minLength(1),
+              v.maxLength(255),
+              v.description(
+                "The CloudWatch namespace of `status --metrics`. Default ZeroEtlMaterializedViews.",
+              ),
+            ),
+          ),
+        }),
+        v.description("Where `status --metrics` publishes."),
+      ),
+    ),
   },
   (issue) => `the config must export an object (defineConfig({ ... })), got ${describeType(issue.input)}`,
 );
@@ -206,6 +223,7 @@ export type GrantsConfig = NonNullable<RedshiftViewsConfig["grants"]>;
 /** The keys allowed in each kind of object, for "did you mean" suggestions. */
 export const ALLOWED_KEYS = {
   top: Object.keys(configSchema.entries).filter((key) => key !== "$schema"),
+  metrics: ["namespace"],
   grants: Object.keys(grants.entries),
   local: Object.keys(localEnvironment.entries),
   redshift: Object.keys(redshiftEnvironment.pipe[0].entries),

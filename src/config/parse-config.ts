@@ -9,6 +9,8 @@ export interface ParsedConfig {
   readonly environments: Readonly<Record<string, ParsedEnvironment>>;
   readonly concurrency: number;
   readonly grants: { readonly nonPii: readonly Grantee[]; readonly pii: readonly Grantee[] };
+  /** `metrics.namespace`, when set. */
+  readonly metricsNamespace?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ function fromValidated(config: ValidatedConfig): ParsedConfig {
     environments,
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     grants: { nonPii: config.grants?.nonPii ?? [], pii: config.grants?.pii ?? [] },
+    ...(config.metrics?.namespace === undefined ? {} : { metricsNamespace: config.metrics.namespace }),
   };
 }
 
@@ -88,6 +91,7 @@ function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
 function allowedKeys(parent: readonly string[], raw: unknown): readonly string[] {
   if (parent.length === 0) return ALLOWED_KEYS.top;
   if (parent[parent.length - 1] === "grants") return ALLOWED_KEYS.grants;
+  if (parent.length === 1 && parent[0] === "metrics") return ALLOWED_KEYS.metrics;
   if (parent.length === 2 && parent[0] === "environments") {
     const entry = (raw as { environments?: Record<string, { target?: unknown }> }).environments?.[
       parent[1] ?? ""

@@ -41,6 +41,8 @@ export interface LoadedConfig {
   readonly environments: Readonly<Record<string, ParsedEnvironment>>;
   readonly concurrency: number;
   readonly grants: Grants;
+  /** `metrics.namespace`, when set. */
+  readonly metricsNamespace?: string;
   /** The variables `resolveTarget` reads overrides from, unless it is given others. */
   readonly env: NodeJS.ProcessEnv;
 }

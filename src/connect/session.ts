@@ -85,7 +85,9 @@ export async function openSession(
 export function renderSourceSchema(prepared: PreparedViews, environment: string): string {
   const { database, schema } = prepared.options.sourceSchema;
   const rendered = quoteIdentifier(renderTemplate(database, environment));
-  return schema === undefined ? rendered : `${rendered}.${quoteIdentifier(renderTemplate(schema, environment))}`;
+  return schema === undefined
+    ? rendered
+    : `${rendered}.${quoteIdentifier(renderTemplate(schema, environment))}`;
 }
 
 /** The schemas this tool manages in an environment: `[nonPii, pii]`. */

@@ -1,4 +1,4 @@
-import type { ErrorCondition } from "../status/status-rows.js";
+import type { ErrorCondition } from "../health/status-rows.js";
 
 /**
  * One Count metric per problem condition. `satisfies Record<ErrorCondition, …>` makes this map

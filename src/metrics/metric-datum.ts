@@ -1,4 +1,4 @@
-import type { ErrorCondition } from "../status/status-rows.js";
+import type { ErrorCondition } from "../health/status-rows.js";
 import type { CONDITION_METRICS } from "./condition-metrics.js";
 
 /**

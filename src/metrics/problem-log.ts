@@ -1,6 +1,6 @@
 import type { Tier } from "../classification/levels.js";
+import type { ErrorCondition, LastOperation, Operation, StatusRow } from "../health/status-rows.js";
 import type { RecordedStatus } from "../history/operation-record.js";
-import type { ErrorCondition, LastOperation, Operation, StatusRow } from "../status/status-rows.js";
 
 /**
  * One structured log line: one view in one problem state. Every key is always present (`null` when

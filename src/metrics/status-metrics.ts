@@ -1,4 +1,4 @@
-import type { LastOperation, StatusRow } from "../status/status-rows.js";
+import type { LastOperation, StatusRow } from "../health/status-rows.js";
 import { CONDITION_METRICS, ERROR_CONDITIONS } from "./condition-metrics.js";
 import { ENVIRONMENT_DIMENSION, type MetricDatum, type MetricName, type MetricUnit } from "./metric-datum.js";
 

@@ -1,5 +1,5 @@
 import type { OperationRecord, RecordedStatus } from "../history/operation-record.js";
-import { isLiteralSafe } from "../sql/quote.js";
+import { checkIdentifier, isLiteralSafe } from "../sql/quote.js";
 import type { Dependent } from "../state/dependents.js";
 import type { StatementOutcome } from "../warehouse/index.js";
 
@@ -127,7 +127,8 @@ export interface OutcomeTiming {
 
 /**
  * The history row of an apply outcome (pure); none for a conflict, a view whose statement was never
- * sent or never acknowledged with an id, or a name that cannot be written as a literal. A refusal
+ * sent or never acknowledged with an id, or a name refused as unsafe (it reaches no SQL, the
+ * history's included: docs/bad-input.md, case 33) or that cannot be written as a literal. A refusal
  * (bound dependents) is recorded as a failed CREATE or DROP: it is why the view is not as its
  * template says.
  */
@@ -140,7 +141,13 @@ export function outcomeRecord(
   // Sent but never accepted as far as the run knows: nothing to point at, and no reason to replace
   // what the history says (the catalog tells whether the view changed).
   if (outcome.kind === "unknown" && timing.statementId === undefined) return undefined;
-  if (!isLiteralSafe(outcome.schema) || !isLiteralSafe(outcome.name)) return undefined;
+  if (
+    checkIdentifier(outcome.schema, "schema") !== undefined ||
+    checkIdentifier(outcome.name, "view") !== undefined ||
+    !isLiteralSafe(outcome.schema) ||
+    !isLiteralSafe(outcome.name)
+  )
+    return undefined;
   const status: RecordedStatus =
     outcome.kind === "applied"
       ? "FINISHED"

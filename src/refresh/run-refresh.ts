@@ -30,7 +30,12 @@ export type RefreshOutcome =
    * Submitted and left running on the warehouse (`--no-wait`, or the wait was interrupted): its end
    * is not known yet; `status` resolves it through the Data API while it remembers the statement.
    */
-  | { readonly kind: "submitted"; readonly schema: string; readonly name: string; readonly statementId: string }
+  | {
+      readonly kind: "submitted";
+      readonly schema: string;
+      readonly name: string;
+      readonly statementId: string;
+    }
   /** Interrupted before it was submitted: the view is as it was. */
   | { readonly kind: "not_submitted"; readonly schema: string; readonly name: string };
 

@@ -1,8 +1,4 @@
-import {
-  type OperationRecord,
-  VIEW_OPERATIONS,
-  type ViewHistory,
-} from "../history/operation-record.js";
+import { type OperationRecord, VIEW_OPERATIONS, type ViewHistory } from "../history/operation-record.js";
 import { statementNamePrefix, type Warehouse } from "../warehouse/index.js";
 
 /** The Data API keeps statements (and what became of them) for 24 hours. */
@@ -65,7 +61,9 @@ export async function resolveSubmitted(
       });
     }
   }
-  const byKey = new Map(resolved.map((record) => [`${record.schema}.${record.view}.${record.operation}`, record]));
+  const byKey = new Map(
+    resolved.map((record) => [`${record.schema}.${record.view}.${record.operation}`, record]),
+  );
   return {
     views: views.map((view) => {
       const updated: ViewHistory = { ...view };

@@ -1,5 +1,5 @@
+import { notRefreshedSinceCreated, type StatusRow } from "../health/status-rows.js";
 import { alignColumns, type Paint } from "../text/align-columns.js";
-import { notRefreshedSinceCreated, type StatusRow } from "./status-rows.js";
 
 const CSV_COLUMNS = [
   "schema",

@@ -1,14 +1,27 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { SessionEvent, WarehouseOptions } from "../connect/options.js";
 import { openSession } from "../connect/session.js";
 import { desiredViews } from "../desired/desired-views.js";
+import { buildStatusRows, type StatusRow } from "../health/status-rows.js";
 import { HISTORY_RELATION, historyHint } from "../history/history-table.js";
+import {
+  type MetricsDestination,
+  type MetricsReport,
+  reportMetrics,
+} from "../metrics/status-report-metrics.js";
 import { type HistoryRead, readHistory } from "../state/history.js";
 import { readCatalog, readMvInfo } from "../state/read-state.js";
 import { resolveSubmitted } from "../state/resolve-submitted.js";
-import { buildStatusRows, type StatusRow } from "./status-rows.js";
 
 export interface StatusOptions extends WarehouseOptions {
   readonly onEvent?: (event: SessionEvent) => void;
+  /**
+   * Also compute the monitoring metric set and publish it to CloudWatch (`PutMetricData`, namespace
+   * `metrics.namespace` of the config) or render it as Embedded Metric Format (`emf`).
+   */
+  readonly metrics?: MetricsDestination;
+  /** The CloudWatch client to publish with (a custom endpoint or credentials; tests). */
+  readonly cloudWatch?: CloudWatchClient;
 }
 
 /** The `--format json` form of `status`. Stable: fields are only ever added. */
@@ -20,6 +33,8 @@ export interface StatusReport {
   /** Why the history could not be read, when `history` is `unreadable`. */
   readonly historyError?: string;
   readonly views: readonly StatusRow[];
+  /** With `metrics`: what was published or rendered, or why publishing failed. */
+  readonly metrics?: MetricsReport;
 }
 
 /**
@@ -52,17 +67,31 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
       history.kind === "recorded"
         ? (await resolveSubmitted(warehouse, environment, history.views, new Date())).views
         : [];
+    const views = buildStatusRows({
+      desired: desiredViews(prepared.specs, environment, target.grants),
+      catalog,
+      mvInfo,
+      history: recorded,
+    });
+    const metrics =
+      options.metrics === undefined
+        ? undefined
+        : await reportMetrics({
+            destination: options.metrics,
+            environment,
+            rows: views,
+            now: new Date(),
+            namespace: session.config.metricsNamespace,
+            region: target.kind === "local" ? (options.env ?? process.env).AWS_REGION : target.region,
+            client: options.cloudWatch,
+          });
     return {
       version: 1,
       environment,
       history: history.kind,
       ...(history.kind === "unreadable" ? { historyError: history.error } : {}),
-      views: buildStatusRows({
-        desired: desiredViews(prepared.specs, environment, target.grants),
-        catalog,
-        mvInfo,
-        history: recorded,
-      }),
+      views,
+      ...(metrics === undefined ? {} : { metrics }),
     };
   } finally {
     await session.close();

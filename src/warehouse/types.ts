@@ -146,7 +146,9 @@ export interface Warehouse {
   /** One DescribeStatement: how a statement ended, or that it is still running. */
   describe(
     id: string,
-  ): Promise<StatementOutcome | { readonly kind: "running"; readonly id: string; readonly status: StatementStatus }>;
+  ): Promise<
+    StatementOutcome | { readonly kind: "running"; readonly id: string; readonly status: StatementStatus }
+  >;
   /** ListStatements by StatementName prefix, paginated to the end (bounded by `limit`), newest first. */
   listStatements(options: ListStatementsOptions): Promise<StatementSummary[]>;
   /** Data API calls made so far, per operation (retries included). */

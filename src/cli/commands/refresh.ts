@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import type { RefreshOutcome } from "../../refresh/run-refresh.js";
 import { refresh } from "../../refresh/refresh.js";
+import type { RefreshOutcome } from "../../refresh/run-refresh.js";
 import { printSessionEvent, schemaArgs, warehouseArgs, warehouseOptions } from "../args.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, type Progress, progressReporter } from "../progress.js";
@@ -19,7 +19,8 @@ export const refreshCommand = defineCommand({
     view: { type: "string", description: "Refresh only this view (schema.view)", valueHint: "name" },
     "dry-run": {
       type: "boolean",
-      description: "List the views that would be refreshed and those that are fresh; submit nothing (DRY_RUN=1)",
+      description:
+        "List the views that would be refreshed and those that are fresh; submit nothing (DRY_RUN=1)",
     },
     wait: {
       type: "boolean",
@@ -63,7 +64,8 @@ export const refreshCommand = defineCommand({
                 const lines = [
                   `Would refresh ${selection.targets.length} view${selection.targets.length === 1 ? "" : "s"}:`,
                   ...selection.targets.map(
-                    (target) => `  ${io.colors.yellow("~")} ${target.schema}.${target.name} (${target.reason})`,
+                    (target) =>
+                      `  ${io.colors.yellow("~")} ${target.schema}.${target.name} (${target.reason})`,
                   ),
                   `Fresh, skipped (${selection.fresh.length}):`,
                   ...selection.fresh.map((view) => `  ${io.colors.dim("=")} ${view.schema}.${view.name}`),

@@ -11,8 +11,8 @@ import {
 } from "../history/operation-record.js";
 import type { CatalogView } from "../state/catalog.js";
 import type { MvInfo } from "../state/mv-info.js";
-import { describeMvState, needsRebuild } from "../state/mv-state.js";
 import { compareText } from "../text/compare.js";
+import { describeMvState, needsRebuild } from "./mv-state.js";
 
 export type Operation = ViewOperation;
 
