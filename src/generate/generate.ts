@@ -7,7 +7,7 @@ import {
 } from "../schema/generator-options.js";
 import { type LoadedSchema, loadSchema } from "../schema/load-schema.js";
 import { type BuiltTemplates, buildTemplates } from "./build-templates.js";
-import { displayPathFrom, findProjectRoot } from "./project.js";
+import { displayPathFrom, findProjectRoot, packageName } from "./project.js";
 import type { ProjectOptions } from "./project-options.js";
 import { type SyncResult, syncTemplates } from "./sync-folder.js";
 
@@ -44,7 +44,12 @@ export async function prepareViews(options: PrepareOptions): Promise<PreparedVie
       mainFile,
       options.outputDir === undefined ? undefined : path.resolve(options.cwd, options.outputDir),
     ),
-    { file: displayPath(declaredIn), generator: generator.name, provider: schema.provider },
+    {
+      file: displayPath(declaredIn),
+      generator: generator.name,
+      provider: schema.provider,
+      packageName: packageName(projectRoot),
+    },
   );
   const built = buildTemplates({
     datamodel: schema.datamodel,

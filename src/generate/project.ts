@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -16,4 +16,17 @@ export function findProjectRoot(schemaPath: string): string {
 
 export function displayPathFrom(root: string): (file: string) => string {
   return (file) => path.relative(root, file).split(path.sep).join("/");
+}
+
+/** The `name` of the project's package.json, the default project id; undefined when there is none. */
+export function packageName(projectRoot: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+    const name =
+      typeof parsed === "object" && parsed !== null ? (parsed as { name?: unknown }).name : undefined;
+    return typeof name === "string" && name !== "" ? name : undefined;
+  } catch {
+    // No package.json, or not JSON: the generator block must name the project.
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { GeneratorOptions } from "@prisma/generator-helper";
 import { formatErrorLine, RedshiftViewsError, toRedshiftViewsErrors } from "../errors.js";
 import { buildTemplates } from "../generate/build-templates.js";
-import { displayPathFrom, findProjectRoot } from "../generate/project.js";
+import { displayPathFrom, findProjectRoot, packageName } from "../generate/project.js";
 import { syncTemplates } from "../generate/sync-folder.js";
 import { DEFAULT_OUTPUT, parseGeneratorOptions } from "../schema/generator-options.js";
 import type { SchemaFile } from "../schema/load-schema.js";
@@ -24,6 +24,7 @@ export async function onGenerate(options: GeneratorOptions): Promise<void> {
       file: displayPath(options.generator.sourceFilePath || options.schemaPath),
       generator: options.generator.name,
       provider: options.datasources[0]?.activeProvider,
+      packageName: packageName(projectRoot),
     });
     const built = buildTemplates({
       datamodel: options.dmmf.datamodel,

@@ -56,12 +56,19 @@ export interface StatusRow {
   /** The latest operation of each kind this tool recorded on the view. */
   readonly operations: Partial<Record<Operation, LastOperation>>;
   readonly conditions: readonly ErrorCondition[];
+  /**
+   * Set on a view of another project sharing the schema (its marker names that project): listed so
+   * that nobody wonders, never an orphan, never refreshed or dropped by this one.
+   */
+  readonly foreignProject?: string;
 }
 
 const PRIORITY: Record<Operation, number> = { create: 3, refresh: 2, drop: 1 };
 
 /** Pure: joins the templates, the catalog, `SVV_MV_INFO` and the operation history into one row per view. */
 export function buildStatusRows(input: {
+  /** This project's id: views whose marker names another project are foreign. */
+  readonly project: string;
   readonly desired: readonly DesiredView[];
   readonly catalog: readonly CatalogView[];
   readonly mvInfo: readonly MvInfo[];
@@ -74,15 +81,23 @@ export function buildStatusRows(input: {
   const row = (schema: string, view: string, template: DesiredView | undefined): StatusRow => {
     const key = `${schema}.${view}`;
     const stored = catalog.get(key);
+    const marker = stored?.marker;
+    const foreign =
+      marker?.project !== undefined && marker.project !== input.project ? marker.project : undefined;
     const mv = info.get(key);
-    const recorded = history.get(key);
+    const recorded = foreign === undefined ? history.get(key) : undefined;
     const conditions: ErrorCondition[] = [];
     if (template !== undefined && stored === undefined) conditions.push("missing");
-    if (template !== undefined && stored !== undefined && stored.hash === undefined)
+    if (template !== undefined && stored !== undefined && (marker === undefined || foreign !== undefined))
       conditions.push("conflict");
-    if (template !== undefined && stored?.hash !== undefined && stored.hash !== template.hash)
+    if (
+      template !== undefined &&
+      foreign === undefined &&
+      marker !== undefined &&
+      marker.hash !== template.hash
+    )
       conditions.push("out_of_date");
-    if (template === undefined) conditions.push("orphan");
+    if (template === undefined && foreign === undefined) conditions.push("orphan");
     // The history keeps a failure until the next attempt, which may never come: a reverted schema
     // plans nothing. So a failed CREATE counts while the view is not at its template and the failure
     // was an attempt at that very template. A failed REFRESH counts until a refresh succeeds
@@ -90,7 +105,7 @@ export function buildStatusRows(input: {
     const create = recorded?.create;
     if (
       template !== undefined &&
-      stored?.hash !== template.hash &&
+      marker?.hash !== template.hash &&
       isFailed(create) &&
       (create?.hash ?? template.hash) === template.hash
     )
@@ -114,13 +129,16 @@ export function buildStatusRows(input: {
         }),
       ),
       conditions,
+      ...(foreign === undefined ? {} : { foreignProject: foreign }),
     };
   };
 
   const rows = input.desired.map((view) => row(view.schema, view.name, view));
   const wanted = new Set(input.desired.map((view) => `${view.schema}.${view.name}`));
   for (const view of input.catalog) {
-    if (view.hash !== undefined && !wanted.has(`${view.schema}.${view.name}`))
+    // This project's views without a template (orphans) and other projects' views; a view with an
+    // earlier version's marker and no template of this project's may be anyone's: not listed.
+    if (view.marker?.project !== undefined && !wanted.has(`${view.schema}.${view.name}`))
       rows.push(row(view.schema, view.name, undefined));
   }
   return rows.sort((a, b) => compareText(a.schema, b.schema) || compareText(a.view, b.view));

@@ -15,7 +15,9 @@ export interface StatusMetricsOptions {
  * not run" (missing data). The two maxima are omitted when no view has a finished CREATE or REFRESH
  * on record: there is no honest value to send, and a made-up 0 would read as "fresh".
  */
-export function statusMetrics(rows: readonly StatusRow[], options: StatusMetricsOptions): MetricDatum[] {
+export function statusMetrics(allRows: readonly StatusRow[], options: StatusMetricsOptions): MetricDatum[] {
+  // Views of other projects sharing the schemas are theirs to monitor.
+  const rows = allRows.filter((row) => row.foreignProject === undefined);
   const dimensions = [{ name: ENVIRONMENT_DIMENSION, value: options.environment }];
   const datum = (name: MetricName, unit: MetricUnit, value: number): MetricDatum => ({
     name,

@@ -6,19 +6,23 @@ import type { DependentJson, PlanViewJson, ProvisionPlanJson } from "./plan-json
 export const KIND_HEADINGS: Record<PlanKind, string> = {
   add: "Add",
   update: "Update (DROP + CREATE: recomputed from scratch)",
+  comment: "Comments only (COMMENT ON COLUMN: no rebuild, no data change)",
   drop: "Drop (no template any more)",
-  conflict: "Conflict (name taken by a relation this tool did not create: left alone)",
+  conflict: "Conflict (name taken by a relation this project did not create: left alone)",
   unchanged: "Unchanged",
   unmanaged: "Not managed, left alone",
+  foreign: "Another project's, left alone",
 };
 
 const SIGNS: Record<PlanKind, string> = {
   add: "+",
   update: "~",
+  comment: "#",
   drop: "-",
   conflict: "!",
   unchanged: "=",
   unmanaged: "·",
+  foreign: "·",
 };
 
 export const TIER_LABELS: Record<Tier, string> = { non_pii: "non-PII", pii: "PII" };
@@ -26,14 +30,25 @@ export const TIER_LABELS: Record<Tier, string> = { non_pii: "non-PII", pii: "PII
 const COLOURS: Record<PlanKind, keyof Paint> = {
   add: "green",
   update: "yellow",
+  comment: "yellow",
   drop: "red",
   conflict: "red",
   unchanged: "dim",
   unmanaged: "dim",
+  foreign: "dim",
 };
 
 /** The order of the table's sections: what changes first. */
-const SECTIONS: readonly PlanKind[] = ["add", "update", "drop", "conflict", "unmanaged", "unchanged"];
+const SECTIONS: readonly PlanKind[] = [
+  "add",
+  "update",
+  "comment",
+  "drop",
+  "conflict",
+  "unmanaged",
+  "foreign",
+  "unchanged",
+];
 
 /** The human form: grouped by action with counts; unchanged views are only counted unless `verbose`. */
 export function formatPlanTable(plan: ProvisionPlanJson, paint: Paint, verbose = false): string {
@@ -48,8 +63,8 @@ export function formatPlanTable(plan: ProvisionPlanJson, paint: Paint, verbose =
       const name = `${view.schema}.${view.view}`.padEnd(width);
       const detail =
         view.tier === undefined
-          ? ""
-          : `  ${TIER_LABELS[view.tier].padEnd(7)}  model ${view.model ?? ""}${grantsDetail(view)}`;
+          ? itemNote(view)
+          : `  ${TIER_LABELS[view.tier].padEnd(7)}  model ${view.model ?? ""}${grantsDetail(view)}${itemNote(view)}`;
       lines.push(`    ${paint[COLOURS[kind]](SIGNS[kind])} ${name}${detail}`);
       for (const dependent of view.dependents ?? [])
         lines.push(`        ${paint.yellow(`↳ ${dependentLine(dependent)}`)}`);
@@ -58,6 +73,17 @@ export function formatPlanTable(plan: ProvisionPlanJson, paint: Paint, verbose =
   if (plan.views.length === 0) lines.push("  No views: no model is marked /// @exportToAnalytics.");
   lines.push("", summaryLine(plan.summary));
   return lines.join("\n");
+}
+
+/** Why a view is in its section, where the section's heading does not say it all. */
+function itemNote(view: PlanViewJson): string {
+  if (view.owner !== undefined) return `  (a view of project ${view.owner})`;
+  if (view.project !== undefined) return `  (project ${view.project})`;
+  if (view.legacy === true)
+    return "  (marked by an earlier version without a project: may be another project's; drop it by hand if it is yours)";
+  if (view.reason === "adopt")
+    return "  (made by an earlier version: adopted, the marker records this project)";
+  return "";
 }
 
 function grantsDetail(view: PlanViewJson): string {
@@ -85,15 +111,17 @@ export function summaryLine(counts: Record<PlanKind, number>): string {
     `${counts.drop} to drop`,
     `${counts.unchanged} unchanged`,
   ];
+  if (counts.comment > 0) parts.splice(2, 0, `${counts.comment} to comment`);
   if (counts.conflict > 0) parts.push(`${counts.conflict} in conflict`);
   if (counts.unmanaged > 0) parts.push(`${counts.unmanaged} not managed`);
+  if (counts.foreign > 0) parts.push(`${counts.foreign} of other projects`);
   return `${parts.join(", ")}.`;
 }
 
 /** A Markdown form for pasting into a pull request. */
 export function formatPlanMarkdown(plan: ProvisionPlanJson): string {
   const lines = [`### Redshift views: plan for \`${plan.environment}\``, "", `Target: ${plan.target}`, ""];
-  const changed = plan.views.filter((view) => view.action !== "unchanged");
+  const changed = plan.views.filter((view) => view.action !== "unchanged" && view.action !== "foreign");
   if (changed.length === 0) {
     lines.push("Nothing to change.");
   } else {

@@ -35,6 +35,14 @@ export interface PlanViewJson {
   readonly grantees?: readonly string[];
   /** Objects reading the view (update, drop) and what its DROP does to them. */
   readonly dependents?: readonly DependentJson[];
+  /** comment: why only the comments are applied (`comments` changed, or `adopt` an earlier version's view). */
+  readonly reason?: "comments" | "adopt";
+  /** conflict: the project whose view has the name; absent when no prisma-redshift-views marker is there. */
+  readonly owner?: string;
+  /** foreign: the project the view belongs to. */
+  readonly project?: string;
+  /** unmanaged: it carries an earlier version's marker without a project, so it may be another project's. */
+  readonly legacy?: true;
 }
 
 export type DependentEffect = "blocks" | "dropped_with_it" | "unaffected";
@@ -77,8 +85,15 @@ function itemToJson(item: PlanItem, cascade: boolean): PlanViewJson {
   switch (item.kind) {
     case "add":
     case "unchanged":
-    case "conflict":
       return { action: item.kind, ...viewFields(item.view) };
+    case "conflict":
+      return {
+        action: item.kind,
+        ...viewFields(item.view),
+        ...(item.owner === undefined ? {} : { owner: item.owner }),
+      };
+    case "comment":
+      return { action: item.kind, ...viewFields(item.view), reason: item.reason };
     case "update":
       return { action: item.kind, ...viewFields(item.view), storedHash: item.storedHash, ...withDependents };
     case "drop":
@@ -90,7 +105,14 @@ function itemToJson(item: PlanItem, cascade: boolean): PlanViewJson {
         ...withDependents,
       };
     case "unmanaged":
-      return { action: item.kind, schema: item.schema, view: item.name };
+      return {
+        action: item.kind,
+        schema: item.schema,
+        view: item.name,
+        ...(item.legacy === undefined ? {} : { legacy: item.legacy }),
+      };
+    case "foreign":
+      return { action: item.kind, schema: item.schema, view: item.name, project: item.project };
   }
 }
 

@@ -17,9 +17,17 @@ export type PlanItem =
       readonly storedHash: string;
       readonly dependents?: readonly Dependent[];
     }
+  /**
+   * Same DDL and grants, but the column comments (the data dictionary) changed, or the view carries
+   * the marker of an earlier version without a project (`adopt`): `COMMENT ON COLUMN` only, no rebuild.
+   */
+  | { readonly kind: "comment"; readonly view: DesiredView; readonly reason: "comments" | "adopt" }
   | { readonly kind: "unchanged"; readonly view: DesiredView }
-  /** Something this tool did not create already has the view's name: never dropped, reported instead. */
-  | { readonly kind: "conflict"; readonly view: DesiredView }
+  /**
+   * Something else already has the view's name: a relation this tool did not create, or a view of
+   * another project (`owner`). Never dropped, reported instead.
+   */
+  | { readonly kind: "conflict"; readonly view: DesiredView; readonly owner?: string }
   | {
       readonly kind: "drop";
       readonly schema: string;
@@ -27,16 +35,25 @@ export type PlanItem =
       readonly storedHash: string;
       readonly dependents?: readonly Dependent[];
     }
-  | { readonly kind: "unmanaged"; readonly schema: string; readonly name: string };
+  /**
+   * A relation in a managed schema that this project does not manage: made by hand, or (`legacy`)
+   * carrying an earlier version's marker without a project and no template of this project's: it may
+   * be another project's, so it is never dropped.
+   */
+  | { readonly kind: "unmanaged"; readonly schema: string; readonly name: string; readonly legacy?: true }
+  /** A view of another project sharing the schema: left alone, never dropped or refreshed. */
+  | { readonly kind: "foreign"; readonly schema: string; readonly name: string; readonly project: string };
 
 export type PlanKind = PlanItem["kind"];
 export const PLAN_KINDS: readonly PlanKind[] = [
   "add",
   "update",
+  "comment",
   "drop",
   "conflict",
   "unchanged",
   "unmanaged",
+  "foreign",
 ];
 
 export interface ProvisionPlan {
@@ -46,68 +63,78 @@ export interface ProvisionPlan {
   readonly items: readonly PlanItem[];
 }
 
+type ViewlessItem = Extract<PlanItem, { kind: "drop" | "unmanaged" | "foreign" }>;
+
+function isViewless(item: PlanItem): item is ViewlessItem {
+  return item.kind === "drop" || item.kind === "unmanaged" || item.kind === "foreign";
+}
+
 export function itemSchema(item: PlanItem): string {
-  return item.kind === "drop" || item.kind === "unmanaged" ? item.schema : item.view.schema;
+  return isViewless(item) ? item.schema : item.view.schema;
 }
 
 export function itemName(item: PlanItem): string {
-  return item.kind === "drop" || item.kind === "unmanaged" ? item.name : item.view.name;
+  return isViewless(item) ? item.name : item.view.name;
 }
 
 export function itemTier(item: PlanItem): Tier | undefined {
-  return item.kind === "drop" || item.kind === "unmanaged" ? undefined : item.view.tier;
+  return isViewless(item) ? undefined : item.view.tier;
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 /**
- * Compares the templates with the hashes stored in the warehouse. Missing → add, different → update,
- * equal → unchanged, ours without a template → drop; anything without our marker is left alone.
+ * Compares the templates with the markers stored in the warehouse. Missing → add; this project's (or
+ * an earlier version's) marker with another hash → update; same hash but other comments, or an
+ * earlier version's marker → comment; equal → unchanged; this project's view without a template →
+ * drop. Anything without a marker, another project's views, and views with an earlier version's
+ * marker but no template are never touched.
  */
 export function planProvision(
   environment: string,
+  project: string,
   desired: readonly DesiredView[],
   catalog: readonly CatalogView[],
   managedSchemas: readonly string[],
 ): ProvisionPlan {
   const stored = new Map(catalog.map((view) => [key(view.schema, view.name), view]));
   const wanted = new Set(desired.map((view) => key(view.schema, view.name)));
-  const items: PlanItem[] = desired.map((view) => {
-    const existing = stored.get(key(view.schema, view.name));
-    if (existing === undefined) return { kind: "add", view };
-    if (existing.hash === undefined) return { kind: "conflict", view };
-    return existing.hash === view.hash
-      ? { kind: "unchanged", view }
-      : { kind: "update", view, storedHash: existing.hash };
+  const items: PlanItem[] = desired.map((view): PlanItem => {
+    const marker = stored.get(key(view.schema, view.name))?.marker;
+    if (!stored.has(key(view.schema, view.name))) return { kind: "add", view };
+    if (marker === undefined) return { kind: "conflict", view };
+    if (marker.project !== undefined && marker.project !== project)
+      return { kind: "conflict", view, owner: marker.project };
+    if (marker.hash !== view.hash) return { kind: "update", view, storedHash: marker.hash };
+    if (marker.project === undefined) return { kind: "comment", view, reason: "adopt" };
+    if (marker.comments !== view.commentsHash) return { kind: "comment", view, reason: "comments" };
+    return { kind: "unchanged", view };
   });
   for (const view of catalog) {
     if (wanted.has(key(view.schema, view.name))) continue;
-    items.push(
-      view.hash === undefined
-        ? { kind: "unmanaged", schema: view.schema, name: view.name }
-        : { kind: "drop", schema: view.schema, name: view.name, storedHash: view.hash },
-    );
+    const { schema, name, marker } = view;
+    if (marker === undefined) items.push({ kind: "unmanaged", schema, name });
+    else if (marker.project === undefined) items.push({ kind: "unmanaged", schema, name, legacy: true });
+    else if (marker.project !== project)
+      items.push({ kind: "foreign", schema, name, project: marker.project });
+    else items.push({ kind: "drop", schema, name, storedHash: marker.hash });
   }
   items.sort((a, b) => compareText(itemSchema(a), itemSchema(b)) || compareText(itemName(a), itemName(b)));
-  return { environment, schemas: [...new Set(managedSchemas)].sort(), items };
+  return { environment, schemas: [...new Set(managedSchemas)].sort(compareText), items };
 }
 
 export function countPlan(plan: ProvisionPlan): Record<PlanKind, number> {
-  const counts: Record<PlanKind, number> = {
-    add: 0,
-    update: 0,
-    drop: 0,
-    conflict: 0,
-    unchanged: 0,
-    unmanaged: 0,
-  };
+  const counts = Object.fromEntries(PLAN_KINDS.map((kind) => [kind, 0])) as Record<PlanKind, number>;
   for (const item of plan.items) counts[item.kind]++;
   return counts;
 }
 
 /** Whether applying the plan would submit anything. */
 export function hasChanges(plan: ProvisionPlan): boolean {
-  return plan.items.some((item) => item.kind === "add" || item.kind === "update" || item.kind === "drop");
+  return plan.items.some(
+    (item) =>
+      item.kind === "add" || item.kind === "update" || item.kind === "drop" || item.kind === "comment",
+  );
 }
 
 /** The views whose DROP the plan includes (updates rebuild with DROP + CREATE): what has dependents. */
@@ -131,9 +158,11 @@ function annotate(item: PlanItem, found: ReadonlyMap<string, readonly Dependent[
     case "drop":
       return { ...item, dependents: found.get(viewKey(itemSchema(item), itemName(item))) ?? [] };
     case "add":
+    case "comment":
     case "unchanged":
     case "conflict":
     case "unmanaged":
+    case "foreign":
       return item;
   }
 }

@@ -5,7 +5,14 @@ import type { ProvisionPlan } from "../plan/plan.js";
 import { renderStatement } from "../sql/render.js";
 import { compareRelations } from "../text/compare.js";
 import { DEFAULT_CONCURRENCY, statementName, type Warehouse } from "../warehouse/index.js";
-import { type OutcomeTiming, outcomeRecord, type TaskEnd, type ViewOutcome, viewOutcome } from "./outcome.js";
+import {
+  type OutcomeTiming,
+  outcomeRecord,
+  type TaskEnd,
+  taskOutcome,
+  type ViewOutcome,
+  viewOutcome,
+} from "./outcome.js";
 import { graceSignal, runTasks, thrownEnd } from "./run-tasks.js";
 import { planTasks } from "./tasks.js";
 
@@ -114,19 +121,13 @@ export async function applyPlan(
     }
   }
 
-  await runTasks(warehouse, [...rebuilds, ...tasks.drops], {
+  await runTasks(warehouse, [...rebuilds, ...tasks.comments, ...tasks.drops], {
     signal,
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     now,
-    onEnd: (task, end, timing) => {
-      for (const view of task.views) {
-        const outcome: ViewOutcome =
-          end === undefined
-            ? { kind: "not_submitted", action: task.action, schema: view.schema, name: view.name }
-            : viewOutcome(task.action, view, end);
-        record(outcome, timing, view.hash);
-      }
+    onEnd: (task, ends, timing) => {
+      for (const view of task.views) record(taskOutcome(task.action, view, ends), timing, view.hash);
     },
   });
 
@@ -149,7 +150,9 @@ export function failedOutcomes(result: ApplyResult): Extract<ViewOutcome, { kind
   );
 }
 
-/** Whether every view's state is known and as planned. */
+/** Whether every view's state is known and as planned, its column comments included. */
 export function applySucceeded(result: ApplyResult): boolean {
-  return result.outcomes.every((outcome) => outcome.kind === "applied");
+  return result.outcomes.every(
+    (outcome) => outcome.kind === "applied" && outcome.commentsError === undefined,
+  );
 }

@@ -26,6 +26,10 @@ export function formatApplySummary(result: ApplyResult, paint: Paint): string {
           lines.push(
             `  ${paint.yellow("!")} ${view}: dropped with it: ${describeDependents(outcome.cascaded)}`,
           );
+        if (outcome.commentsError !== undefined)
+          lines.push(
+            `  ${paint.yellow("!")} ${view}: rebuilt, but not all of its column comments were applied (${outcome.commentsError}); the next provision applies them.`,
+          );
         break;
       case "failed":
         lines.push(`  ${paint.red("✖")} ${view}: ${outcome.error}`);

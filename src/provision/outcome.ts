@@ -3,7 +3,7 @@ import { checkIdentifier, isLiteralSafe } from "../sql/quote.js";
 import type { Dependent } from "../state/dependents.js";
 import type { StatementOutcome } from "../warehouse/index.js";
 
-export type ViewAction = "add" | "update" | "drop";
+export type ViewAction = "add" | "update" | "comment" | "drop";
 
 /** What happened to one view. Failures are results: one bad view never stops the others. */
 export type ViewOutcome =
@@ -17,6 +17,11 @@ export type ViewOutcome =
       readonly statementId: string;
       /** Dropped with it by `--cascade`. */
       readonly cascaded?: readonly Dependent[];
+      /**
+       * A view too wide for one batch was rebuilt, but a later batch of its column comments failed:
+       * its data and grants are as planned, its dictionary is not (the next provision applies it).
+       */
+      readonly commentsError?: string;
     }
   | {
       readonly kind: "failed";
@@ -69,7 +74,24 @@ export type TaskEnd =
   | StatementOutcome
   | { readonly kind: "thrown"; readonly error: string; readonly submitted: boolean; readonly id?: string };
 
-/** The outcome of one view of a task that was submitted (pure). */
+/**
+ * The outcome of one view of a task from how each of its batches ended, in order (pure). The first
+ * batch decides (a rebuild's DROP + CREATE, or a comment task's first comments); a later batch of
+ * comments that failed leaves a rebuilt view applied, with `commentsError`.
+ */
+export function taskOutcome(action: ViewAction, view: TaskView, ends: readonly TaskEnd[]): ViewOutcome {
+  const [first, ...later] = ends;
+  if (first === undefined) return { kind: "not_submitted", action, schema: view.schema, name: view.name };
+  const firstOutcome = viewOutcome(action, view, first);
+  const laterFailure = later.find((end) => end.kind !== "finished");
+  if (firstOutcome.kind !== "applied" || laterFailure === undefined) return firstOutcome;
+  const failed = viewOutcome(action, view, laterFailure);
+  if (action === "comment") return failed;
+  const reason = failed.kind === "failed" ? failed.error : failed.kind === "unknown" ? failed.reason : "";
+  return { ...firstOutcome, commentsError: reason };
+}
+
+/** The outcome of one view from how one statement ended (pure). */
 export function viewOutcome(action: ViewAction, view: TaskView, end: TaskEnd): ViewOutcome {
   const { schema, name } = view;
   switch (end.kind) {
@@ -137,7 +159,9 @@ export function outcomeRecord(
   timing: OutcomeTiming,
   context: { readonly by: string; readonly hash?: string | undefined },
 ): OperationRecord | undefined {
-  if (outcome.action === "conflict" || outcome.kind === "not_submitted") return undefined;
+  // Comments change no data and are not operations `status` reports.
+  if (outcome.action === "conflict" || outcome.action === "comment" || outcome.kind === "not_submitted")
+    return undefined;
   // Sent but never accepted as far as the run knows: nothing to point at, and no reason to replace
   // what the history says (the catalog tells whether the view changed).
   if (outcome.kind === "unknown" && timing.statementId === undefined) return undefined;

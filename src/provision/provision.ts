@@ -79,7 +79,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
       if (options.confirm !== undefined && !(await options.confirm(plan.json)))
         return { ...plan.json, dryRun, declined: true };
       const total = plan.plan.items.filter(
-        (item) => item.kind !== "unchanged" && item.kind !== "unmanaged",
+        (item) => item.kind !== "unchanged" && item.kind !== "unmanaged" && item.kind !== "foreign",
       ).length;
       emit({ kind: "applying", total });
       const result = await applyPlan(session.warehouse, plan.plan, {
@@ -116,9 +116,10 @@ export async function plan(
 
 async function readPlan(session: WarehouseSession, cascade: boolean) {
   const { environment, prepared, target, warehouse, schemas } = session;
-  const desired = desiredViews(prepared.specs, environment, target.grants);
+  const { project } = prepared.options;
+  const desired = desiredViews(prepared.specs, environment, target.grants, project);
   const catalog = await readCatalog(warehouse, environment, schemas);
-  const planned = planProvision(environment, desired, catalog, schemas);
+  const planned = planProvision(environment, project, desired, catalog, schemas);
   const dependents = await readDependents(warehouse, environment, droppedViews(planned));
   const full = withDependents(planned, dependents);
   return { plan: full, json: planToJson(full, describeTarget(session.target), cascade) };

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { RedshiftViewsError } from "../errors.js";
 import { renderStatement } from "../sql/render.js";
+import type { Statement } from "../sql/statement.js";
 import { createLimiter, type Warehouse } from "../warehouse/index.js";
 import type { OutcomeTiming, TaskEnd } from "./outcome.js";
 import type { Task } from "./tasks.js";
@@ -13,14 +14,19 @@ export interface RunTasksOptions {
   /** Tasks in flight at once. */
   readonly concurrency: number;
   readonly now: () => Date;
-  /** Called once per task: `end` is undefined when it was never submitted (interrupted first). */
-  readonly onEnd: (task: Task, end: TaskEnd | undefined, timing: OutcomeTiming) => void;
+  /**
+   * Called once per task with how each of its batches ended, in order: empty when nothing was
+   * submitted (interrupted first); batches after one that did not finish are not sent. `timing` is
+   * the first batch's.
+   */
+  readonly onEnd: (task: Task, ends: readonly TaskEnd[], timing: OutcomeTiming) => void;
 }
 
 /**
- * Submits every task under the concurrency cap and waits for each. Interrupting stops submissions at
- * once; statements in flight get `graceMs`, after which they stop being waited for (they keep
- * running on the warehouse) so that their concurrency slots are free for what the run does next.
+ * Submits every task under the concurrency cap and waits for each; a task's batches run one after
+ * the other, each its own transaction. Interrupting stops submissions at once; statements in flight
+ * get `graceMs`, after which they stop being waited for (they keep running on the warehouse) so that
+ * their concurrency slots are free for what the run does next.
  */
 export async function runTasks(
   warehouse: Warehouse,
@@ -33,46 +39,60 @@ export async function runTasks(
   await Promise.all(
     tasks.map((task) =>
       limit(async () => {
-        const started = now();
-        if (signal?.aborted === true) {
-          options.onEnd(task, undefined, { startedAt: started, durationMs: 0 });
-          return;
+        const ends: TaskEnd[] = [];
+        let timing: OutcomeTiming = { startedAt: now(), durationMs: 0 };
+        for (const [index, batch] of task.batches.entries()) {
+          const end =
+            signal?.aborted === true ? undefined : await runBatch(warehouse, task, batch, waitSignal, now);
+          if (end === undefined) break;
+          ends.push(end.end);
+          if (index === 0) timing = end.timing;
+          if (end.end.kind !== "finished") break;
         }
-        let statementId: string | undefined;
-        const end: TaskEnd | undefined = await warehouse
-          .executeBatch(task.statements.map(renderStatement), {
-            name: task.name,
-            signal: waitSignal,
-            onSubmitted: (id) => {
-              statementId = id;
-            },
-          })
-          .catch((error: unknown) =>
-            // Stopped while queued for a slot: it never reached the warehouse.
-            isInterruption(error) && statementId === undefined ? undefined : thrownEnd(error, statementId),
-          );
-        if (end === undefined) {
-          options.onEnd(task, undefined, { startedAt: started, durationMs: 0 });
-          return;
-        }
-        // Its end was not seen: what is known is when it was sent, and its id if it was accepted.
-        const timing: OutcomeTiming =
-          end.kind === "thrown"
-            ? {
-                startedAt: started,
-                durationMs: now().getTime() - started.getTime(),
-                ...(statementId === undefined ? {} : { statementId }),
-              }
-            : {
-                statementId: end.id,
-                startedAt: end.submittedAt,
-                durationMs: end.kind === "aborted" ? 0 : (end.durationMs ?? 0),
-                ...(end.kind === "aborted" ? { aborted: true } : {}),
-              };
-        options.onEnd(task, end, timing);
+        options.onEnd(task, ends, timing);
       }),
     ),
   );
+}
+
+/** One batch of a task; `undefined` when it never reached the warehouse (interrupted while queued). */
+async function runBatch(
+  warehouse: Warehouse,
+  task: Task,
+  batch: readonly Statement[],
+  waitSignal: AbortSignal,
+  now: () => Date,
+): Promise<{ end: TaskEnd; timing: OutcomeTiming } | undefined> {
+  const started = now();
+  let statementId: string | undefined;
+  const end: TaskEnd | undefined = await warehouse
+    .executeBatch(batch.map(renderStatement), {
+      name: task.name,
+      signal: waitSignal,
+      onSubmitted: (id) => {
+        statementId = id;
+      },
+    })
+    .catch((error: unknown) =>
+      // Stopped while queued for a slot: it never reached the warehouse.
+      isInterruption(error) && statementId === undefined ? undefined : thrownEnd(error, statementId),
+    );
+  if (end === undefined) return undefined;
+  // Its end was not seen: what is known is when it was sent, and its id if it was accepted.
+  const timing: OutcomeTiming =
+    end.kind === "thrown"
+      ? {
+          startedAt: started,
+          durationMs: now().getTime() - started.getTime(),
+          ...(statementId === undefined ? {} : { statementId }),
+        }
+      : {
+          statementId: end.id,
+          startedAt: end.submittedAt,
+          durationMs: end.kind === "aborted" ? 0 : (end.durationMs ?? 0),
+          ...(end.kind === "aborted" ? { aborted: true } : {}),
+        };
+  return { end, timing };
 }
 
 /** Rejected before submission: nothing reached the warehouse. */

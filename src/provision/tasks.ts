@@ -1,4 +1,4 @@
-import { rebuildStatements } from "../desired/desired-views.js";
+import { commentStatements, rebuildStatements } from "../desired/desired-views.js";
 import { itemDependents, type PlanItem, type ProvisionPlan } from "../plan/plan.js";
 import { checkIdentifier } from "../sql/quote.js";
 import type { Statement } from "../sql/statement.js";
@@ -7,11 +7,15 @@ import { compareText } from "../text/compare.js";
 import { MAX_BATCH_STATEMENTS, statementName } from "../warehouse/index.js";
 import { describeDependents, type TaskView, type ViewAction, type ViewOutcome } from "./outcome.js";
 
-/** A unit of work: one rebuild transaction, or one batch of drops. */
+/**
+ * A unit of work: one view's rebuild, one view's comments, or one batch of drops. Each batch is a
+ * transaction of its own, run in order; a rebuild is one batch unless the view has more columns than
+ * a batch holds (its remaining comments follow).
+ */
 export interface Task {
   readonly action: ViewAction;
   readonly views: readonly TaskView[];
-  readonly statements: readonly Statement[];
+  readonly batches: readonly (readonly Statement[])[];
   /** `StatementName` of its Data API statement. */
   readonly name: string;
 }
@@ -23,10 +27,13 @@ export interface TaskPlan {
   /** Schemas created (if missing) in one batch before the rebuilds; empty when nothing is rebuilt. */
   readonly schemas: readonly string[];
   readonly rebuilds: readonly Task[];
+  /** Views whose comments only are applied (`COMMENT ON COLUMN`, no rebuild). */
+  readonly comments: readonly Task[];
   readonly drops: readonly Task[];
 }
 
 type Rebuild = Extract<PlanItem, { kind: "add" | "update" }>;
+type Comment = Extract<PlanItem, { kind: "comment" }>;
 type Drop = Extract<PlanItem, { kind: "drop" }>;
 
 /**
@@ -38,6 +45,7 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
   const { cascade } = options;
   const decided: { outcome: ViewOutcome; hash?: string }[] = [];
   const rebuilds: Rebuild[] = [];
+  const comments: Comment[] = [];
   const drops: Drop[] = [];
   for (const item of plan.items) {
     switch (item.kind) {
@@ -62,8 +70,12 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
         else rebuilds.push(item);
         break;
       }
+      case "comment":
+        comments.push(item);
+        break;
       case "unchanged":
       case "unmanaged":
+      case "foreign":
         break;
     }
   }
@@ -76,10 +88,18 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
       return {
         action: item.kind,
         views: [{ schema, name, cascaded, hash }],
-        statements: rebuildStatements(item.view, { cascade: cascaded.length > 0 }),
+        batches: rebuildStatements(item.view, { cascade: cascaded.length > 0 }),
         name: statementName(plan.environment, "create", `${schema}.${name}`),
       };
     }),
+    comments: comments.map(
+      (item): Task => ({
+        action: "comment",
+        views: [{ schema: item.view.schema, name: item.view.name, cascaded: [] }],
+        batches: commentStatements(item.view),
+        name: statementName(plan.environment, "comment", `${item.view.schema}.${item.view.name}`),
+      }),
+    ),
     drops: chunk(drops, MAX_BATCH_STATEMENTS).map((batch): Task => {
       const views = batch.map((item) => ({
         schema: item.schema,
@@ -90,13 +110,15 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
       return {
         action: "drop",
         views,
-        statements: views.map(
-          (view): Statement => ({
-            kind: "drop_materialized_view",
-            view: { schema: view.schema, name: view.name },
-            cascade: view.cascaded.length > 0,
-          }),
-        ),
+        batches: [
+          views.map(
+            (view): Statement => ({
+              kind: "drop_materialized_view",
+              view: { schema: view.schema, name: view.name },
+              cascade: view.cascaded.length > 0,
+            }),
+          ),
+        ],
         name: statementName(
           plan.environment,
           "drop",

@@ -71,10 +71,17 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
         : { views: [], resolved: [] };
     const key = (view: { schema: string; name?: string; view?: string }) =>
       `${view.schema}.${view.name ?? view.view}`;
-    const selection = selectRefreshTargets(desiredViews(prepared.specs, environment, target.grants), mvInfo, {
+    const { project } = prepared.options;
+    // This project's views, and views an earlier version made for these templates (adopted as ours);
+    // another project's view of the same name is never refreshed by this one.
+    const ours = catalog.filter(
+      (view) => view.marker !== undefined && (view.marker.project ?? project) === project,
+    );
+    const desired = desiredViews(prepared.specs, environment, target.grants, project);
+    const selection = selectRefreshTargets(desired, mvInfo, {
       all: options.all === true,
       view: options.view,
-      managed: new Set(catalog.filter((view) => view.hash !== undefined).map(key)),
+      managed: new Set(ours.map(key)),
       failed: new Set(recorded.filter(refreshFailed).map(key)),
     });
     emit({ kind: "selected", selection });

@@ -1,7 +1,8 @@
 import type { Level } from "../classification/levels.js";
-import { isExposed } from "../classification/levels.js";
+import { isExposed, TIERS } from "../classification/levels.js";
+import { PLACEHOLDER } from "../environment/placeholder.js";
 import { alignColumns, type Paint } from "../text/align-columns.js";
-import type { ExportedTable } from "../views/view-spec.js";
+import type { ExportedTable, ViewSpec } from "../views/view-spec.js";
 
 /** One column of an exported model: where it ends up and whether anybody decided that. */
 export interface ColumnReportRow {
@@ -18,6 +19,8 @@ export interface ColumnReportRow {
   readonly source: "annotated" | "default";
   readonly inNonPiiView: boolean;
   readonly inPiiView: boolean;
+  /** The field's doc comment without its annotation lines (the data dictionary's description). */
+  readonly description?: string;
 }
 
 export function columnReport(tables: readonly ExportedTable[]): ColumnReportRow[] {
@@ -34,6 +37,7 @@ export function columnReport(tables: readonly ExportedTable[]): ColumnReportRow[
       source: column.classification.source,
       inNonPiiView: isExposed(column.classification.level, "non_pii"),
       inPiiView: isExposed(column.classification.level, "pii"),
+      ...(column.description === undefined ? {} : { description: column.description }),
     })),
   );
 }
@@ -75,4 +79,44 @@ export function formatReportMarkdown(rows: readonly ColumnReportRow[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * The data dictionary analysts read, per tier: each view with its columns' types, levels and
+ * descriptions (the same text the views carry as column comments). Markdown, for a wiki or a README.
+ */
+export function formatDictionaryMarkdown(
+  specs: readonly ViewSpec[],
+  tables: readonly ExportedTable[],
+): string {
+  const columnOf = new Map(
+    tables.flatMap((table) =>
+      table.columns.map((column) => [`${table.model}.${column.column}`, column] as const),
+    ),
+  );
+  const shown = (name: string) => name.replaceAll(PLACEHOLDER, "<environment>");
+  const lines = ["# Data dictionary", ""];
+  for (const tier of TIERS) {
+    const views = specs.filter((spec) => spec.tier === tier);
+    if (views.length === 0) continue;
+    const schemas = [...new Set(views.map((spec) => shown(spec.viewSchema)))].map((name) => `\`${name}\``);
+    lines.push(`## ${tier === "pii" ? "PII" : "Non-PII"} views (${schemas.join(", ")})`, "");
+    for (const spec of views) {
+      lines.push(
+        `### \`${spec.view}\` (model ${spec.model})`,
+        "",
+        "| column | type | level | description |",
+        "|---|---|---|---|",
+      );
+      for (const name of spec.columns) {
+        const column = columnOf.get(`${spec.model}.${name}`);
+        const description = (column?.description ?? "").replaceAll("|", "\\|");
+        lines.push(
+          `| \`${name}\` | ${column?.type ?? ""} | ${column?.classification.level ?? ""} | ${description} |`,
+        );
+      }
+      lines.push("");
+    }
+  }
+  return lines.join("\n").trimEnd();
 }

@@ -36,6 +36,11 @@ export interface ViewsOptions {
   readonly piiViewSchema: string;
   readonly sourceSchema: SourceSchemaOption;
   readonly viewNaming: ViewNaming;
+  /**
+   * Which project the views belong to, stored in each view's marker: views of another project in
+   * the same schemas are never dropped, refreshed or counted as orphans.
+   */
+  readonly project: string;
 }
 
 /** What the generator block is read against: where it is (for messages) and the datasource's provider. */
@@ -44,13 +49,18 @@ export interface GeneratorBlockContext {
   readonly generator: string;
   /** `postgresql`, `mysql`, …; undefined without a datasource block. */
   readonly provider?: string | undefined;
+  /** The `name` in the project's package.json: the default `project`. */
+  readonly packageName?: string | undefined;
 }
+
+/** A project id: printable, no spaces (it is one word of the marker), at most 100 characters. */
+export const PROJECT_PATTERN = /^[A-Za-z0-9@][A-Za-z0-9._@/-]{0,99}$/;
 
 export const DEFAULT_OUTPUT = "../generated-views";
 export const DEFAULT_VIEW_SCHEMA = `analytics_${PLACEHOLDER}`;
 export const DEFAULT_PII_VIEW_SCHEMA = `analytics_${PLACEHOLDER}_pii`;
 
-const KEYS = ["viewSchema", "piiViewSchema", "sourceSchema", "viewNaming"] as const;
+const KEYS = ["viewSchema", "piiViewSchema", "sourceSchema", "viewNaming", "project"] as const;
 const NAME_PART = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 /** `"<database>"` or `"<database>"."<schema>"`, each part quoted or bare. */
 const SOURCE_SCHEMA = /^(?:"([^"]+)"|([^".]+))(?:\.(?:"([^"]+)"|([^".]+)))?$/;
@@ -156,10 +166,32 @@ export function parseGeneratorOptions(
   }
   const sourceSchema = parseSourceSchema(text("sourceSchema", undefined), context.provider, at, errors);
   const viewNaming = parseViewNaming(text("viewNaming", "table"), at, errors);
+  const project = parseProject(text("project", context.packageName), at, errors);
   if (errors.length > 0) throw new RedshiftViewsErrors(errors);
-  if (sourceSchema === undefined || viewNaming === undefined)
-    throw new Error("unreachable: sourceSchema and viewNaming errors are collected above");
-  return { outputDir, viewSchema, piiViewSchema, sourceSchema, viewNaming };
+  if (sourceSchema === undefined || viewNaming === undefined || project === undefined)
+    throw new Error("unreachable: sourceSchema, viewNaming and project errors are collected above");
+  return { outputDir, viewSchema, piiViewSchema, sourceSchema, viewNaming, project };
+}
+
+function parseProject(
+  value: string | undefined,
+  at: { file: string; model: string },
+  errors: RedshiftViewsError[],
+): string | undefined {
+  if (value !== undefined && PROJECT_PATTERN.test(value)) return value;
+  errors.push(
+    new RedshiftViewsError(
+      "E_GENERATOR_PROJECT_INVALID",
+      value === undefined
+        ? "The generator block has no project, and the project's package.json has no name to default to."
+        : `project = "${value}" is not a project id (letters, digits, . _ @ / -, no spaces, at most 100 characters).`,
+      {
+        location: at,
+        hint: 'Set project = "<id>" in the generator block: a name for this application, the same in every environment. Each view records it, so that projects sharing a schema never drop each other\'s views.',
+      },
+    ),
+  );
+  return undefined;
 }
 
 function parseViewNaming(

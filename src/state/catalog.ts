@@ -1,4 +1,4 @@
-import { parseMarker } from "../bookkeeping/marker.js";
+import { type Marker, parseMarker } from "../bookkeeping/marker.js";
 import { literals, sql } from "../sql/template.js";
 import type { ResultRow } from "../warehouse/index.js";
 import { catalogText, unexpectedRow } from "./rows.js";
@@ -7,8 +7,8 @@ import { catalogText, unexpectedRow } from "./rows.js";
 export interface CatalogView {
   readonly schema: string;
   readonly name: string;
-  /** The hash this tool stored on it, or `undefined` when it is not ours. */
-  readonly hash: string | undefined;
+  /** What this tool stored on it (by this project or another), or `undefined` when no marker is there. */
+  readonly marker: Marker | undefined;
 }
 
 /** One query for every view's stored hash, whatever the number of views. */
@@ -28,6 +28,6 @@ export function parseCatalog(rows: readonly ResultRow[]): CatalogView[] {
     if (schema === undefined || name === undefined) throw unexpectedRow("SVV_COLUMNS", row);
     const remarks = row.remarks;
     if (remarks !== null && typeof remarks !== "string") throw unexpectedRow("SVV_COLUMNS", row);
-    return { schema, name, hash: parseMarker(remarks) };
+    return { schema, name, marker: parseMarker(remarks) };
   });
 }

@@ -22,6 +22,7 @@ const CSV_COLUMNS = [
   "create_error",
   "refresh_status",
   "refresh_error",
+  "foreign_project",
 ] as const;
 
 function cells(row: StatusRow): string[] {
@@ -47,6 +48,7 @@ function cells(row: StatusRow): string[] {
     row.operations.create?.error ?? "",
     row.operations.refresh?.status ?? "",
     row.operations.refresh?.error ?? "",
+    row.foreignProject ?? "",
   ];
 }
 
@@ -67,7 +69,11 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
     row.lastOperation === null
       ? "-"
       : `${row.lastOperation.operation} ${row.lastOperation.status.toLowerCase()} ${row.lastOperation.at.replace("T", " ").slice(0, 19)} (${row.lastOperation.durationSeconds.toFixed(1)} s)`,
-    row.conditions.length === 0 ? "ok" : row.conditions.join(", "),
+    row.conditions.length > 0
+      ? row.conditions.join(", ")
+      : row.foreignProject === undefined
+        ? "ok"
+        : `(project ${row.foreignProject})`,
   ]);
   const [head = "", ...aligned] = alignColumns([header, ...body]);
   const lines = [paint.bold(head)];
@@ -91,11 +97,14 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
   );
   if (failures.length > 0) lines.push("", "Last errors:", ...failures.map((line) => paint.red(line)));
   const problems = rows.filter((row) => row.conditions.length > 0).length;
-  const stale = rows.filter((row) => row.stale !== false && row.exists).length;
+  const foreign = rows.filter((row) => row.foreignProject !== undefined).length;
+  const stale = rows.filter(
+    (row) => row.stale !== false && row.exists && row.foreignProject === undefined,
+  ).length;
   const neverRefreshed = rows.filter(notRefreshedSinceCreated).length;
   lines.push(
     "",
-    `${rows.length} views: ${problems === 0 ? paint.green("no problems") : paint.red(`${problems} with problems`)}, ${stale} stale (or of unknown staleness), ${neverRefreshed} not refreshed since created.`,
+    `${rows.length - foreign} views${foreign === 0 ? "" : ` (and ${foreign} of other projects)`}: ${problems === 0 ? paint.green("no problems") : paint.red(`${problems} with problems`)}, ${stale} stale (or of unknown staleness), ${neverRefreshed} not refreshed since created.`,
   );
   return lines.join("\n");
 }

@@ -67,8 +67,10 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
       history.kind === "recorded"
         ? (await resolveSubmitted(warehouse, environment, history.views, new Date())).views
         : [];
+    const { project } = prepared.options;
     const views = buildStatusRows({
-      desired: desiredViews(prepared.specs, environment, target.grants),
+      project,
+      desired: desiredViews(prepared.specs, environment, target.grants, project),
       catalog,
       mvInfo,
       history: recorded,

@@ -1,4 +1,5 @@
 import type { DMMF } from "@prisma/generator-helper";
+import { docDescription } from "../annotations/doc-description.js";
 import {
   type AnnotationProblem,
   EXPORT_TAG,
@@ -101,11 +102,13 @@ export function classifyModels(input: ClassifyInput): ClassifyResult {
       if (isRelation) continue;
       const column = field.dbName ?? field.name;
       const facts = { kind: field.kind, type: field.type, isList: field.isList, column };
+      const description = docDescription(field.documentation);
       columns.push({
         field: field.name,
         column,
         type: field.type,
         classification: classifyField(facts, parsed.level),
+        ...(description === undefined ? {} : { description }),
       });
     }
     if (!annotations.exported) continue;

@@ -7,6 +7,8 @@ export interface ClassifiedColumn {
   readonly column: string;
   readonly type: string;
   readonly classification: Classification;
+  /** The field's doc comment without its annotation lines: the column's description for analysts. */
+  readonly description?: string;
 }
 
 /** Where zero-ETL replicated a table in Redshift: database and schema (names may contain the placeholder). */
@@ -31,6 +33,11 @@ export interface ExportedTable {
   readonly columns: readonly ClassifiedColumn[];
 }
 
+export interface ColumnComment {
+  readonly column: string;
+  readonly text: string;
+}
+
 /** Everything needed to render one materialized view's template. Pure data. */
 export interface ViewSpec {
   readonly tier: Tier;
@@ -46,6 +53,11 @@ export interface ViewSpec {
   readonly source: SourceLocation & { readonly table: string };
   /** Projected columns, in schema order. */
   readonly columns: readonly string[];
+  /**
+   * The data dictionary: one comment per projected column, `[<level>]` then its description. Applied
+   * with `COMMENT ON COLUMN`, which changes no data: a change of comments is not a rebuild.
+   */
+  readonly comments: readonly ColumnComment[];
   /** First primary-key column when it is projected, else `null` (→ `DISTSTYLE AUTO`). */
   readonly distKey: string | null;
 }

@@ -7,6 +7,7 @@ export const STATEMENT_NAME_MAX_LENGTH = 500;
 
 export type StatementOperation =
   | "create"
+  | "comment"
   | "drop"
   | "refresh"
   | "catalog"
@@ -17,6 +18,7 @@ export type StatementOperation =
 
 const OPERATIONS: readonly StatementOperation[] = [
   "create",
+  "comment",
   "drop",
   "refresh",
   "catalog",

@@ -1,6 +1,11 @@
 import { defineCommand } from "citty";
 import { prepareViews } from "../../generate/generate.js";
-import { columnReport, formatReportMarkdown, formatReportTable } from "../../report/column-report.js";
+import {
+  columnReport,
+  formatDictionaryMarkdown,
+  formatReportMarkdown,
+  formatReportTable,
+} from "../../report/column-report.js";
 import { schemaArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 
@@ -14,9 +19,10 @@ export const reportCommand = defineCommand({
     ...schemaArgs,
     format: {
       type: "enum",
-      options: ["table", "json", "md"],
+      options: ["table", "json", "md", "dictionary"],
       default: "table",
-      description: "Output format",
+      description:
+        "Output format: table, json, md (for reviewers), dictionary (Markdown for analysts: each view's columns with level and description)",
     },
     strict: {
       type: "boolean",
@@ -37,6 +43,9 @@ export const reportCommand = defineCommand({
         break;
       case "md":
         io.stdout(formatReportMarkdown(rows));
+        break;
+      case "dictionary":
+        io.stdout(formatDictionaryMarkdown(prepared.specs, prepared.tables));
         break;
       default:
         io.stdout(formatReportTable(rows, io.colors));
