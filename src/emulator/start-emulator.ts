@@ -10,6 +10,8 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
 import { Engine } from "./engine.js";
 import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
+import { DEFAULT_SUPERUSER } from "./principals.js";
+import { accessKeyIdOf } from "./request-identity.js";
 import { type SkippedModel, sourceTables, sourceTablesSql } from "./source-tables.js";
 import { formatStatementError, SqlError } from "./sql-error.js";
 import { identifierValue, isIdentifier, isSignificant, tokenize } from "./sql-tokens.js";
@@ -60,6 +62,18 @@ export interface SeedResult {
   readonly skipped: readonly SkippedModel[];
 }
 
+export interface QueryOptions {
+  /** The Redshift user to run as (must exist). Default `awsuser`, the superuser. */
+  readonly user?: string | undefined;
+}
+
+export interface SeedDeployUserInput {
+  /** The deploy user's name; created with `PASSWORD DISABLE` unless it exists. */
+  readonly user: string;
+  /** Rendered two-part names of the replicated schemas it reads, e.g. `"dev_app_zeroetl"."app_dev"`. */
+  readonly sourceSchemas: readonly string[];
+}
+
 export interface RunningEmulator {
   /** e.g. `http://127.0.0.1:54321`, for `new RedshiftDataClient({ endpoint, region, credentials })`. */
   readonly endpoint: string;
@@ -70,10 +84,26 @@ export interface RunningEmulator {
   /** A snapshot of the counters since start or the last `resetStats()`. */
   readonly stats: EmulatorStats;
   resetStats(): void;
-  /** Direct SQL (same dialect shim, serialised with Data API statements); rows of the last statement. */
-  query(sql: string): Promise<Record<string, unknown>[]>;
+  /**
+   * Direct SQL as a Redshift user (default `awsuser`), with the same dialect shim, privileges and
+   * read-only databases as the Data API, serialised with Data API statements; rows of the last
+   * statement. Runs in one transaction.
+   */
+  query(sql: string, options?: QueryOptions): Promise<Record<string, unknown>[]>;
+  /**
+   * SQL as the emulator itself, standing for zero-ETL replication: the only way to write the
+   * replicated source tables, which are read-only to every database user, superusers included. For
+   * tests (e.g. inserting rows into a source table to make views stale). Same dialect shim.
+   */
+  replicate(sql: string): Promise<Record<string, unknown>[]>;
   /** Creates (idempotently) the zero-ETL replicated tables of every model of a Prisma schema. */
   seedSourceTables(input: SeedSourceTablesInput): Promise<SeedResult>;
+  /**
+   * Seeds (idempotently) a non-superuser deploy user as a DBA would: the user (`PASSWORD DISABLE`) if
+   * missing, `CREATE` on the database, `USAGE` on each source schema and `SELECT` on its tables (present
+   * and future). Nothing else: it owns what it creates, and reads nothing else.
+   */
+  seedDeployUser(input: SeedDeployUserInput): Promise<void>;
   /** Closes the HTTP server (keep-alive sockets included) and PGlite; releases the data folder. */
   stop(): Promise<void>;
 }
@@ -171,6 +201,7 @@ async function serve(
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readBody(request);
+    const accessKeyId = accessKeyIdOf(request.headers.authorization);
     const target = request.headers["x-amz-target"];
     const operation =
       typeof target === "string" && target.startsWith(TARGET_PREFIX)
@@ -201,7 +232,7 @@ async function serve(
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new ApiError("SerializationException", "The request body must be a JSON object.");
       }
-      const result = run(parsed as Record<string, unknown>);
+      const result = run(parsed as Record<string, unknown>, { accessKeyId });
       if (POLL_OPERATIONS.has(operation) && (faults.pollDelayMs ?? 0) > 0)
         await delay(faults.pollDelayMs ?? 0);
       send(response, 200, result);
@@ -252,16 +283,31 @@ async function serve(
     resetStats() {
       stats = emptyStats();
     },
-    query: (sql) =>
-      engine.query(sql).catch((error: unknown) => {
-        throw error instanceof SqlError
-          ? new RedshiftViewsError("E_EMULATOR_QUERY", formatStatementError(error), {
-              hint: "Fix the SQL; the emulator runs Redshift SQL through its dialect shim on Postgres.",
-              cause: error,
-            })
-          : error;
-      }),
+    query: (sql, queryOptions) =>
+      engine.query(sql, [], queryOptions?.user ?? DEFAULT_SUPERUSER).catch(queryError),
+    replicate: (sql) => engine.replicate(sql).catch(queryError),
     seedSourceTables: (input) => seed(engine, database, input),
+    seedDeployUser: async (input) => {
+      const mappings = input.sourceSchemas.map((sourceSchema) => {
+        const target = parseSourceSchema(sourceSchema);
+        return {
+          postgresSchema:
+            target.database === database ? target.schema : postgresSchemaFor(target.database, target.schema),
+          database: target.database,
+          schema: target.schema,
+        };
+      });
+      await engine.seedDeployUser(input.user, mappings).catch((error: unknown) => {
+        throw new RedshiftViewsError(
+          "E_EMULATOR_SEED",
+          `Could not seed deploy user ${JSON.stringify(input.user)}: ${error instanceof SqlError ? formatStatementError(error) : String(error)}`,
+          {
+            hint: 'Check the user name and the source schemas (two-part "<database>"."<schema>" names).',
+            cause: error,
+          },
+        );
+      });
+    },
     stop() {
       stopped ??= (async () => {
         stopping = true;
@@ -281,6 +327,15 @@ async function serve(
       return stopped;
     },
   };
+}
+
+function queryError(error: unknown): never {
+  throw error instanceof SqlError
+    ? new RedshiftViewsError("E_EMULATOR_QUERY", formatStatementError(error), {
+        hint: "Fix the SQL; the emulator runs Redshift SQL through its dialect shim on Postgres, as the given user.",
+        cause: error,
+      })
+    : error;
 }
 
 async function seed(engine: Engine, database: string, input: SeedSourceTablesInput): Promise<SeedResult> {

@@ -185,14 +185,24 @@ describe("other statements", () => {
     });
   });
 
-  it("accepts GRANT to groups, roles and users and asks for the roles", () => {
+  it("grants to groups, roles and users by their internal roles, which must exist", () => {
     expect(one("GRANT SELECT ON a.v TO GROUP analysts, ROLE bi, alice, PUBLIC")).toEqual({
-      sql: "GRANT SELECT ON a.v TO GROUP analysts, bi, alice, PUBLIC",
-      effects: [{ kind: "ensureRoles", roles: ["analysts", "bi", "alice"] }],
+      sql: 'GRANT SELECT ON a.v TO "group/analysts", "role/bi", "alice", PUBLIC',
+      effects: [
+        {
+          kind: "requirePrincipals",
+          principals: [
+            { kind: "group", name: "analysts" },
+            { kind: "role", name: "bi" },
+            { kind: "user", name: "alice" },
+          ],
+        },
+      ],
     });
-    expect(one(`REVOKE SELECT ON ALL TABLES IN SCHEMA a FROM GROUP "Analysts"`).effects).toEqual([
-      { kind: "ensureRoles", roles: ["Analysts"] },
-    ]);
+    expect(one(`REVOKE SELECT ON ALL TABLES IN SCHEMA a FROM GROUP "Analysts"`)).toEqual({
+      sql: 'REVOKE SELECT ON ALL TABLES IN SCHEMA a FROM "group/Analysts"',
+      effects: [{ kind: "requirePrincipals", principals: [{ kind: "group", name: "Analysts" }] }],
+    });
   });
 
   it("tracks REFRESH and ALTER … AUTO REFRESH", () => {
