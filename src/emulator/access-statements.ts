@@ -81,18 +81,22 @@ export function unsupported(what: string, why: string): SqlError {
  */
 export function refuseIdentityChanges(statement: Statement): void {
   const first = statement.at(0);
-  const setOrReset = isKeyword(first, "SET", "RESET");
-  const scope = isKeyword(statement.at(1), "SESSION", "LOCAL") ? 2 : 1;
-  if (
-    setOrReset &&
-    (statement.keywordsAt(scope, "SESSION", "AUTHORIZATION") ||
-      statement.keywordsAt(scope, "ROLE") ||
-      statement.keywordsAt(1, "ALL"))
-  ) {
-    throw unsupported(
-      statement.text(0, Math.min(statement.sig.length, scope + 2)).toUpperCase(),
-      "each Data API request runs as the database user of its credentials",
-    );
+  if (isKeyword(first, "SET", "RESET")) {
+    // SET [SESSION | LOCAL] SESSION AUTHORIZATION | ROLE …, RESET SESSION AUTHORIZATION | ROLE | ALL
+    for (const at of [1, 2]) {
+      const words = statement.keywordsAt(at, "SESSION", "AUTHORIZATION")
+        ? 2
+        : statement.keywordsAt(at, "ROLE") || (at === 1 && statement.keywordsAt(at, "ALL"))
+          ? 1
+          : 0;
+      if (words > 0) {
+        throw unsupported(
+          statement.text(0, at + words).toUpperCase(),
+          "each Data API request runs as the database user of its credentials",
+        );
+      }
+      if (!isKeyword(statement.at(1), "SESSION", "LOCAL")) break;
+    }
   }
   if (
     isKeyword(first, "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE") ||

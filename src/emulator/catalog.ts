@@ -137,12 +137,13 @@ REVOKE EXECUTE ON FUNCTION ${INTERNAL_SCHEMA}.stamp(oid), ${INTERNAL_SCHEMA}.tra
 -- The replicated (zero-ETL destination) databases are read-only to every user, superusers included;
 -- only the emulator itself (session_user = admin: seeding and replicate()) writes them. DML is refused
 -- by a statement trigger on every table there, DDL by event triggers. See readOnlyDatabaseMessage.
-CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.read_only_error(schema_name text, object text) RETURNS void
+DROP FUNCTION IF EXISTS ${INTERNAL_SCHEMA}.read_only_error(text, text);
+CREATE FUNCTION ${INTERNAL_SCHEMA}.read_only_error(folded_schema text, object text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
 DECLARE
   db text;
 BEGIN
-  SELECT x.database_name INTO db FROM ${INTERNAL_SCHEMA}.schemas x WHERE x.postgres_schema = schema_name;
+  SELECT x.database_name INTO db FROM ${INTERNAL_SCHEMA}.schemas x WHERE x.postgres_schema = folded_schema;
   RAISE EXCEPTION USING ERRCODE = '${READ_ONLY_SQLSTATE}',
     MESSAGE = format(${quoteLiteral(readOnlyDatabaseMessage("%s", "%s"))}, db, object);
 END

@@ -41,6 +41,8 @@ export interface ShimContext {
   readonly knownDatabases?: readonly string[];
   /** The Postgres database standing for `database` (PGlite's is `postgres`, the default). */
   readonly postgresDatabase?: string;
+  /** The emulator's replication path, which writes the (otherwise read-only) replicated databases. */
+  readonly replicating?: boolean;
 }
 
 export type ShimEffect =
@@ -135,6 +137,7 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
   const statement = new Statement(tokens);
   const commentOnColumn = statement.keywordsAt(0, "COMMENT", "ON", "COLUMN");
   const grantOrRevoke = statement.keywordsAt(0, "GRANT") || statement.keywordsAt(0, "REVOKE");
+  const targetsEnd = context.replicating === true ? 0 : writeTargetsEnd(statement);
   const known = new Set([context.database, ...(context.knownDatabases ?? [])]);
   const noteKnown = (effect: ShimEffect): void => {
     if (effect.kind === "registerSchema") known.add(effect.mapping.database);
@@ -164,12 +167,15 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
     const isColumnTarget = commentOnColumn && position === 3;
     if (first !== undefined && second !== undefined && third !== undefined && parts.length <= 4) {
       const database = identifierValue(first);
-      const relationContext = isKeyword(previous, ...RELATION_KEYWORDS);
+      const relationContext =
+        isKeyword(previous, ...RELATION_KEYWORDS) ||
+        position < targetsEnd ||
+        (grantOrRevoke && (isKeyword(previous, "ON") || previous?.text === ","));
       // `a.b.c.d` can only be database.schema.table.column; `a.b.c` is database.schema.table unless it
       // is the target of COMMENT ON COLUMN (schema.table.column) or a column reference elsewhere.
       const mapsDatabase =
         parts.length === 4 || (!isColumnTarget && (known.has(database) || relationContext));
-      if (mapsDatabase && grantOrRevoke && database !== context.database) {
+      if (mapsDatabase && (grantOrRevoke || position < targetsEnd) && database !== context.database) {
         throw new SqlError(
           READ_ONLY_SQLSTATE,
           readOnlyDatabaseMessage(
@@ -198,6 +204,52 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
   }
   output.push(...tokens.slice(copied));
   return output;
+}
+
+const WRITE_STATEMENTS = [
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "MERGE",
+  "TRUNCATE",
+  "COPY",
+  "CREATE",
+  "DROP",
+  "ALTER",
+  "COMMENT",
+];
+const QUERY_KEYWORDS = [
+  "SELECT",
+  "FROM",
+  "USING",
+  "WHERE",
+  "SET",
+  "VALUES",
+  "AS",
+  "JOIN",
+  "WITH",
+  "RETURNING",
+];
+
+/**
+ * Names before this position are what a write statement changes (`INSERT INTO t …`, `DROP TABLE a, b`,
+ * `CREATE MATERIALIZED VIEW v AS …`): up to its first top-level query keyword. 0 for other statements.
+ * Writing another database's objects fails with the read-only error before any privilege check, as
+ * the database, not the user, is what refuses it (see readOnlyDatabaseMessage); the database's own
+ * triggers refuse what this does not catch (writes in a WITH clause, SELECT INTO).
+ */
+function writeTargetsEnd(statement: Statement): number {
+  if (!isKeyword(statement.at(0), ...WRITE_STATEMENTS)) return 0;
+  const deleteFrom = statement.keywordsAt(0, "DELETE", "FROM");
+  let depth = 0;
+  for (let p = 1; p < statement.sig.length; p++) {
+    const text = statement.at(p)?.text;
+    if (text === "(") depth++;
+    else if (text === ")") depth--;
+    else if (depth === 0 && !(deleteFrom && p === 1) && isKeyword(statement.at(p), ...QUERY_KEYWORDS))
+      return p;
+  }
+  return statement.sig.length;
 }
 
 function schemaText(

@@ -104,11 +104,12 @@ export class Engine {
     await this.tail;
   }
 
-  translate(sql: string): ShimmedStatement[] {
+  translate(sql: string, replicating = false): ShimmedStatement[] {
     return translateSql(sql, {
       database: this.database,
       knownDatabases: [...this.schemas.values()].map((mapping) => mapping.database),
       postgresDatabase: this.postgresDatabase,
+      replicating,
     });
   }
 
@@ -322,7 +323,7 @@ export class Engine {
   }
 
   private async queryAs(identity: RunAs, sql: string, values: unknown[]): Promise<Record<string, unknown>[]> {
-    const statements = this.translate(sql);
+    const statements = this.translate(sql, identity === undefined);
     return this.inTransaction(identity, async (tx) => {
       const session = this.session(tx, identity);
       let rows: Record<string, unknown>[] = [];
