@@ -35,6 +35,8 @@ export function bootstrapSql(database: string, admin: string): string {
   const superuser = quoteIdentifier(DEFAULT_SUPERUSER);
   // The request's user is a superuser (sees every row of the catalog views that say so).
   const isSuper = "EXISTS (SELECT 1 FROM pg_roles su WHERE su.rolname = current_user AND su.rolsuper)";
+  const accessible = `(${isSuper} OR (has_schema_privilege(n.oid, 'USAGE')
+    AND has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, REFERENCES')))`;
   const notFolded = (schema: string) =>
     `NOT EXISTS (SELECT 1 FROM ${INTERNAL_SCHEMA}.schemas fx WHERE fx.postgres_schema = ${schema})`;
   const schemaDatabase = `COALESCE(x.database_name, ${db})`;
@@ -253,6 +255,9 @@ GRANT USAGE ON SCHEMA ${TYPES_SCHEMA} TO PUBLIC;
 DROP SCHEMA IF EXISTS ${CATALOG_SCHEMA} CASCADE;
 CREATE SCHEMA ${CATALOG_SCHEMA};
 
+-- SVV_COLUMNS and SVV_TABLES: "Superusers can see all rows; regular users can see only metadata to
+-- which they have access" (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_COLUMNS.html,
+-- r_SVV_TABLES.html): USAGE on the schema and some privilege on the relation (owners have all).
 CREATE VIEW ${CATALOG_SCHEMA}.svv_columns AS
 SELECT
   ${schemaDatabase}::varchar(128) AS table_catalog,
@@ -281,7 +286,8 @@ JOIN pg_type t ON t.oid = a.atttypid
 JOIN pg_type bt ON bt.oid = (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%';
+  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%'
+  AND ${accessible};
 
 CREATE VIEW ${CATALOG_SCHEMA}.svv_tables AS
 SELECT
@@ -294,7 +300,8 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN ${INTERNAL_SCHEMA}.schemas x ON x.postgres_schema = n.nspname
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%';
+  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%'
+  AND ${accessible};
 
 CREATE VIEW ${CATALOG_SCHEMA}.svv_mv_info AS
 SELECT
@@ -341,7 +348,9 @@ CROSS JOIN LATERAL ${INTERNAL_SCHEMA}.direct_relations(c.oid) d
 JOIN pg_class r ON r.oid = d.relid
 JOIN pg_namespace rn ON rn.oid = r.relnamespace
 LEFT JOIN ${INTERNAL_SCHEMA}.schemas rx ON rx.postgres_schema = rn.nspname
-WHERE c.relkind = 'm';
+WHERE c.relkind = 'm'
+  -- "regular users can see only their own data" (https://docs.aws.amazon.com/redshift/latest/dg/r_STV_MV_DEPS.html)
+  AND (${isSuper} OR c.relowner = (SELECT o.oid FROM pg_roles o WHERE o.rolname = current_user));
 
 ${privilegeViews(hidden, isSuper, notFolded)}
 ${principalViews(isSuper)}

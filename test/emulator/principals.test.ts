@@ -293,6 +293,31 @@ describe("catalog views of principals and grants", () => {
     ]);
   });
 
+  it("shows a regular user only the tables and columns it has access to in SVV_TABLES and SVV_COLUMNS", async () => {
+    const tables = `SELECT table_catalog, table_schema, table_name FROM svv_tables
+                    WHERE table_schema IN ('analytics', 'dashboard_development') ORDER BY 1, 2, 3`;
+    expect(await rows(deployer, tables)).toEqual([
+      ["dev", "analytics", "users"],
+      ["development_learningplatform_mysql_zeroetl", "dashboard_development", "enrollments"],
+      ["development_learningplatform_mysql_zeroetl", "dashboard_development", "users"],
+    ]);
+    expect(await rows(alice, tables)).toEqual([["dev", "analytics", "users"]]);
+    expect(await rows(bob, tables)).toEqual([]);
+    expect(
+      await rows(
+        alice,
+        "SELECT column_name FROM svv_columns WHERE table_schema = 'analytics' ORDER BY ordinal_position",
+      ),
+    ).toEqual([["id"], ["country"]]);
+    expect(await rows(bob, "SELECT count(*) FROM svv_columns WHERE table_schema = 'analytics'")).toEqual([
+      [0],
+    ]);
+    expect(await rows(alice, "SELECT count(*) FROM stv_mv_deps")).toEqual([[0]]);
+    expect(await rows(deployer, "SELECT trim(name), trim(ref_name) FROM stv_mv_deps")).toEqual([
+      ["users", "users"],
+    ]);
+  });
+
   it("shows schema grants in SVV_SCHEMA_PRIVILEGES, PUBLIC included", async () => {
     expect(
       await rows(
