@@ -619,10 +619,15 @@ export class Engine {
       detail = detail?.replaceAll(mapping.postgresSchema, readable);
     }
     message = presentRoleNames(
-      message.replace(
-        /^(permission denied for|must be owner of) (?:table|view|materialized view|sequence|foreign table) /,
-        "$1 relation ",
-      ),
+      message
+        .replace(
+          /^(permission denied for|must be owner of) (?:table|view|materialized view|sequence|foreign table) /,
+          "$1 relation ",
+        )
+        .replace(
+          `permission denied for database ${this.postgresDatabase}`,
+          `permission denied for database ${this.database}`,
+        ),
     );
     detail = detail === undefined ? undefined : presentRoleNames(detail);
     return new SqlError(error.sqlState, message, detail, error.severity);

@@ -141,6 +141,9 @@ describe("who a request runs as", () => {
     expect((await failure(workgroup, "SELECT * FROM analytics.users")).error).toContain(
       "permission denied for schema analytics",
     );
+    expect((await failure(workgroup, "CREATE SCHEMA mine")).error).toBe(
+      "ERROR: permission denied for database dev [SQLSTATE 42501]",
+    );
   });
 
   it("refuses credentials that name no user or two", async () => {
