@@ -1,13 +1,19 @@
 import type { ResolvedTarget } from "../config/index.js";
 import type { ConnectionFields } from "../warehouse/index.js";
 
-/** The workgroup name sent to the local emulator, which serves a single database. */
-export const LOCAL_WORKGROUP = "redshift-views-local";
+/** The cluster name sent to the local emulator, which serves a single warehouse. */
+export const LOCAL_CLUSTER = "redshift-views-local";
+
+/**
+ * The database user the local target connects as: not a superuser, as a deploy user on Redshift
+ * should not be (see `seedLocalWarehouse`).
+ */
+export const LOCAL_DEPLOY_USER = "deployer";
 
 export function connectionFields(target: ResolvedTarget): ConnectionFields {
   switch (target.kind) {
     case "local":
-      return { WorkgroupName: LOCAL_WORKGROUP, Database: target.database };
+      return { ClusterIdentifier: LOCAL_CLUSTER, DbUser: LOCAL_DEPLOY_USER, Database: target.database };
     case "cluster":
       return {
         ClusterIdentifier: target.clusterIdentifier,

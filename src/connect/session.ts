@@ -3,9 +3,10 @@ import { type LoadedConfig, loadConfig, type ResolvedTarget, resolveTarget } fro
 import { assertEnvironmentName } from "../environment/environment-name.js";
 import { RedshiftViewsError } from "../errors.js";
 import { type PreparedViews, prepareViews } from "../generate/generate.js";
-import { quoteIdentifier } from "../sql/quote.js";
 import { renderTemplate } from "../templates/render-template.js";
+import type { RunningEmulator } from "../emulator/index.js";
 import type { Warehouse } from "../warehouse/index.js";
+import { LOCAL_DEPLOY_USER } from "./connection-fields.js";
 import { openWarehouse } from "./open-warehouse.js";
 import type { SessionEvent, WarehouseOptions } from "./options.js";
 
@@ -57,11 +58,7 @@ export async function openSession(
   });
   try {
     if (opened.emulator !== undefined) {
-      await opened.emulator.seedSourceTables({
-        schema: prepared.schema,
-        sourceSchema: renderSourceSchema(prepared, options.environment),
-        sampleRows: LOCAL_SAMPLE_ROWS,
-      });
+      await seedLocalWarehouse(opened.emulator, prepared, options.environment);
     }
   } catch (error) {
     await opened.close();
@@ -78,16 +75,37 @@ export async function openSession(
   };
 }
 
-/**
- * `"<database>"."<schema>"` of the replicated tables in an environment, or `"<database>"` when each
- * model reads from its own schema, as the emulator's seeding reads it.
- */
-export function renderSourceSchema(prepared: PreparedViews, environment: string): string {
+/** Where zero-ETL replicated the tables in an environment (rendered names). */
+export function sourceLocation(
+  prepared: PreparedViews,
+  environment: string,
+): { readonly database: string; readonly schema?: string } {
   const { database, schema } = prepared.options.sourceSchema;
-  const rendered = quoteIdentifier(renderTemplate(database, environment));
-  return schema === undefined
-    ? rendered
-    : `${rendered}.${quoteIdentifier(renderTemplate(schema, environment))}`;
+  return {
+    database: renderTemplate(database, environment),
+    ...(schema === undefined ? {} : { schema: renderTemplate(schema, environment) }),
+  };
+}
+
+/**
+ * Makes the embedded emulator look like the warehouse of a zero-ETL integration a DBA has set up: the
+ * replicated tables (with sample rows, so views have data), and the deploy user the local target
+ * connects as, with `CREATE` on the database and read access to the replicated tables, nothing else.
+ */
+export async function seedLocalWarehouse(
+  emulator: RunningEmulator,
+  prepared: PreparedViews,
+  environment: string,
+): Promise<void> {
+  const seeded = await emulator.seedSourceTables({
+    schema: prepared.schema,
+    source: sourceLocation(prepared, environment),
+    sampleRows: LOCAL_SAMPLE_ROWS,
+  });
+  await emulator.seedDeployUser({
+    user: LOCAL_DEPLOY_USER,
+    sources: seeded.schemas.map(({ schema }) => ({ database: seeded.database, schema })),
+  });
 }
 
 /** The schemas this tool manages in an environment: `[nonPii, pii]`. */

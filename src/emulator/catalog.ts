@@ -1,5 +1,7 @@
+import { READ_ONLY_SQLSTATE, readOnlyDatabaseMessage } from "./database-schemas.js";
 import { CATALOG_SCHEMA } from "./dialect-shim.js";
-import { quoteLiteral } from "./sql-tokens.js";
+import { DEFAULT_SUPERUSER } from "./principals.js";
+import { quoteIdentifier, quoteLiteral } from "./sql-tokens.js";
 
 /** Internal bookkeeping (write tracking, view metadata, database mapping); hidden from the catalog views. */
 export const INTERNAL_SCHEMA = "redshift_emulator";
@@ -20,10 +22,23 @@ const HIDDEN_SCHEMAS = [
  * materialized view reads stamp a sequence number on every write; a view is stale when a source was
  * stamped after the view's last refresh (or it never was refreshed). Refreshing a materialized view
  * stamps it too, so views over views go stale when their source is refreshed.
+ *
+ * Privileges: `admin` is the emulator's own Postgres superuser (PGlite's bootstrap role), which no
+ * Redshift principal is; it owns the bookkeeping, which requests reach only through the engine (as
+ * `admin`) or through SECURITY DEFINER functions. The catalog views run as their owner but filter by
+ * `current_user`, the request's user.
  */
-export function bootstrapSql(database: string): string {
+export function bootstrapSql(database: string, admin: string): string {
   const hidden = HIDDEN_SCHEMAS.map(quoteLiteral).join(", ");
   const db = quoteLiteral(database);
+  const adminLiteral = quoteLiteral(admin);
+  const superuser = quoteIdentifier(DEFAULT_SUPERUSER);
+  // The request's user is a superuser (sees every row of the catalog views that say so).
+  const isSuper = "EXISTS (SELECT 1 FROM pg_roles su WHERE su.rolname = current_user AND su.rolsuper)";
+  const accessible = `(${isSuper} OR (has_schema_privilege(n.oid, 'USAGE')
+    AND has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, REFERENCES')))`;
+  const notFolded = (schema: string) =>
+    `NOT EXISTS (SELECT 1 FROM ${INTERNAL_SCHEMA}.schemas fx WHERE fx.postgres_schema = ${schema})`;
   const schemaDatabase = `COALESCE(x.database_name, ${db})`;
   const schemaName = "COALESCE(x.schema_name, n.nspname)";
   return `
@@ -37,8 +52,36 @@ CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.mv_meta (
 CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.schemas (
   postgres_schema text PRIMARY KEY, database_name text NOT NULL, schema_name text NOT NULL
 );
+-- Redshift users, groups and roles and the Postgres role standing for each (see principals.ts).
+-- owner_role: the Postgres role of a Redshift role's owner (its creator).
+CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.principals (
+  postgres_role text PRIMARY KEY,
+  kind text NOT NULL CHECK (kind IN ('user', 'group', 'role')),
+  name text NOT NULL,
+  owner_role text,
+  UNIQUE (kind, name)
+);
+REVOKE ALL ON SCHEMA ${INTERNAL_SCHEMA} FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.note_write() RETURNS trigger LANGUAGE plpgsql AS $fn$
+-- The admin user created with the cluster is a superuser
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_superusers.html).
+DO $do$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(DEFAULT_SUPERUSER)}) THEN
+    CREATE ROLE ${superuser} SUPERUSER;
+  END IF;
+END
+$do$;
+INSERT INTO ${INTERNAL_SCHEMA}.principals (postgres_role, kind, name) VALUES (${quoteLiteral(DEFAULT_SUPERUSER)}, 'user', ${quoteLiteral(DEFAULT_SUPERUSER)})
+ON CONFLICT DO NOTHING;
+
+-- "By default, all users have CREATE and USAGE permissions on the PUBLIC schema of a database"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_Privileges.html); Postgres 15+ grants USAGE only.
+GRANT CREATE ON SCHEMA public TO PUBLIC;
+
+-- Fires as whoever writes the table: SECURITY DEFINER so that any user's writes are stamped.
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.note_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog AS $fn$
 BEGIN
   PERFORM ${INTERNAL_SCHEMA}.stamp(TG_RELID);
   RETURN NULL;
@@ -50,9 +93,10 @@ CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.stamp(rel oid) RETURNS void LANGUA
   ON CONFLICT (relid) DO UPDATE SET write_seq = excluded.write_seq
 $fn$;
 
--- Relations a view's rewrite rule reads directly.
+-- Relations a view's rewrite rule reads directly. SECURITY DEFINER (read-only): the catalog views call
+-- it as the request's user, who has no USAGE on the internal schema.
 CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.direct_relations(view_oid oid) RETURNS TABLE (relid oid)
-LANGUAGE sql STABLE AS $fn$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
   SELECT DISTINCT d.refobjid
   FROM pg_rewrite r
   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
@@ -62,7 +106,7 @@ $fn$;
 
 -- Tables and materialized views a materialized view reads, looking through plain views.
 CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.source_relations(view_oid oid) RETURNS TABLE (relid oid, relkind "char")
-LANGUAGE sql STABLE AS $fn$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
   WITH RECURSIVE deps(relid) AS (
     SELECT d.relid FROM ${INTERNAL_SCHEMA}.direct_relations(view_oid) d
     UNION
@@ -88,6 +132,107 @@ CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.track_sources(view_oid oid) RETURN
   WHERE s.relkind IN ('r', 'p')
 $fn$;
 
+-- Only the engine (as the emulator) records writes and tracks tables.
+REVOKE EXECUTE ON FUNCTION ${INTERNAL_SCHEMA}.stamp(oid), ${INTERNAL_SCHEMA}.track_table(oid),
+  ${INTERNAL_SCHEMA}.track_sources(oid) FROM PUBLIC;
+
+-- The replicated (zero-ETL destination) databases are read-only to every user, superusers included;
+-- only the emulator itself (session_user = admin: seeding and replicate()) writes them. DML is refused
+-- by a statement trigger on every table there, DDL by event triggers. See readOnlyDatabaseMessage.
+DROP FUNCTION IF EXISTS ${INTERNAL_SCHEMA}.read_only_error(text, text);
+CREATE FUNCTION ${INTERNAL_SCHEMA}.read_only_error(folded_schema text, object text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+DECLARE
+  db text;
+BEGIN
+  SELECT x.database_name INTO db FROM ${INTERNAL_SCHEMA}.schemas x WHERE x.postgres_schema = folded_schema;
+  RAISE EXCEPTION USING ERRCODE = '${READ_ONLY_SQLSTATE}',
+    MESSAGE = format(${quoteLiteral(readOnlyDatabaseMessage("%s", "%s"))}, db, object);
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.refuse_replica_write() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+DECLARE
+  readable text;
+BEGIN
+  IF session_user <> ${adminLiteral} THEN
+    SELECT x.database_name || '.' || x.schema_name || '.' || TG_TABLE_NAME INTO readable
+    FROM ${INTERNAL_SCHEMA}.schemas x WHERE x.postgres_schema = TG_TABLE_SCHEMA;
+    PERFORM ${INTERNAL_SCHEMA}.read_only_error(TG_TABLE_SCHEMA, readable);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.guard_replica(rel oid) RETURNS void LANGUAGE plpgsql
+SET search_path = pg_catalog AS $fn$
+BEGIN
+  EXECUTE format(
+    'CREATE OR REPLACE TRIGGER redshift_emulator_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+    'FOR EACH STATEMENT EXECUTE FUNCTION ${INTERNAL_SCHEMA}.refuse_replica_write()', rel::regclass);
+END
+$fn$;
+REVOKE EXECUTE ON FUNCTION ${INTERNAL_SCHEMA}.guard_replica(oid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.guard_replica_ddl() RETURNS event_trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+DECLARE
+  r record;
+  folded text;
+BEGIN
+  FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
+    SELECT x.postgres_schema INTO folded FROM ${INTERNAL_SCHEMA}.schemas x
+    WHERE x.postgres_schema = r.schema_name
+       OR (r.object_type = 'schema' AND quote_ident(x.postgres_schema) = r.object_identity);
+    CONTINUE WHEN folded IS NULL;
+    IF session_user <> ${adminLiteral} THEN
+      PERFORM ${INTERNAL_SCHEMA}.read_only_error(folded, r.object_identity);
+    ELSIF r.object_type = 'table' AND r.command_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO') THEN
+      PERFORM ${INTERNAL_SCHEMA}.guard_replica(r.objid);
+    END IF;
+  END LOOP;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.guard_replica_drop() RETURNS event_trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+DECLARE
+  r record;
+  folded text;
+BEGIN
+  IF session_user = ${adminLiteral} THEN RETURN; END IF;
+  FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() LOOP
+    SELECT x.postgres_schema INTO folded FROM ${INTERNAL_SCHEMA}.schemas x
+    WHERE x.postgres_schema = r.schema_name OR (r.object_type = 'schema' AND x.postgres_schema = r.object_name);
+    CONTINUE WHEN folded IS NULL;
+    PERFORM ${INTERNAL_SCHEMA}.read_only_error(folded, r.object_identity);
+  END LOOP;
+END
+$fn$;
+
+DROP EVENT TRIGGER IF EXISTS redshift_emulator_replica_ddl;
+CREATE EVENT TRIGGER redshift_emulator_replica_ddl ON ddl_command_end
+  EXECUTE FUNCTION ${INTERNAL_SCHEMA}.guard_replica_ddl();
+DROP EVENT TRIGGER IF EXISTS redshift_emulator_replica_drop;
+CREATE EVENT TRIGGER redshift_emulator_replica_drop ON sql_drop
+  EXECUTE FUNCTION ${INTERNAL_SCHEMA}.guard_replica_drop();
+
+-- Tables replicated before the guard existed (a data folder from an earlier version).
+DO $do$
+DECLARE
+  t oid;
+BEGIN
+  FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN ${INTERNAL_SCHEMA}.schemas x ON x.postgres_schema = n.nspname
+           WHERE c.relkind IN ('r', 'p')
+             AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'redshift_emulator_read_only')
+  LOOP
+    PERFORM ${INTERNAL_SCHEMA}.guard_replica(t);
+  END LOOP;
+END
+$do$;
+
 DO $do$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -102,10 +247,17 @@ CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.nvl(anyelement, anyelement) RETURNS a
   $fn$ SELECT coalesce($1, $2) $fn$;
 CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.len(text) RETURNS integer LANGUAGE sql IMMUTABLE AS
   $fn$ SELECT length($1) $fn$;
+-- Runs a late-binding view's SELECT when the view is read, as the reader (see Engine.lateBindingViewSql).
+CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.late_binding(sql text) RETURNS SETOF record
+  LANGUAGE plpgsql AS $fn$ BEGIN RETURN QUERY EXECUTE sql; END $fn$;
+GRANT USAGE ON SCHEMA ${TYPES_SCHEMA} TO PUBLIC;
 
 DROP SCHEMA IF EXISTS ${CATALOG_SCHEMA} CASCADE;
 CREATE SCHEMA ${CATALOG_SCHEMA};
 
+-- SVV_COLUMNS and SVV_TABLES: "Superusers can see all rows; regular users can see only metadata to
+-- which they have access" (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_COLUMNS.html,
+-- r_SVV_TABLES.html): USAGE on the schema and some privilege on the relation (owners have all).
 CREATE VIEW ${CATALOG_SCHEMA}.svv_columns AS
 SELECT
   ${schemaDatabase}::varchar(128) AS table_catalog,
@@ -134,7 +286,8 @@ JOIN pg_type t ON t.oid = a.atttypid
 JOIN pg_type bt ON bt.oid = (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%';
+  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%'
+  AND ${accessible};
 
 CREATE VIEW ${CATALOG_SCHEMA}.svv_tables AS
 SELECT
@@ -147,7 +300,8 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN ${INTERNAL_SCHEMA}.schemas x ON x.postgres_schema = n.nspname
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%';
+  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_temp%'
+  AND ${accessible};
 
 CREATE VIEW ${CATALOG_SCHEMA}.svv_mv_info AS
 SELECT
@@ -167,7 +321,10 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN ${INTERNAL_SCHEMA}.schemas x ON x.postgres_schema = n.nspname
 LEFT JOIN ${INTERNAL_SCHEMA}.mv_meta m ON m.relid = c.oid
-WHERE c.relkind = 'm';
+WHERE c.relkind = 'm'
+  -- "Superusers can see all rows; regular users can see only their own data."
+  -- (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_MV_INFO.html)
+  AND (${isSuper} OR c.relowner = (SELECT o.oid FROM pg_roles o WHERE o.rolname = current_user));
 
 CREATE VIEW ${CATALOG_SCHEMA}.stv_mv_info AS
 SELECT
@@ -191,7 +348,14 @@ CROSS JOIN LATERAL ${INTERNAL_SCHEMA}.direct_relations(c.oid) d
 JOIN pg_class r ON r.oid = d.relid
 JOIN pg_namespace rn ON rn.oid = r.relnamespace
 LEFT JOIN ${INTERNAL_SCHEMA}.schemas rx ON rx.postgres_schema = rn.nspname
-WHERE c.relkind = 'm';
+WHERE c.relkind = 'm'
+  -- "regular users can see only their own data" (https://docs.aws.amazon.com/redshift/latest/dg/r_STV_MV_DEPS.html)
+  AND (${isSuper} OR c.relowner = (SELECT o.oid FROM pg_roles o WHERE o.rolname = current_user));
+
+${privilegeViews(hidden, isSuper, notFolded)}
+${principalViews(isSuper)}
+GRANT USAGE ON SCHEMA ${CATALOG_SCHEMA} TO PUBLIC;
+GRANT SELECT ON ALL TABLES IN SCHEMA ${CATALOG_SCHEMA} TO PUBLIC;
 
 DO $do$
 BEGIN
@@ -199,5 +363,151 @@ BEGIN
 END
 $do$;
 SET search_path TO "$user", public, ${CATALOG_SCHEMA}, ${TYPES_SCHEMA};
+`;
+}
+
+/** Identity columns of a grantee (an aclexplode() row `a`, its principal `p`). 0 is PUBLIC. */
+const IDENTITY_COLUMNS = `
+  a.grantee::integer AS identity_id,
+  (CASE WHEN a.grantee = 0 THEN 'public' ELSE p.name END)::text AS identity_name,
+  (CASE WHEN a.grantee = 0 THEN 'public' ELSE p.kind END)::text AS identity_type,
+  (a.is_grantable AND a.grantee <> 0 AND p.kind = 'user')::boolean AS admin_option`;
+
+/**
+ * SVV_RELATION_PRIVILEGES and SVV_SCHEMA_PRIVILEGES: privileges "explicitly granted to users, roles,
+ * and groups in the current database" (so not the owner's implicit ones, and not another database's
+ * objects), named as Redshift names them. "Superusers can see all rows ... Regular users can only see
+ * identities to which they have access or for which they are the identities' owner": the user itself,
+ * groups and roles it belongs to, roles it owns, and PUBLIC.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_RELATION_PRIVILEGES.html
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_SCHEMA_PRIVILEGES.html
+ */
+function privilegeViews(hidden: string, isSuper: string, notFolded: (schema: string) => string): string {
+  const visible = `(${isSuper} OR a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'MEMBER')
+    OR p.owner_role = current_user)`;
+  const principal = `LEFT JOIN pg_roles gr ON gr.oid = a.grantee
+LEFT JOIN ${INTERNAL_SCHEMA}.principals p ON p.postgres_role = gr.rolname`;
+  return `
+CREATE VIEW ${CATALOG_SCHEMA}.svv_relation_privileges AS
+SELECT
+  n.nspname::text AS namespace_name,
+  c.relname::text AS relation_name,
+  a.privilege_type::text AS privilege_type,${IDENTITY_COLUMNS}
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL aclexplode(c.relacl) a
+${principal}
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_%' AND ${notFolded("n.nspname")}
+  AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REFERENCES')
+  AND a.grantee <> c.relowner
+  AND (a.grantee = 0 OR p.postgres_role IS NOT NULL)
+  AND ${visible};
+
+CREATE VIEW ${CATALOG_SCHEMA}.svv_schema_privileges AS
+SELECT
+  n.nspname::text AS namespace_name,
+  a.privilege_type::text AS privilege_type,${IDENTITY_COLUMNS},
+  'SCHEMA'::text AS privilege_scope
+FROM pg_namespace n
+CROSS JOIN LATERAL aclexplode(n.nspacl) a
+${principal}
+WHERE n.nspname NOT IN (${hidden}) AND n.nspname NOT LIKE 'pg\\_%' AND ${notFolded("n.nspname")}
+  AND a.privilege_type IN ('USAGE', 'CREATE')
+  AND a.grantee <> n.nspowner
+  AND (a.grantee = 0 OR p.postgres_role IS NOT NULL)
+  AND ${visible};
+`;
+}
+
+/**
+ * Users, groups, roles and role grants, by their Redshift names.
+ * SVV_USER_INFO: "Superusers can see all rows; regular users can see only their own data"
+ * (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_USER_INFO.html). PG_USER and PG_GROUP are
+ * Postgres 8's catalog views, readable by all. SVV_ROLES, SVV_ROLE_GRANTS: roles the user has access to
+ * or owns; SVV_USER_GRANTS: "Regular users can see only current users' explicitly granted roles"
+ * (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_ROLES.html, r_SVV_USER_GRANTS.html,
+ * r_SVV_ROLE_GRANTS.html).
+ */
+function principalViews(isSuper: string): string {
+  const principals = `${INTERNAL_SCHEMA}.principals`;
+  return `
+CREATE VIEW ${CATALOG_SCHEMA}.svv_user_info AS
+SELECT
+  p.name::text AS user_name,
+  r.oid::integer AS user_id,
+  r.rolcreatedb AS createdb,
+  r.rolsuper AS superuser,
+  false AS catalog_update,
+  'UNLIMITED'::text AS connection_limit,
+  'RESTRICTED'::text AS syslog_access,
+  NULL::timestamp AS last_ddl_timestamp,
+  0::integer AS session_timeout,
+  NULL::text AS external_user_id
+FROM ${principals} p
+JOIN pg_roles r ON r.rolname = p.postgres_role
+WHERE p.kind = 'user' AND (${isSuper} OR r.rolname = current_user);
+
+CREATE VIEW ${CATALOG_SCHEMA}.pg_user AS
+SELECT
+  p.name::name AS usename,
+  r.oid::integer AS usesysid,
+  r.rolcreatedb AS usecreatedb,
+  r.rolsuper AS usesuper,
+  false AS usecatupd,
+  '********'::text AS passwd,
+  NULL::timestamp AS valuntil,
+  NULL::text[] AS useconfig
+FROM ${principals} p
+JOIN pg_roles r ON r.rolname = p.postgres_role
+WHERE p.kind = 'user';
+
+CREATE VIEW ${CATALOG_SCHEMA}.pg_group AS
+SELECT
+  p.name::name AS groname,
+  r.oid::integer AS grosysid,
+  ARRAY(SELECT m.member::integer FROM pg_auth_members m WHERE m.roleid = r.oid ORDER BY m.member) AS grolist
+FROM ${principals} p
+JOIN pg_roles r ON r.rolname = p.postgres_role
+WHERE p.kind = 'group';
+
+CREATE VIEW ${CATALOG_SCHEMA}.svv_roles AS
+SELECT
+  r.oid::integer AS role_id,
+  p.name::text AS role_name,
+  o.name::text AS role_owner,
+  NULL::text AS external_id
+FROM ${principals} p
+JOIN pg_roles r ON r.rolname = p.postgres_role
+LEFT JOIN ${principals} o ON o.postgres_role = p.owner_role
+WHERE p.kind = 'role'
+  AND (${isSuper} OR pg_has_role(current_user, r.oid, 'MEMBER') OR p.owner_role = current_user);
+
+CREATE VIEW ${CATALOG_SCHEMA}.svv_user_grants AS
+SELECT
+  u.oid::integer AS user_id,
+  up.name::text AS user_name,
+  r.oid::integer AS role_id,
+  rp.name::text AS role_name,
+  m.admin_option AS admin_option
+FROM pg_auth_members m
+JOIN pg_roles u ON u.oid = m.member
+JOIN ${principals} up ON up.postgres_role = u.rolname AND up.kind = 'user'
+JOIN pg_roles r ON r.oid = m.roleid
+JOIN ${principals} rp ON rp.postgres_role = r.rolname AND rp.kind = 'role'
+WHERE ${isSuper} OR u.rolname = current_user;
+
+CREATE VIEW ${CATALOG_SCHEMA}.svv_role_grants AS
+SELECT
+  g.oid::integer AS role_id,
+  gp.name::text AS role_name,
+  r.oid::integer AS granted_role_id,
+  rp.name::text AS granted_role_name
+FROM pg_auth_members m
+JOIN pg_roles g ON g.oid = m.member
+JOIN ${principals} gp ON gp.postgres_role = g.rolname AND gp.kind = 'role'
+JOIN pg_roles r ON r.oid = m.roleid
+JOIN ${principals} rp ON rp.postgres_role = r.rolname AND rp.kind = 'role'
+WHERE ${isSuper} OR pg_has_role(current_user, g.oid, 'MEMBER') OR gp.owner_role = current_user;
 `;
 }

@@ -1,4 +1,6 @@
+import { ApiError } from "./api-error.js";
 import type { Engine } from "./engine.js";
+import { requestIdentity } from "./request-identity.js";
 import {
   isActive,
   type SqlParameter,
@@ -8,16 +10,7 @@ import {
   type StatementStore,
 } from "./statement-store.js";
 
-/** An error answered to the client with the Data API's `__type`, so the SDK raises the right class. */
-export class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+export { ApiError } from "./api-error.js";
 
 export const MAX_BATCH_STATEMENTS = 40;
 export const MAX_STATEMENT_BYTES = 100 * 1024;
@@ -46,21 +39,36 @@ export interface DataApiOptions {
 
 type Body = Readonly<Record<string, unknown>>;
 
+/** What the emulator knows of a request besides its body. */
+export interface RequestContext {
+  /** The access key id of the request's SigV4 signature. */
+  readonly accessKeyId: string | undefined;
+}
+
 /** The Data API operations, as plain functions from request body to response body. */
 export function dataApiOperations(
   options: DataApiOptions,
-): Readonly<Record<string, (body: Body) => unknown>> {
+): Readonly<Record<string, (body: Body, request: RequestContext) => unknown>> {
   const { store } = options;
 
-  const submit = (body: Body, sqls: readonly string[], isBatch: boolean, operation: string): Body => {
+  const submit = (
+    body: Body,
+    request: RequestContext,
+    sqls: readonly string[],
+    isBatch: boolean,
+    operation: string,
+  ): Body => {
     const clusterIdentifier = optionalString(body, "ClusterIdentifier");
     const workgroupName = optionalString(body, "WorkgroupName");
-    if (clusterIdentifier !== undefined && workgroupName !== undefined) {
-      throw new ApiError(
-        "ValidationException",
-        "Specify either ClusterIdentifier or WorkgroupName, not both.",
-      );
-    }
+    const secretArn = optionalString(body, "SecretArn");
+    const dbUser = optionalString(body, "DbUser");
+    const identity = requestIdentity({
+      clusterIdentifier,
+      workgroupName,
+      dbUser,
+      secretArn,
+      accessKeyId: request.accessKeyId,
+    });
     const statementName = optionalString(body, "StatementName");
     if (statementName !== undefined && statementName.length > 500) {
       throw validation(statementName, "statementName", "Member must have length less than or equal to 500");
@@ -103,8 +111,11 @@ export function dataApiOperations(
       database: optionalString(body, "Database") ?? options.database,
       clusterIdentifier,
       workgroupName,
-      secretArn: optionalString(body, "SecretArn"),
-      dbUser: optionalString(body, "DbUser"),
+      secretArn,
+      dbUser,
+      user: identity.user,
+      loginName: identity.loginName,
+      autoCreateUser: identity.autoCreate,
       executionMode,
     });
     options.onStatementsSubmitted(sqls.length);
@@ -128,9 +139,10 @@ export function dataApiOperations(
   };
 
   return {
-    ExecuteStatement: (body) => submit(body, [requiredString(body, "Sql")], false, "ExecuteStatement"),
+    ExecuteStatement: (body, request) =>
+      submit(body, request, [requiredString(body, "Sql")], false, "ExecuteStatement"),
 
-    BatchExecuteStatement: (body) => {
+    BatchExecuteStatement: (body, request) => {
       const sqls = body.Sqls;
       if (!Array.isArray(sqls) || sqls.some((sql) => typeof sql !== "string")) {
         throw validation(String(sqls), "sqls", "Member must not be null");
@@ -144,7 +156,7 @@ export function dataApiOperations(
           `Member must have length less than or equal to ${MAX_BATCH_STATEMENTS}`,
         );
       }
-      return submit(body, sqls as string[], true, "BatchExecuteStatement");
+      return submit(body, request, sqls as string[], true, "BatchExecuteStatement");
     },
 
     DescribeStatement: (body) => {

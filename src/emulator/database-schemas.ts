@@ -12,10 +12,17 @@ const POSTGRES_MAX_IDENTIFIER_BYTES = 63;
  * stable across processes.
  */
 export function postgresSchemaFor(database: string, schema: string): string {
-  const full = `${database}.${schema}`;
-  if (Buffer.byteLength(full, "utf8") <= POSTGRES_MAX_IDENTIFIER_BYTES) return full;
-  const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
-  return `${truncateToBytes(full, POSTGRES_MAX_IDENTIFIER_BYTES - 9)}~${hash}`;
+  return fitPostgresIdentifier(`${database}.${schema}`);
+}
+
+/**
+ * `name` when Postgres can keep it whole, else a readable prefix, `~` and 8 hex digits of a SHA-256 of
+ * the full name (injective and stable across processes).
+ */
+export function fitPostgresIdentifier(name: string): string {
+  if (Buffer.byteLength(name, "utf8") <= POSTGRES_MAX_IDENTIFIER_BYTES) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${truncateToBytes(name, POSTGRES_MAX_IDENTIFIER_BYTES - 9)}~${hash}`;
 }
 
 function truncateToBytes(text: string, maxBytes: number): string {
@@ -33,3 +40,17 @@ export interface DatabaseSchema {
   readonly database: string;
   readonly schema: string;
 }
+
+/**
+ * Writes to another Redshift database fail: a zero-ETL integration's destination database "is
+ * read-only. You can't create tables, views, or materialized views in the target database"
+ * (https://docs.aws.amazon.com/redshift/latest/mgmt/zero-etl.reqs-lims.html), and a session has "read
+ * access only" to databases it is not connected to
+ * (https://docs.aws.amazon.com/redshift/latest/dg/cross-database_limitation.html). Redshift's error text
+ * is not documented; this wording and SQLSTATE 25006 (read_only_sql_transaction) are the emulator's.
+ */
+export function readOnlyDatabaseMessage(database: string, object: string): string {
+  return `database "${database}" is read-only: cannot change ${object} (a zero-ETL destination database, and any database other than the connected one, only allows reads)`;
+}
+
+export const READ_ONLY_SQLSTATE = "25006";

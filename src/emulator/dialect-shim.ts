@@ -1,11 +1,16 @@
-import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
+import { type AccessEffect, refuseIdentityChanges, translateAccessStatement } from "./access-statements.js";
+import {
+  type DatabaseSchema,
+  postgresSchemaFor,
+  READ_ONLY_SQLSTATE,
+  readOnlyDatabaseMessage,
+} from "./database-schemas.js";
+import { Statement } from "./shim-statement.js";
 import { SqlError, syntaxError } from "./sql-error.js";
 import {
   identifierValue,
   isIdentifier,
   isKeyword,
-  isSignificant,
-  joinTokens,
   quoteIdentifier,
   splitStatements,
   type Token,
@@ -15,15 +20,18 @@ import {
 /**
  * The dialect shim: a pure translation of the Redshift SQL the tool (and a user) sends into SQL that
  * Postgres (PGlite) runs with the same meaning, plus the side effects the engine must apply for the
- * parts Postgres has no notion of (auto refresh, staleness, roles created on the fly).
+ * parts Postgres has no notion of (auto refresh, staleness, users, groups and roles).
  *
  * Accepted and rewritten: `BACKUP`, `DISTSTYLE`, `DISTKEY`, `SORTKEY`, `AUTO REFRESH`, `ENCODE` in
  * `CREATE MATERIALIZED VIEW` / `CREATE TABLE`; three- and four-part names (see
- * {@link postgresSchemaFor}); `COMMENT ON VIEW` on a materialized view; `GRANT … TO GROUP g / ROLE r /
- * USER u`; `ALTER MATERIALIZED VIEW … AUTO REFRESH`; `WITH NO SCHEMA BINDING`; Redshift catalog views
- * (`SVV_COLUMNS`, `SVV_MV_INFO`, …) also when written `pg_catalog.svv_…`.
+ * {@link postgresSchemaFor}); `COMMENT ON VIEW` on a materialized view; user, group and role
+ * statements, GRANT/REVOKE and `OWNER TO` (see `access-statements.ts`); `ALTER MATERIALIZED VIEW … AUTO
+ * REFRESH`; `WITH NO SCHEMA BINDING`; Redshift catalog views (`SVV_COLUMNS`, `SVV_MV_INFO`, …) also
+ * when written `pg_catalog.svv_…`.
  * Rejected like Redshift: `COMMENT ON MATERIALIZED VIEW`, `ALTER MATERIALIZED VIEW … ADD COLUMN` (and
- * other unsupported actions), identifiers over 127 bytes.
+ * other unsupported actions), identifiers over 127 bytes, GRANT on another database's objects.
+ * Rejected by the emulator: statements that would change the session's identity or end its
+ * transaction (see `refuseIdentityChanges`).
  */
 
 export interface ShimContext {
@@ -31,11 +39,14 @@ export interface ShimContext {
   readonly database: string;
   /** Other Redshift databases the emulator knows (registered by earlier statements or seeding). */
   readonly knownDatabases?: readonly string[];
+  /** The Postgres database standing for `database` (PGlite's is `postgres`, the default). */
+  readonly postgresDatabase?: string;
+  /** The emulator's replication path, which writes the (otherwise read-only) replicated databases. */
+  readonly replicating?: boolean;
 }
 
 export type ShimEffect =
-  /** Before the statement: create these roles unless they exist (Redshift groups, roles and users). */
-  | { readonly kind: "ensureRoles"; readonly roles: readonly string[] }
+  | AccessEffect
   /** Before the statement: remember which Redshift database + schema a Postgres schema stands for. */
   | { readonly kind: "registerSchema"; readonly mapping: DatabaseSchema }
   /** After the statement. */
@@ -71,6 +82,14 @@ export const CATALOG_RELATIONS: readonly string[] = [
   "svv_mv_info",
   "stv_mv_info",
   "stv_mv_deps",
+  "svv_relation_privileges",
+  "svv_schema_privileges",
+  "svv_user_info",
+  "svv_roles",
+  "svv_user_grants",
+  "svv_role_grants",
+  "pg_user",
+  "pg_group",
 ];
 export const CATALOG_SCHEMA = "redshift_catalog";
 
@@ -86,6 +105,12 @@ function translateStatement(input: readonly Token[], context: ShimContext): Shim
   const effects: ShimEffect[] = [];
   const tokens = rewriteNames(input, context, effects);
   const statement = new Statement(tokens);
+  refuseIdentityChanges(statement);
+  const access = translateAccessStatement(statement, {
+    database: context.database,
+    postgresDatabase: context.postgresDatabase ?? "postgres",
+  });
+  if (access !== undefined) return { sql: access.sql, effects: [...effects, ...access.effects] };
   const result = translateByKind(statement, effects);
   return { sql: result.trim(), effects };
 }
@@ -104,79 +129,6 @@ function checkIdentifierLengths(tokens: readonly Token[]): void {
   }
 }
 
-/** Significant-token view of a statement, with edits applied by token index. */
-class Statement {
-  readonly tokens: Token[];
-  /** Indexes into `tokens` of the significant tokens. */
-  readonly sig: number[];
-
-  constructor(tokens: readonly Token[]) {
-    this.tokens = [...tokens];
-    this.sig = [];
-    this.tokens.forEach((token, index) => {
-      if (isSignificant(token)) this.sig.push(index);
-    });
-  }
-
-  at(position: number): Token | undefined {
-    const index = this.sig[position];
-    return index === undefined ? undefined : this.tokens[index];
-  }
-
-  keywordsAt(position: number, ...keywords: string[]): boolean {
-    return keywords.every((keyword, offset) => isKeyword(this.at(position + offset), keyword));
-  }
-
-  /** End position (exclusive) of a dotted name starting at `position`, or `position` when there is none. */
-  nameEnd(position: number): number {
-    if (!isIdentifier(this.at(position))) return position;
-    let end = position + 1;
-    while (this.at(end)?.text === "." && isIdentifier(this.at(end + 1))) end += 2;
-    return end;
-  }
-
-  /** Source text of significant positions [from, to). */
-  text(from: number, to: number): string {
-    const first = this.sig[from];
-    const last = this.sig[to - 1];
-    if (first === undefined || last === undefined) return "";
-    return joinTokens(this.tokens.slice(first, last + 1));
-  }
-
-  /** Blanks significant positions [from, to) and the tokens between them. */
-  remove(from: number, to: number): void {
-    const first = this.sig[from];
-    const last = this.sig[to - 1];
-    if (first === undefined || last === undefined) return;
-    const before = this.tokens[first - 1];
-    const start = before !== undefined && before.kind === "whitespace" ? first - 1 : first;
-    for (let i = start; i <= last; i++) this.tokens[i] = { kind: "whitespace", text: "" };
-  }
-
-  replace(position: number, text: string): void {
-    const index = this.sig[position];
-    if (index !== undefined) this.tokens[index] = { kind: "word", text };
-  }
-
-  /** Position of the parenthesis closing the one at `position`. */
-  closingParen(position: number): number {
-    let depth = 0;
-    for (let p = position; p < this.sig.length; p++) {
-      const text = this.at(p)?.text;
-      if (text === "(") depth++;
-      else if (text === ")") {
-        depth--;
-        if (depth === 0) return p;
-      }
-    }
-    throw syntaxError("end of input");
-  }
-
-  toSql(): string {
-    return joinTokens(this.tokens);
-  }
-}
-
 /**
  * Maps `"db"."schema"."table"` (and `db.schema.table.column`) onto Postgres, and Redshift catalog
  * relations onto the emulator's catalog schema.
@@ -184,6 +136,8 @@ class Statement {
 function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: ShimEffect[]): Token[] {
   const statement = new Statement(tokens);
   const commentOnColumn = statement.keywordsAt(0, "COMMENT", "ON", "COLUMN");
+  const grantOrRevoke = statement.keywordsAt(0, "GRANT") || statement.keywordsAt(0, "REVOKE");
+  const targetsEnd = context.replicating === true ? 0 : writeTargetsEnd(statement);
   const known = new Set([context.database, ...(context.knownDatabases ?? [])]);
   const noteKnown = (effect: ShimEffect): void => {
     if (effect.kind === "registerSchema") known.add(effect.mapping.database);
@@ -213,11 +167,23 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
     const isColumnTarget = commentOnColumn && position === 3;
     if (first !== undefined && second !== undefined && third !== undefined && parts.length <= 4) {
       const database = identifierValue(first);
-      const relationContext = isKeyword(previous, ...RELATION_KEYWORDS);
+      const relationContext =
+        isKeyword(previous, ...RELATION_KEYWORDS) ||
+        position < targetsEnd ||
+        (grantOrRevoke && (isKeyword(previous, "ON") || previous?.text === ","));
       // `a.b.c.d` can only be database.schema.table.column; `a.b.c` is database.schema.table unless it
       // is the target of COMMENT ON COLUMN (schema.table.column) or a column reference elsewhere.
       const mapsDatabase =
         parts.length === 4 || (!isColumnTarget && (known.has(database) || relationContext));
+      if (mapsDatabase && (grantOrRevoke || position < targetsEnd) && database !== context.database) {
+        throw new SqlError(
+          READ_ONLY_SQLSTATE,
+          readOnlyDatabaseMessage(
+            database,
+            `${database}.${identifierValue(second)}.${identifierValue(third)}`,
+          ),
+        );
+      }
       if (mapsDatabase) {
         const column = parts[3] === undefined ? "" : `.${parts[3].text}`;
         emit(position, end, `${schemaText(database, second, third, context, effects)}${column}`);
@@ -238,6 +204,52 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
   }
   output.push(...tokens.slice(copied));
   return output;
+}
+
+const WRITE_STATEMENTS = [
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "MERGE",
+  "TRUNCATE",
+  "COPY",
+  "CREATE",
+  "DROP",
+  "ALTER",
+  "COMMENT",
+];
+const QUERY_KEYWORDS = [
+  "SELECT",
+  "FROM",
+  "USING",
+  "WHERE",
+  "SET",
+  "VALUES",
+  "AS",
+  "JOIN",
+  "WITH",
+  "RETURNING",
+];
+
+/**
+ * Names before this position are what a write statement changes (`INSERT INTO t …`, `DROP TABLE a, b`,
+ * `CREATE MATERIALIZED VIEW v AS …`): up to its first top-level query keyword. 0 for other statements.
+ * Writing another database's objects fails with the read-only error before any privilege check, as
+ * the database, not the user, is what refuses it (see readOnlyDatabaseMessage); the database's own
+ * triggers refuse what this does not catch (writes in a WITH clause, SELECT INTO).
+ */
+function writeTargetsEnd(statement: Statement): number {
+  if (!isKeyword(statement.at(0), ...WRITE_STATEMENTS)) return 0;
+  const deleteFrom = statement.keywordsAt(0, "DELETE", "FROM");
+  let depth = 0;
+  for (let p = 1; p < statement.sig.length; p++) {
+    const text = statement.at(p)?.text;
+    if (text === "(") depth++;
+    else if (text === ")") depth--;
+    else if (depth === 0 && !(deleteFrom && p === 1) && isKeyword(statement.at(p), ...QUERY_KEYWORDS))
+      return p;
+  }
+  return statement.sig.length;
 }
 
 function schemaText(
@@ -277,8 +289,6 @@ function translateByKind(statement: Statement, effects: ShimEffect[]): string {
     return alterMaterializedView(statement, effects);
   if (statement.keywordsAt(0, "REFRESH", "MATERIALIZED", "VIEW"))
     return refreshMaterializedView(statement, effects);
-  if (statement.keywordsAt(0, "GRANT") || statement.keywordsAt(0, "REVOKE"))
-    return grantOrRevoke(statement, effects);
   return statement.toSql();
 }
 
@@ -512,44 +522,5 @@ function refreshMaterializedView(statement: Statement, effects: ShimEffect[]): s
   if (isKeyword(statement.at(nameEnd), "RESTRICT", "CASCADE")) statement.remove(nameEnd, nameEnd + 1);
   else if (nameEnd < statement.sig.length) throw syntaxError(statement.at(nameEnd)?.text ?? "");
   effects.push({ kind: "materializedViewRefreshed", relation });
-  return statement.toSql();
-}
-
-/** `GRANT … TO GROUP g, ROLE r, u` / `REVOKE … FROM …`: Postgres knows no `ROLE`/`USER` noise word. */
-function grantOrRevoke(statement: Statement, effects: ShimEffect[]): string {
-  const roles: string[] = [];
-  if (isKeyword(statement.at(1), "ROLE")) {
-    const role = statement.at(2);
-    if (isIdentifier(role)) roles.push(identifierValue(role));
-    statement.remove(1, 2);
-  }
-  const separator = isKeyword(statement.at(0), "GRANT") ? "TO" : "FROM";
-  let depth = 0;
-  let p = 1;
-  for (; p < statement.sig.length; p++) {
-    const text = statement.at(p)?.text;
-    if (text === "(") depth++;
-    else if (text === ")") depth--;
-    else if (depth === 0 && isKeyword(statement.at(p), separator)) break;
-  }
-  p++;
-  while (p < statement.sig.length) {
-    if (isKeyword(statement.at(p), "ROLE", "USER")) {
-      statement.remove(p, p + 1);
-      p++;
-    } else if (isKeyword(statement.at(p), "GROUP")) {
-      p++;
-    }
-    const grantee = statement.at(p);
-    if (!isIdentifier(grantee)) break;
-    const name = identifierValue(grantee);
-    if (!["public", "current_user", "session_user"].includes(name) || grantee.kind === "quotedIdentifier") {
-      roles.push(name);
-    }
-    p++;
-    if (statement.at(p)?.text !== ",") break;
-    p++;
-  }
-  if (roles.length > 0) effects.push({ kind: "ensureRoles", roles });
   return statement.toSql();
 }

@@ -1,8 +1,17 @@
 import type { PGlite, Results } from "@electric-sql/pglite";
-import { bootstrapSql, INTERNAL_SCHEMA } from "./catalog.js";
+import {
+  type AccessSession,
+  executeAccessCommand,
+  type Identity,
+  isSuperuser,
+  requirePrincipals,
+} from "./access-control.js";
+import { bootstrapSql, INTERNAL_SCHEMA, TYPES_SCHEMA } from "./catalog.js";
 import type { DatabaseSchema } from "./database-schemas.js";
 import { type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-shim.js";
 import { bindNamedParameters } from "./named-parameters.js";
+import { DEFAULT_SUPERUSER, postgresRoleFor, presentRoleNames } from "./principals.js";
+import type { Parsers, Queryable } from "./queryable.js";
 import { type RawResult, redshiftTypeName, resultSize, toDataApiResult } from "./result-format.js";
 import { formatStatementError, SqlError, toSqlError } from "./sql-error.js";
 import { quoteIdentifier, quoteLiteral } from "./sql-tokens.js";
@@ -12,16 +21,6 @@ import {
   type StatementRecord,
   type StatementStore,
 } from "./statement-store.js";
-
-/** What both PGlite and a PGlite transaction offer. */
-interface Queryable {
-  query<T>(
-    sql: string,
-    params?: unknown[],
-    options?: { rowMode?: "array" | "object"; parsers?: Parsers },
-  ): Promise<Results<T>>;
-}
-type Parsers = Record<number, (value: string) => unknown>;
 
 class Cancelled extends Error {}
 
@@ -35,9 +34,19 @@ export interface EngineOptions {
   readonly onInjectedFailure: () => void;
 }
 
+/** Who a job runs as: a Redshift user, or the emulator itself (seeding, bookkeeping, `replicate`). */
+type RunAs = Identity | undefined;
+
 /**
  * Runs statements one at a time against PGlite (a single connection), applying the dialect shim and
  * its effects, and moves statement records through their lifecycle.
+ *
+ * Identity: every job runs in a transaction that starts with `SET LOCAL SESSION AUTHORIZATION <user>`,
+ * so Postgres checks the Redshift user's privileges and ownership, `current_user` and `session_user`
+ * name that user, and the identity ends with the transaction, committed or rolled back. After every job
+ * the session is set back to the emulator's role explicitly as well (PGlite reverts a LOCAL session
+ * authorization correctly only to a value set at session level, so one is set at start), so that a
+ * request can never run as the identity of the one before.
  */
 export class Engine {
   private readonly db: PGlite;
@@ -47,6 +56,9 @@ export class Engine {
   private rawParsers: Parsers = {};
   private readonly schemas = new Map<string, DatabaseSchema>();
   private closing = false;
+  /** PGlite's bootstrap superuser: the emulator's own role, which no Redshift principal is. */
+  private admin = "postgres";
+  private postgresDatabase = "postgres";
 
   constructor(private readonly options: EngineOptions) {
     this.db = options.db;
@@ -54,7 +66,13 @@ export class Engine {
   }
 
   async bootstrap(): Promise<void> {
-    await this.db.exec(bootstrapSql(this.database));
+    const session = await this.db.query<{ role: string; database: string }>(
+      "SELECT current_user AS role, current_database() AS database",
+    );
+    this.admin = session.rows[0]?.role ?? this.admin;
+    this.postgresDatabase = session.rows[0]?.database ?? this.postgresDatabase;
+    await this.restoreAdmin();
+    await this.db.exec(bootstrapSql(this.database, this.admin));
     const schemas = await this.db.query<{
       postgres_schema: string;
       database_name: string;
@@ -86,42 +104,99 @@ export class Engine {
     await this.tail;
   }
 
-  translate(sql: string): ShimmedStatement[] {
+  translate(sql: string, replicating = false): ShimmedStatement[] {
     return translateSql(sql, {
       database: this.database,
       knownDatabases: [...this.schemas.values()].map((mapping) => mapping.database),
+      postgresDatabase: this.postgresDatabase,
+      replicating,
     });
   }
 
-  /** Direct SQL for tests and seeding: same dialect shim, rows parsed by PGlite. */
-  query(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  /**
+   * Direct SQL for tests, through the same dialect shim, as Redshift user `user` (which must exist;
+   * default the superuser); rows parsed by PGlite.
+   */
+  query(sql: string, values: unknown[] = [], user = DEFAULT_SUPERUSER): Promise<Record<string, unknown>[]> {
     return this.serial(async () => {
-      const statements = this.translate(sql);
-      const run = async (q: Queryable): Promise<Record<string, unknown>[]> => {
-        let rows: Record<string, unknown>[] = [];
-        for (const statement of statements) {
-          const result = await this.runTranslated(q, statement, values, "object");
-          rows = (result?.rows ?? []) as Record<string, unknown>[];
-        }
-        return rows;
-      };
       try {
-        return statements.length === 1 && statements[0]?.effects.length === 0
-          ? await run(this.db)
-          : await this.db.transaction((tx) => run(tx));
+        const identity = await this.login(user, user, false);
+        return await this.queryAs(identity, sql, values);
       } catch (error) {
         throw this.presentable(toSqlError(error));
       }
     });
   }
 
-  /** Runs Postgres SQL as is (no shim), in one transaction; used for seeding source tables. */
+  /**
+   * SQL as the emulator itself, through the dialect shim: the only way to write the replicated
+   * (zero-ETL destination) databases, which are read-only to every Redshift user. For tests that
+   * simulate replication.
+   */
+  replicate(sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+    return this.serial(async () => {
+      try {
+        return await this.queryAs(undefined, sql, values);
+      } catch (error) {
+        throw this.presentable(toSqlError(error));
+      }
+    });
+  }
+
+  /** Runs Postgres SQL as is (no shim), as the emulator, in one transaction; used for seeding. */
   runPostgres(statements: readonly string[], mapping?: DatabaseSchema): Promise<void> {
     return this.serial(async () => {
       try {
-        await this.db.transaction(async (tx) => {
-          if (mapping !== undefined) await this.before(tx, { kind: "registerSchema", mapping }, "");
+        await this.inTransaction(undefined, async (tx) => {
+          if (mapping !== undefined) {
+            await this.before(this.session(tx, undefined), { kind: "registerSchema", mapping }, "");
+          }
           for (const statement of statements) await tx.query(statement);
+        });
+      } catch (error) {
+        throw this.presentable(toSqlError(error));
+      }
+    });
+  }
+
+  /**
+   * Seeds a non-superuser deploy user the way a DBA would (idempotent): the user (password disabled)
+   * if missing, CREATE on the database, USAGE on each replicated schema and SELECT on its tables,
+   * present and future. Nothing else.
+   */
+  seedDeployUser(user: string, sourceSchemas: readonly DatabaseSchema[]): Promise<void> {
+    return this.serial(async () => {
+      try {
+        await this.inTransaction(undefined, async (tx) => {
+          const session = this.session(tx, undefined);
+          const role = postgresRoleFor("user", user);
+          const existing = await tx.query(
+            `SELECT 1 FROM ${INTERNAL_SCHEMA}.principals WHERE kind = 'user' AND name = $1`,
+            [user],
+          );
+          if (existing.rows.length === 0) {
+            await executeAccessCommand(session, {
+              kind: "createUser",
+              name: user,
+              superuser: false,
+              password: { kind: "disabled" },
+              groups: [],
+            });
+          }
+          const grantee = quoteIdentifier(role);
+          await tx.query(`GRANT CREATE ON DATABASE ${quoteIdentifier(this.postgresDatabase)} TO ${grantee}`);
+          for (const mapping of sourceSchemas) {
+            const schema = quoteIdentifier(mapping.postgresSchema);
+            if (mapping.database !== this.database) {
+              await this.before(session, { kind: "registerSchema", mapping }, "");
+            }
+            await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+            await tx.query(`GRANT USAGE ON SCHEMA ${schema} TO ${grantee}`);
+            await tx.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${grantee}`);
+            await tx.query(
+              `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdentifier(this.admin)} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${grantee}`,
+            );
+          }
         });
       } catch (error) {
         throw this.presentable(toSqlError(error));
@@ -144,12 +219,12 @@ export class Engine {
       const parts = record.isBatch ? record.parts : [record];
       const raws = new Map<StatementPart, RawResult>();
       let failure: { part: StatementPart; error: SqlError } | undefined;
-      const runPart = async (q: Queryable, part: StatementPart): Promise<void> => {
+      const runPart = async (session: AccessSession, part: StatementPart): Promise<void> => {
         if (record.cancelRequested === true) throw new Cancelled();
         const partStarted = process.hrtime.bigint();
         this.touch(part, "STARTED");
         try {
-          const raw = await this.runSql(q, part.queryString, record);
+          const raw = await this.runSql(session, part.queryString, record);
           if (raw !== undefined) raws.set(part, raw);
           part.resultRows = raw?.rowCount ?? 0;
           part.hasResultSet = raw !== undefined && raw.fields.length > 0;
@@ -166,13 +241,16 @@ export class Engine {
         if (record.database !== this.database) {
           throw new SqlError("3D000", `database "${record.database}" does not exist`);
         }
+        const identity = await this.login(record.user, record.loginName, record.autoCreateUser);
+        const inOne = (job: (session: AccessSession) => Promise<void>): Promise<void> =>
+          this.inTransaction(identity, (tx) => job(this.session(tx, identity)));
         if (!record.isBatch) {
-          await runPart(this.db, record);
+          await inOne((session) => runPart(session, record));
         } else if (record.executionMode === "AUTO_COMMIT") {
-          for (const part of parts) await runPart(this.db, part);
+          for (const part of parts) await inOne((session) => runPart(session, part));
         } else {
-          await this.db.transaction(async (tx) => {
-            for (const part of parts) await runPart(tx, part);
+          await inOne(async (session) => {
+            for (const part of parts) await runPart(session, part);
           });
         }
       } catch (error) {
@@ -189,7 +267,9 @@ export class Engine {
           }
           abortAll(
             record,
-            "ERROR: the transaction was rolled back because an earlier statement of the batch failed",
+            failure === undefined
+              ? text
+              : "ERROR: the transaction was rolled back because an earlier statement of the batch failed",
             now,
           );
           record.status = "FAILED";
@@ -213,9 +293,85 @@ export class Engine {
     });
   }
 
-  /** Translates and runs one Data API SQL text (one or more statements) on `q`. */
+  /**
+   * The Redshift user a request logs in as. A missing user fails the login the way Redshift answers
+   * a Data API request whose `DbUser` does not exist: the statement is accepted and ends FAILED with
+   * `FATAL: user "IAM:<DbUser>" does not exist` (GetClusterCredentials without AutoCreate "succeeds but
+   * the connection attempt will fail because the user doesn't exist in the database",
+   * https://docs.aws.amazon.com/redshift/latest/APIReference/API_GetClusterCredentials.html; the text
+   * as reported in https://github.com/aws/aws-tools-for-powershell/issues/269). IAM identities are
+   * created on first use.
+   */
+  private async login(user: string, loginName: string, autoCreate: boolean): Promise<Identity> {
+    const found = await this.db.query<{ postgres_role: string }>(
+      `SELECT postgres_role FROM ${INTERNAL_SCHEMA}.principals WHERE kind = 'user' AND name = $1`,
+      [user],
+    );
+    const role = found.rows[0]?.postgres_role;
+    if (role !== undefined) return { user, role };
+    if (!autoCreate) throw new SqlError("28000", `user "${loginName}" does not exist`, undefined, "FATAL");
+    await this.inTransaction(undefined, (tx) =>
+      executeAccessCommand(this.session(tx, undefined), {
+        kind: "createUser",
+        name: user,
+        superuser: false,
+        password: { kind: "disabled" },
+        groups: [],
+      }),
+    );
+    return { user, role: postgresRoleFor("user", user) };
+  }
+
+  private async queryAs(identity: RunAs, sql: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+    const statements = this.translate(sql, identity === undefined);
+    return this.inTransaction(identity, async (tx) => {
+      const session = this.session(tx, identity);
+      let rows: Record<string, unknown>[] = [];
+      for (const statement of statements) {
+        const result = await this.runTranslated(session, statement, values, "object");
+        rows = (result?.rows ?? []) as Record<string, unknown>[];
+      }
+      return rows;
+    });
+  }
+
+  /** One transaction as `identity`; afterwards the session is the emulator's again, whatever happened. */
+  private async inTransaction<T>(identity: RunAs, job: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        if (identity !== undefined) {
+          await tx.query(`SET LOCAL SESSION AUTHORIZATION ${quoteIdentifier(identity.role)}`);
+        }
+        return job(tx);
+      });
+    } finally {
+      await this.restoreAdmin();
+    }
+  }
+
+  private async restoreAdmin(): Promise<void> {
+    await this.db.query(`SET SESSION AUTHORIZATION ${quoteIdentifier(this.admin)}`);
+  }
+
+  private session(q: Queryable, identity: RunAs): AccessSession {
+    const admin = quoteIdentifier(this.admin);
+    return {
+      q,
+      identity,
+      asAdmin: async <T>(job: () => Promise<T>): Promise<T> => {
+        if (identity === undefined) return job();
+        await q.query(`SET LOCAL SESSION AUTHORIZATION ${admin}`);
+        const result = await job();
+        // Not restored when `job` fails: the transaction is failing, and its end resets the identity.
+        await q.query(`SET LOCAL SESSION AUTHORIZATION ${quoteIdentifier(identity.role)}`);
+        return result;
+      },
+    };
+  }
+
+  /** Translates and runs one Data API SQL text (one or more statements) in the job's transaction. */
   private async runSql(
-    q: Queryable,
+    session: AccessSession,
     sql: string,
     record: StatementRecord,
   ): Promise<(RawResult & { rowCount: number }) | undefined> {
@@ -232,61 +388,57 @@ export class Engine {
     if (statements.length > 1 && bound.values.length > 0) {
       throw new SqlError("42601", "cannot insert multiple commands into a prepared statement");
     }
-    const runAll = async (target: Queryable): Promise<(RawResult & { rowCount: number }) | undefined> => {
-      let last: (RawResult & { rowCount: number }) | undefined;
-      for (const statement of statements) {
-        const result = await this.runTranslated(target, statement, bound.values, "array");
-        last =
-          result === undefined
-            ? undefined
-            : {
-                fields: result.fields,
-                rows: result.rows as unknown[][],
-                rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0),
-              };
-      }
-      return last;
-    };
-    // Several statements in one text, or shim effects, must apply together (or not at all).
-    const needsTransaction =
-      q === this.db &&
-      (statements.length > 1 || statements.some((statement) => statement.effects.length > 0));
-    return needsTransaction ? this.db.transaction((tx) => runAll(tx)) : runAll(q);
+    let last: (RawResult & { rowCount: number }) | undefined;
+    for (const statement of statements) {
+      const result = await this.runTranslated(session, statement, bound.values, "array");
+      last =
+        result === undefined
+          ? undefined
+          : {
+              fields: result.fields,
+              rows: result.rows as unknown[][],
+              rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0),
+            };
+    }
+    return last;
   }
 
   private async runTranslated(
-    q: Queryable,
+    session: AccessSession,
     statement: ShimmedStatement,
     values: unknown[],
     rowMode: "array" | "object",
   ): Promise<Results<unknown> | undefined> {
     let sql = statement.sql;
-    for (const effect of statement.effects) sql = await this.before(q, effect, sql);
+    for (const effect of statement.effects) sql = await this.before(session, effect, sql);
     const result =
       sql === ""
         ? undefined
-        : await q.query<unknown>(
+        : await session.q.query<unknown>(
             sql,
             values,
             rowMode === "array" ? { rowMode, parsers: this.rawParsers } : {},
           );
-    for (const effect of statement.effects) await this.after(q, effect);
+    for (const effect of statement.effects) await this.after(session, effect);
     return result;
   }
 
-  private async before(q: Queryable, effect: ShimEffect, sql: string): Promise<string> {
+  private async before(session: AccessSession, effect: ShimEffect, sql: string): Promise<string> {
+    const { q } = session;
     switch (effect.kind) {
-      case "ensureRoles":
-        for (const role of effect.roles) {
-          const exists = await q.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
-          if (exists.rows.length === 0) await q.query(`CREATE ROLE ${quoteIdentifier(role)}`);
-        }
+      case "requirePrincipals":
+        await requirePrincipals(session, effect.principals);
+        return sql;
+      case "access":
+        await executeAccessCommand(session, effect.command);
         return sql;
       case "registerSchema":
-        await q.query(
-          `INSERT INTO ${INTERNAL_SCHEMA}.schemas (postgres_schema, database_name, schema_name) VALUES ($1, $2, $3)
-           ON CONFLICT (postgres_schema) DO NOTHING`,
-          [effect.mapping.postgresSchema, effect.mapping.database, effect.mapping.schema],
+        await session.asAdmin(() =>
+          q.query(
+            `INSERT INTO ${INTERNAL_SCHEMA}.schemas (postgres_schema, database_name, schema_name) VALUES ($1, $2, $3)
+             ON CONFLICT (postgres_schema) DO NOTHING`,
+            [effect.mapping.postgresSchema, effect.mapping.database, effect.mapping.schema],
+          ),
         );
         this.schemas.set(effect.mapping.postgresSchema, effect.mapping);
         return sql;
@@ -299,14 +451,17 @@ export class Engine {
       }
       case "lateBindingView":
         return this.lateBindingViewSql(q, effect.head, effect.select);
-      case "materializedViewCreated":
       case "materializedViewRefreshed":
       case "autoRefreshChanged":
+        await this.requireOwner(session, effect.relation);
+        return sql;
+      case "materializedViewCreated":
         return sql;
     }
   }
 
-  private async after(q: Queryable, effect: ShimEffect): Promise<void> {
+  private async after(session: AccessSession, effect: ShimEffect): Promise<void> {
+    const { q } = session;
     switch (effect.kind) {
       case "materializedViewCreated": {
         const oid = await this.materializedViewOid(q, effect.relation);
@@ -327,40 +482,47 @@ export class Engine {
             );
           }
         }
-        await q.query(
-          `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
-           SELECT $1::oid, $2, CASE WHEN c.relispopulated THEN nextval('${INTERNAL_SCHEMA}.change_seq') END, 1
-           FROM pg_class c WHERE c.oid = $1::oid
-           ON CONFLICT (relid) DO UPDATE SET auto_refresh = excluded.auto_refresh,
-             refreshed_seq = excluded.refreshed_seq, state = excluded.state`,
-          [oid, effect.autoRefresh],
-        );
-        await q.query(`SELECT ${INTERNAL_SCHEMA}.track_sources($1::oid)`, [oid]);
-        await q.query(`SELECT ${INTERNAL_SCHEMA}.stamp($1::oid)`, [oid]);
+        await session.asAdmin(async () => {
+          await q.query(
+            `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
+             SELECT $1::oid, $2, CASE WHEN c.relispopulated THEN nextval('${INTERNAL_SCHEMA}.change_seq') END, 1
+             FROM pg_class c WHERE c.oid = $1::oid
+             ON CONFLICT (relid) DO UPDATE SET auto_refresh = excluded.auto_refresh,
+               refreshed_seq = excluded.refreshed_seq, state = excluded.state`,
+            [oid, effect.autoRefresh],
+          );
+          await q.query(`SELECT ${INTERNAL_SCHEMA}.track_sources($1::oid)`, [oid]);
+          await q.query(`SELECT ${INTERNAL_SCHEMA}.stamp($1::oid)`, [oid]);
+        });
         return;
       }
       case "materializedViewRefreshed": {
         const oid = await this.materializedViewOid(q, effect.relation);
-        await q.query(
-          `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
-           VALUES ($1::oid, false, nextval('${INTERNAL_SCHEMA}.change_seq'), 1)
-           ON CONFLICT (relid) DO UPDATE SET refreshed_seq = excluded.refreshed_seq, state = 1`,
-          [oid],
-        );
-        await q.query(`SELECT ${INTERNAL_SCHEMA}.track_sources($1::oid)`, [oid]);
-        await q.query(`SELECT ${INTERNAL_SCHEMA}.stamp($1::oid)`, [oid]);
+        await session.asAdmin(async () => {
+          await q.query(
+            `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
+             VALUES ($1::oid, false, nextval('${INTERNAL_SCHEMA}.change_seq'), 1)
+             ON CONFLICT (relid) DO UPDATE SET refreshed_seq = excluded.refreshed_seq, state = 1`,
+            [oid],
+          );
+          await q.query(`SELECT ${INTERNAL_SCHEMA}.track_sources($1::oid)`, [oid]);
+          await q.query(`SELECT ${INTERNAL_SCHEMA}.stamp($1::oid)`, [oid]);
+        });
         return;
       }
       case "autoRefreshChanged": {
         const oid = await this.materializedViewOid(q, effect.relation);
-        await q.query(
-          `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state) VALUES ($1::oid, $2, NULL, 0)
-           ON CONFLICT (relid) DO UPDATE SET auto_refresh = excluded.auto_refresh`,
-          [oid, effect.autoRefresh],
+        await session.asAdmin(() =>
+          q.query(
+            `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state) VALUES ($1::oid, $2, NULL, 0)
+             ON CONFLICT (relid) DO UPDATE SET auto_refresh = excluded.auto_refresh`,
+            [oid, effect.autoRefresh],
+          ),
         );
         return;
       }
-      case "ensureRoles":
+      case "access":
+      case "requirePrincipals":
       case "registerSchema":
       case "commentOnView":
       case "lateBindingView":
@@ -369,15 +531,29 @@ export class Engine {
   }
 
   /**
+   * "Only the owner of a materialized view can perform a REFRESH MATERIALIZED VIEW operation on that
+   * materialized view" (https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-refresh-sql-command.html),
+   * superusers aside. Postgres 17+ lets holders of MAINTAIN refresh too, and words its refusal
+   * differently, so the emulator checks ownership itself, in Redshift's words (see Engine.presentable).
+   * A relation that does not exist is left for the statement to report.
+   */
+  private async requireOwner(session: AccessSession, relation: string): Promise<void> {
+    const found = await session.q.query<{ relname: string; owned: boolean }>(
+      `SELECT c.relname, pg_has_role(current_user, c.relowner, 'USAGE') AS owned
+       FROM pg_class c WHERE c.oid = to_regclass($1)`,
+      [relation],
+    );
+    const row = found.rows[0];
+    if (row === undefined || row.owned || (await isSuperuser(session))) return;
+    throw new SqlError("42501", `must be owner of relation ${row.relname}`);
+  }
+
+  /**
    * `CREATE VIEW v AS SELECT * FROM late_binding('<select> -- WITH NO SCHEMA BINDING') AS t(<columns>)`:
    * the columns are those the SELECT has now; the SELECT itself is only parsed when the view is read.
    * The clause stays in the literal so that `pg_get_viewdef` shows it, as Redshift's does.
    */
   private async lateBindingViewSql(q: Queryable, head: string, select: string): Promise<string> {
-    await q.query(
-      `CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.late_binding(sql text) RETURNS SETOF record
-       LANGUAGE plpgsql AS $fn$ BEGIN RETURN QUERY EXECUTE sql; END $fn$`,
-    );
     const probe = await q.query<unknown>(`SELECT * FROM (${select}) AS probe LIMIT 0`);
     const columns: string[] = [];
     for (const field of probe.fields) {
@@ -387,7 +563,7 @@ export class Engine {
       columns.push(`${quoteIdentifier(field.name)} ${type.rows[0]?.name ?? "text"}`);
     }
     const body = `${select}\n-- WITH NO SCHEMA BINDING`;
-    return `${head} AS SELECT * FROM ${INTERNAL_SCHEMA}.late_binding(${quoteLiteral(body)}) AS t(${columns.join(", ")})`;
+    return `${head} AS SELECT * FROM ${TYPES_SCHEMA}.late_binding(${quoteLiteral(body)}) AS t(${columns.join(", ")})`;
   }
 
   private async materializedViewOid(q: Queryable, relation: string): Promise<number> {
@@ -425,7 +601,14 @@ export class Engine {
     if (missing) await this.loadTypes();
   }
 
-  /** Postgres messages name the folded schema; show the Redshift database.schema instead when they differ. */
+  /**
+   * Redshift's wording for Postgres' messages: the Redshift database.schema instead of the folded
+   * Postgres schema; `relation` where Postgres 10+ names the kind of relation ("permission denied for
+   * relation test", https://docs.aws.amazon.com/redshift/latest/dg/r_GRANT-examples.html; "must be owner
+   * of relation fact_order_line_items", as reported from Redshift in
+   * https://github.com/philsch/ansible-redshift/issues/11); Redshift principals instead of internal
+   * role names.
+   */
   private presentable(error: SqlError): SqlError {
     let message = error.message;
     let detail = error.detail;
@@ -435,6 +618,18 @@ export class Engine {
       message = message.replaceAll(mapping.postgresSchema, readable);
       detail = detail?.replaceAll(mapping.postgresSchema, readable);
     }
-    return new SqlError(error.sqlState, message, detail);
+    message = presentRoleNames(
+      message
+        .replace(
+          /^(permission denied for|must be owner of) (?:table|view|materialized view|sequence|foreign table) /,
+          "$1 relation ",
+        )
+        .replace(
+          `permission denied for database ${this.postgresDatabase}`,
+          `permission denied for database ${this.database}`,
+        ),
+    );
+    detail = detail === undefined ? undefined : presentRoleNames(detail);
+    return new SqlError(error.sqlState, message, detail, error.severity);
   }
 }

@@ -4,11 +4,15 @@ export type { ShimContext, ShimEffect, ShimmedStatement } from "./dialect-shim.j
 export { translateSql } from "./dialect-shim.js";
 export type { AcceptedStatement, FaultOptions } from "./faults.js";
 export { faultsFromEnv } from "./faults.js";
+export { DEFAULT_SUPERUSER } from "./principals.js";
+export { secretUser } from "./request-identity.js";
 export { formatStatementError, sqlStateOf } from "./sql-error.js";
 export type {
   EmulatorOptions,
   EmulatorStats,
+  QueryOptions,
   RunningEmulator,
+  SeedDeployUserInput,
   SeedResult,
   SeedSourceTablesInput,
 } from "./start-emulator.js";

@@ -6,11 +6,14 @@ export class SqlError extends Error {
   override readonly name = "SqlError";
   readonly sqlState: string;
   readonly detail: string | undefined;
+  /** `FATAL` for a session that could not start (a failed login), else `ERROR`. */
+  readonly severity: "ERROR" | "FATAL";
 
-  constructor(sqlState: string, message: string, detail?: string) {
+  constructor(sqlState: string, message: string, detail?: string, severity: "ERROR" | "FATAL" = "ERROR") {
     super(message);
     this.sqlState = sqlState;
     this.detail = detail;
+    this.severity = severity;
   }
 }
 
@@ -26,9 +29,10 @@ export function formatStatementError(error: {
   message: string;
   sqlState: string;
   detail?: string | undefined;
+  severity?: "ERROR" | "FATAL" | undefined;
 }): string {
   const detail = error.detail === undefined || error.detail === "" ? "" : ` DETAIL: ${error.detail}`;
-  return `ERROR: ${error.message}${detail} [SQLSTATE ${error.sqlState}]`;
+  return `${error.severity ?? "ERROR"}: ${error.message}${detail} [SQLSTATE ${error.sqlState}]`;
 }
 
 /** The SQLSTATE of an error text produced by the emulator, e.g. `2BP01`. */

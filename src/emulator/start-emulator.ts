@@ -12,6 +12,8 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
 import { Engine } from "./engine.js";
 import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
+import { DEFAULT_SUPERUSER } from "./principals.js";
+import { accessKeyIdOf } from "./request-identity.js";
 import { type SkippedModel, type SourceTable, sourceTables, sourceTablesSql } from "./source-tables.js";
 import { formatStatementError, SqlError } from "./sql-error.js";
 import { identifierValue, isIdentifier, isSignificant, quoteIdentifier, tokenize } from "./sql-tokens.js";
@@ -47,26 +49,45 @@ export interface EmulatorStats {
   readonly injectedFailures: number;
 }
 
+/** Where zero-ETL replicated a source, as names (never SQL text): the destination database and schema. */
+export interface SourceLocation {
+  readonly database: string;
+  /**
+   * The one schema every table is in (a MySQL source, or a PostgreSQL one named two-part), or
+   * undefined when each table is in the schema its model's `@@schema` names, else `public`. A model
+   * whose `@@schema` names another schema is replicated into that one either way.
+   */
+  readonly schema?: string | undefined;
+}
+
 export interface SeedSourceTablesInput {
   readonly schema: LoadedSchema;
-  /**
-   * Where zero-ETL replicated the tables, rendered (no placeholder): the two-part prefix every table is
-   * in, e.g. `"dev_learningplatform_mysql_zeroetl"."dashboard_dev"`, or the destination database alone,
-   * e.g. `"dev_app"`, each table then in the schema its model's `@@schema` names, else `public` (a
-   * PostgreSQL source with several schemas). In the two-part form, a model whose `@@schema` names
-   * another schema is replicated into that one.
-   */
-  readonly sourceSchema: string;
+  /** Where the replicated tables are, rendered (no placeholder), e.g. `dev_app_zeroetl` / `app_dev`. */
+  readonly source: SourceLocation;
   /** Deterministic sample rows per table. Default 0. */
   readonly sampleRows?: number | undefined;
 }
 
 export interface SeedResult {
+  /** The destination database the tables were created in. */
+  readonly database: string;
   /** Each Redshift schema tables were created in, with the Postgres schema holding it (see `postgresSchemaFor`); sorted. */
   readonly schemas: readonly { readonly schema: string; readonly postgresSchema: string }[];
   /** The tables' names, in datamodel order (two schemas may each hold a table of one name). */
   readonly tables: readonly string[];
   readonly skipped: readonly SkippedModel[];
+}
+
+export interface QueryOptions {
+  /** The Redshift user to run as (must exist). Default `awsuser`, the superuser. */
+  readonly user?: string | undefined;
+}
+
+export interface SeedDeployUserInput {
+  /** The deploy user's name; created with `PASSWORD DISABLE` unless it exists. */
+  readonly user: string;
+  /** The replicated schemas it reads (what `seedSourceTables` returned for each source). */
+  readonly sources: readonly { readonly database: string; readonly schema: string }[];
 }
 
 export interface RunningEmulator {
@@ -79,10 +100,26 @@ export interface RunningEmulator {
   /** A snapshot of the counters since start or the last `resetStats()`. */
   readonly stats: EmulatorStats;
   resetStats(): void;
-  /** Direct SQL (same dialect shim, serialised with Data API statements); rows of the last statement. */
-  query(sql: string): Promise<Record<string, unknown>[]>;
+  /**
+   * Direct SQL as a Redshift user (default `awsuser`), with the same dialect shim, privileges and
+   * read-only databases as the Data API, serialised with Data API statements; rows of the last
+   * statement. Runs in one transaction.
+   */
+  query(sql: string, options?: QueryOptions): Promise<Record<string, unknown>[]>;
+  /**
+   * SQL as the emulator itself, standing for zero-ETL replication: the only way to write the
+   * replicated source tables, which are read-only to every database user, superusers included. For
+   * tests (e.g. inserting rows into a source table to make views stale). Same dialect shim.
+   */
+  replicate(sql: string): Promise<Record<string, unknown>[]>;
   /** Creates (idempotently) the zero-ETL replicated tables of every model of a Prisma schema. */
   seedSourceTables(input: SeedSourceTablesInput): Promise<SeedResult>;
+  /**
+   * Seeds (idempotently) a non-superuser deploy user as a DBA would: the user (`PASSWORD DISABLE`) if
+   * missing, `CREATE` on the database, `USAGE` on each source schema and `SELECT` on its tables (present
+   * and future). Nothing else: it owns what it creates, and reads nothing else.
+   */
+  seedDeployUser(input: SeedDeployUserInput): Promise<void>;
   /** Closes the HTTP server (keep-alive sockets included) and PGlite; releases the data folder. */
   stop(): Promise<void>;
 }
@@ -194,6 +231,7 @@ async function serve(
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readBody(request);
+    const accessKeyId = accessKeyIdOf(request.headers.authorization);
     const target = request.headers["x-amz-target"];
     const operation =
       typeof target === "string" && target.startsWith(TARGET_PREFIX)
@@ -224,7 +262,7 @@ async function serve(
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new ApiError("SerializationException", "The request body must be a JSON object.");
       }
-      const result = run(parsed as Record<string, unknown>);
+      const result = run(parsed as Record<string, unknown>, { accessKeyId });
       if (POLL_OPERATIONS.has(operation) && (faults.pollDelayMs ?? 0) > 0)
         await delay(faults.pollDelayMs ?? 0);
       send(response, 200, result);
@@ -275,16 +313,28 @@ async function serve(
     resetStats() {
       stats = emptyStats();
     },
-    query: (sql) =>
-      engine.query(sql).catch((error: unknown) => {
-        throw error instanceof SqlError
-          ? new RedshiftViewsError("E_EMULATOR_QUERY", formatStatementError(error), {
-              hint: "Fix the SQL; the emulator runs Redshift SQL through its dialect shim on Postgres.",
-              cause: error,
-            })
-          : error;
-      }),
+    query: (sql, queryOptions) =>
+      engine.query(sql, [], queryOptions?.user ?? DEFAULT_SUPERUSER).catch(queryError),
+    replicate: (sql) => engine.replicate(sql).catch(queryError),
     seedSourceTables: (input) => seed(engine, database, input),
+    seedDeployUser: async (input) => {
+      const mappings = input.sources.map((target) => ({
+        postgresSchema:
+          target.database === database ? target.schema : postgresSchemaFor(target.database, target.schema),
+        database: target.database,
+        schema: target.schema,
+      }));
+      await engine.seedDeployUser(input.user, mappings).catch((error: unknown) => {
+        throw new RedshiftViewsError(
+          "E_EMULATOR_SEED",
+          `Could not seed deploy user ${JSON.stringify(input.user)}: ${error instanceof SqlError ? formatStatementError(error) : String(error)}`,
+          {
+            hint: "Check the user name and that the source schemas were seeded first.",
+            cause: error,
+          },
+        );
+      });
+    },
     stop() {
       stopped ??= (async () => {
         stopping = true;
@@ -306,8 +356,23 @@ async function serve(
   };
 }
 
+function queryError(error: unknown): never {
+  throw error instanceof SqlError
+    ? new RedshiftViewsError("E_EMULATOR_QUERY", formatStatementError(error), {
+        hint: "Fix the SQL; the emulator runs Redshift SQL through its dialect shim on Postgres, as the given user.",
+        cause: error,
+      })
+    : error;
+}
+
 async function seed(engine: Engine, database: string, input: SeedSourceTablesInput): Promise<SeedResult> {
-  const target = parseSourceSchema(input.sourceSchema);
+  const target = input.source;
+  if (target.database.includes("<%") || target.schema?.includes("<%") === true)
+    throw new RedshiftViewsError(
+      "E_EMULATOR_SOURCE_SCHEMA",
+      `The source ${JSON.stringify(target)} still holds the environment placeholder.`,
+      { hint: "Render the environment placeholder first (e.g. for development) and pass the result." },
+    );
   const { tables, skipped } = sourceTables(input.schema.datamodel);
   const sampleRows = input.sampleRows ?? 0;
   // The two-part form's schema exists even without tables, as it did before schemas were per model.
@@ -338,27 +403,12 @@ async function seed(engine: Engine, database: string, input: SeedSourceTablesInp
       });
     schemas.push({ schema, postgresSchema });
   }
-  return { schemas, tables: tables.map((table) => table.table), skipped };
-}
-
-/** `"<database>"."<schema>"` or `"<database>"`, rendered. */
-function parseSourceSchema(sourceSchema: string): { database: string; schema: string | undefined } {
-  const parts = tokenize(sourceSchema).filter(isSignificant);
-  const [database, dot, schema] = parts;
-  if (isIdentifier(database) && !sourceSchema.includes("<%")) {
-    if (parts.length === 1) return { database: identifierValue(database), schema: undefined };
-    if (parts.length === 3 && dot?.text === "." && isIdentifier(schema))
-      return { database: identifierValue(database), schema: identifierValue(schema) };
-  }
-  throw new RedshiftViewsError(
-    "E_EMULATOR_SOURCE_SCHEMA",
-    `sourceSchema ${JSON.stringify(sourceSchema)} is not "<database>" or a two-part "<database>"."<schema>" name.`,
-    {
-      hint: sourceSchema.includes("<%")
-        ? "Render the environment placeholder first (e.g. for development) and pass the result."
-        : 'Pass the replicated tables\' prefix, e.g. "dev_app_mysql_zeroetl"."app_dev", or the database alone, e.g. "dev_app".',
-    },
-  );
+  return {
+    database: target.database,
+    schemas,
+    tables: tables.map((table) => table.table),
+    skipped,
+  };
 }
 
 function emptyStats(): EmulatorStats {

@@ -44,6 +44,12 @@ export interface StatementRecord extends StatementPart {
   readonly workgroupName?: string;
   readonly secretArn?: string;
   readonly dbUser?: string;
+  /** The Redshift database user the statement runs as (see request-identity.ts). */
+  readonly user: string;
+  /** The name shown when the login fails, e.g. `IAM:<DbUser>`. */
+  readonly loginName: string;
+  /** An IAM identity's user, created on first use. */
+  readonly autoCreateUser: boolean;
   readonly redshiftPid: number;
   /** `TRANSACTION` (default) or `AUTO_COMMIT` for batches. */
   readonly executionMode: "TRANSACTION" | "AUTO_COMMIT";
@@ -62,6 +68,9 @@ export interface NewStatement {
   readonly workgroupName?: string | undefined;
   readonly secretArn?: string | undefined;
   readonly dbUser?: string | undefined;
+  readonly user: string;
+  readonly loginName: string;
+  readonly autoCreateUser: boolean;
   readonly executionMode: "TRANSACTION" | "AUTO_COMMIT";
 }
 
@@ -139,6 +148,9 @@ export class StatementStore {
       seq: this.nextSeq++,
       isBatch: input.isBatch,
       database: input.database,
+      user: input.user,
+      loginName: input.loginName,
+      autoCreateUser: input.autoCreateUser,
       redshiftPid: 1073741824 + (this.nextSeq % 100000),
       executionMode: input.executionMode,
       parts,

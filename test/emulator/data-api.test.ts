@@ -13,11 +13,11 @@ import {
 } from "@aws-sdk/client-redshift-data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, sqlStateOf, startEmulator } from "../../src/emulator/index.js";
-import { clientFor, waitFor } from "./helpers.js";
+import { AS_SUPERUSER, clientFor, waitFor } from "./helpers.js";
 
 let emulator: RunningEmulator;
 let client: RedshiftDataClient;
-const connection = { WorkgroupName: "local", Database: "dev" };
+const connection = AS_SUPERUSER;
 
 beforeAll(async () => {
   emulator = await startEmulator({ maxActiveStatements: 5 });
@@ -319,7 +319,7 @@ describe("fault injection", () => {
 
   it("fails statements that name another database", async () => {
     const { Id } = await client.send(
-      new ExecuteStatementCommand({ WorkgroupName: "local", Database: "other", Sql: "SELECT 1" }),
+      new ExecuteStatementCommand({ ...connection, Database: "other", Sql: "SELECT 1" }),
     );
     const described = await waitFor(client, Id);
     expect(described.Status).toBe("FAILED");

@@ -185,14 +185,24 @@ describe("other statements", () => {
     });
   });
 
-  it("accepts GRANT to groups, roles and users and asks for the roles", () => {
+  it("grants to groups, roles and users by their internal roles, which must exist", () => {
     expect(one("GRANT SELECT ON a.v TO GROUP analysts, ROLE bi, alice, PUBLIC")).toEqual({
-      sql: "GRANT SELECT ON a.v TO GROUP analysts, bi, alice, PUBLIC",
-      effects: [{ kind: "ensureRoles", roles: ["analysts", "bi", "alice"] }],
+      sql: 'GRANT SELECT ON a.v TO "group/analysts", "role/bi", "alice", PUBLIC',
+      effects: [
+        {
+          kind: "requirePrincipals",
+          principals: [
+            { kind: "group", name: "analysts" },
+            { kind: "role", name: "bi" },
+            { kind: "user", name: "alice" },
+          ],
+        },
+      ],
     });
-    expect(one(`REVOKE SELECT ON ALL TABLES IN SCHEMA a FROM GROUP "Analysts"`).effects).toEqual([
-      { kind: "ensureRoles", roles: ["Analysts"] },
-    ]);
+    expect(one(`REVOKE SELECT ON ALL TABLES IN SCHEMA a FROM GROUP "Analysts"`)).toEqual({
+      sql: 'REVOKE SELECT ON ALL TABLES IN SCHEMA a FROM "group/Analysts"',
+      effects: [{ kind: "requirePrincipals", principals: [{ kind: "group", name: "Analysts" }] }],
+    });
   });
 
   it("tracks REFRESH and ALTER … AUTO REFRESH", () => {
@@ -221,5 +231,135 @@ describe("other statements", () => {
       { sql: "DROP MATERIALIZED VIEW IF EXISTS a.v CASCADE", effects: [] },
       { sql: "CREATE SCHEMA IF NOT EXISTS a", effects: [] },
     ]);
+  });
+});
+
+describe("users, groups, roles and privileges", () => {
+  it("parses user, group and role statements into commands for the engine", () => {
+    expect(one("CREATE USER deployer PASSWORD DISABLE IN GROUP ops, dev SYSLOG ACCESS RESTRICTED")).toEqual({
+      sql: "",
+      effects: [
+        {
+          kind: "access",
+          command: {
+            kind: "createUser",
+            name: "deployer",
+            superuser: false,
+            password: { kind: "disabled" },
+            groups: ["ops", "dev"],
+          },
+        },
+      ],
+    });
+    expect(one("create user admin2 with password 'Abcdefg1' createuser").effects[0]).toMatchObject({
+      command: { kind: "createUser", superuser: true, password: { kind: "set" } },
+    });
+    expect(one('CREATE GROUP "Analysts" WITH USER a, b').effects).toEqual([
+      { kind: "access", command: { kind: "createGroup", name: "Analysts", users: ["a", "b"] } },
+    ]);
+    expect(one("ALTER GROUP g DROP USER a").effects[0]).toMatchObject({
+      command: { kind: "alterGroup", name: "g", action: "drop", users: ["a"] },
+    });
+    expect(one("GRANT ROLE r1, ROLE r2 TO alice WITH ADMIN OPTION, ROLE r3").effects[0]).toEqual({
+      kind: "access",
+      command: {
+        kind: "grantRole",
+        roles: ["r1", "r2"],
+        grantees: [
+          { kind: "user", name: "alice" },
+          { kind: "role", name: "r3" },
+        ],
+        adminOption: true,
+      },
+    });
+    expect(one("DROP ROLE r FORCE").effects[0]).toMatchObject({ command: { kind: "dropRole", force: true } });
+    expect(one("DROP USER IF EXISTS a, b").effects[0]).toMatchObject({
+      command: { kind: "dropUser", names: ["a", "b"], ifExists: true },
+    });
+  });
+
+  it("checks clear-text passwords as documented, and requires PASSWORD", () => {
+    for (const password of ["Short1", "alllower1", "ALLUPPER1", "NoDigitsHere", "Has@Symbol1"]) {
+      expect(rejection(`CREATE USER u PASSWORD '${password}'`).sqlState).toBe("22023");
+    }
+    expect(rejection("CREATE USER u").sqlState).toBe("42601");
+    expect(one("CREATE USER u PASSWORD 'md5153c434b4b77c89e6b94f12c5393af5b'").effects).toHaveLength(1);
+  });
+
+  it("expands ALL to Redshift's privileges and maps the database name", () => {
+    expect(one("GRANT ALL ON TABLE s.t TO u").sql).toBe(
+      'GRANT SELECT, INSERT, UPDATE, DELETE, REFERENCES ON TABLE s.t TO "u"',
+    );
+    expect(one("GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA s TO GROUP g").sql).toBe(
+      'GRANT SELECT, INSERT, UPDATE, DELETE, REFERENCES ON ALL TABLES IN SCHEMA s TO "group/g"',
+    );
+    expect(one("GRANT CREATE, TEMP ON DATABASE dev TO u WITH GRANT OPTION").sql).toBe(
+      'GRANT CREATE, TEMP ON DATABASE "postgres" TO "u" WITH GRANT OPTION',
+    );
+    expect(one("REVOKE GRANT OPTION FOR USAGE ON SCHEMA s FROM PUBLIC CASCADE")).toEqual({
+      sql: "REVOKE GRANT OPTION FOR USAGE ON SCHEMA s FROM PUBLIC CASCADE",
+      effects: [],
+    });
+    expect(one("GRANT SELECT (a, b) ON s.t TO u").sql).toBe('GRANT SELECT (a, b) ON s.t TO "u"');
+  });
+
+  it("rejects grants Redshift or the emulator cannot honour", () => {
+    expect(rejection("GRANT SELECT ON s.t TO GROUP g WITH GRANT OPTION").sqlState).toBe("0LP01");
+    expect(rejection("GRANT CREATE ON DATABASE other TO u").sqlState).toBe("3D000");
+    expect(rejection("GRANT DROP ON s.t TO u").sqlState).toBe("0A000");
+    expect(rejection('GRANT SELECT ON "src"."app"."t" TO u').sqlState).toBe("25006");
+    expect(rejection("GRANT USAGE ON DATASHARE d TO u").sqlState).toBe("0A000");
+  });
+
+  it("names the new owner by its internal role", () => {
+    expect(one("ALTER TABLE s.v OWNER TO alice")).toEqual({
+      sql: 'ALTER TABLE s.v OWNER TO "alice"',
+      effects: [{ kind: "requirePrincipals", principals: [{ kind: "user", name: "alice" }] }],
+    });
+  });
+
+  it("refuses writes to another database before running them", () => {
+    for (const sql of [
+      'INSERT INTO "src"."app"."t" SELECT 1',
+      "DELETE FROM src.app.t WHERE true",
+      "UPDATE src.app.t SET a = 1",
+      'TRUNCATE local.t, "src"."app"."t"',
+      'CREATE TABLE "src"."app"."t2" (id int)',
+      'DROP TABLE "src"."app"."t"',
+      'COMMENT ON COLUMN "src"."app"."t"."id" IS \'x\'',
+    ]) {
+      expect({ sql, state: rejection(sql).sqlState }).toEqual({ sql, state: "25006" });
+    }
+    expect(one('INSERT INTO local.t SELECT * FROM "src"."app"."t"').sql).toBe(
+      'INSERT INTO local.t SELECT * FROM "src.app"."t"',
+    );
+    expect(one('CREATE MATERIALIZED VIEW v AS SELECT * FROM "src"."app"."t"').sql).toBe(
+      'CREATE MATERIALIZED VIEW v AS SELECT * FROM "src.app"."t"',
+    );
+    expect(
+      translateSql('INSERT INTO "src"."app"."t" SELECT 1', { ...context, replicating: true }),
+    ).toHaveLength(1);
+  });
+
+  it("refuses what would change the session's identity or end its transaction", () => {
+    for (const sql of [
+      "SET SESSION AUTHORIZATION awsuser",
+      "SET LOCAL SESSION AUTHORIZATION awsuser",
+      "SET ROLE x",
+      "SET LOCAL ROLE x",
+      "RESET ROLE",
+      "RESET ALL",
+      "SELECT set_config('session_authorization', 'x', true)",
+      "SELECT set_config(name, 'x', true) FROM t",
+      "COMMIT",
+      "END",
+      "ROLLBACK",
+      "START TRANSACTION",
+    ]) {
+      expect({ sql, state: rejection(sql).sqlState }).toEqual({ sql, state: "0A000" });
+    }
+    expect(rejection("DO $$ BEGIN END $$").sqlState).toBe("42601");
+    expect(one("SELECT set_config('search_path', 'x', true)").effects).toEqual([]);
+    expect(one("SET search_path TO x").sql).toBe("SET search_path TO x");
   });
 });

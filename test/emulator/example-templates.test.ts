@@ -10,7 +10,7 @@ import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js
 import { loadSchema } from "../../src/schema/load-schema.js";
 import { renderTemplate, stripHeader } from "../../src/templates/render-template.js";
 import { REPO_ROOT } from "../helpers/index.js";
-import { clientFor, waitFor } from "./helpers.js";
+import { AS_SUPERUSER, clientFor, waitFor } from "./helpers.js";
 
 const TEMPLATES = path.join(REPO_ROOT, "generated-views");
 const SOURCE = '"development_learningplatform_mysql_zeroetl"."dashboard_development"';
@@ -26,9 +26,7 @@ describe("the example app's templates on the emulator", () => {
   let files: string[];
 
   async function run(sql: string) {
-    const submitted = await client.send(
-      new ExecuteStatementCommand({ Sql: sql, Database: "dev", WorkgroupName: "local" }),
-    );
+    const submitted = await client.send(new ExecuteStatementCommand({ ...AS_SUPERUSER, Sql: sql }));
     return waitFor(client, submitted.Id);
   }
 

@@ -13,6 +13,17 @@ export function clientFor(endpoint: string, maxAttempts = 1): RedshiftDataClient
   });
 }
 
+/**
+ * Connection fields of a request as the superuser `awsuser` (a provisioned cluster with temporary
+ * credentials for an existing database user).
+ */
+export const AS_SUPERUSER = { ClusterIdentifier: "local", DbUser: "awsuser", Database: "dev" } as const;
+
+/** Connection fields of a request as database user `user`. */
+export function asUser(user: string): { ClusterIdentifier: string; DbUser: string; Database: string } {
+  return { ClusterIdentifier: "local", DbUser: user, Database: "dev" };
+}
+
 const DONE = new Set(["FINISHED", "FAILED", "ABORTED"]);
 
 /** Polls DescribeStatement until the statement ends, as a Data API client does. */

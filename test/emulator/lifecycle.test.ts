@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.js";
 import { RedshiftViewsError } from "../../src/errors.js";
-import { clientFor, waitFor } from "./helpers.js";
+import { AS_SUPERUSER, clientFor, waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 let dataDir: string;
@@ -39,8 +39,7 @@ describe("persistence", () => {
       );
       const created = await client.send(
         new ExecuteStatementCommand({
-          WorkgroupName: "local",
-          Database: "dev",
+          ...AS_SUPERUSER,
           StatementName: "persist-create",
           Sql: `CREATE TABLE public.kept AS SELECT 42 AS answer;
                 CREATE MATERIALIZED VIEW public.kept_mv AUTO REFRESH NO AS SELECT answer FROM public.kept`,
@@ -49,8 +48,7 @@ describe("persistence", () => {
       expect((await waitFor(client, created.Id)).Status).toBe("FINISHED");
       const selected = await client.send(
         new ExecuteStatementCommand({
-          WorkgroupName: "local",
-          Database: "dev",
+          ...AS_SUPERUSER,
           StatementName: "persist-select",
           Sql: "SELECT answer FROM public.kept",
         }),

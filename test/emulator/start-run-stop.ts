@@ -24,7 +24,12 @@ const client = new RedshiftDataClient({
 let failed = 0;
 for (let i = 0; i < 100; i++) {
   const { Id } = await client.send(
-    new ExecuteStatementCommand({ WorkgroupName: "local", Database: "dev", Sql: `SELECT ${i} AS n` }),
+    new ExecuteStatementCommand({
+      ClusterIdentifier: "local",
+      DbUser: "awsuser",
+      Database: "dev",
+      Sql: `SELECT ${i} AS n`,
+    }),
   );
   for (;;) {
     const { Status } = await client.send(new DescribeStatementCommand({ Id }));

@@ -1,8 +1,9 @@
 import path from "node:path";
 import { defineCommand } from "citty";
 import { assertEnvironmentName, LOCAL_STATE_DIR } from "../../config/index.js";
-import { LOCAL_SAMPLE_ROWS, renderSourceSchema } from "../../connect/session.js";
-import { faultsFromEnv, startEmulator } from "../../emulator/index.js";
+import { LOCAL_DEPLOY_USER } from "../../connect/connection-fields.js";
+import { seedLocalWarehouse } from "../../connect/session.js";
+import { DEFAULT_SUPERUSER, faultsFromEnv, startEmulator } from "../../emulator/index.js";
 import { prepareViews } from "../../generate/generate.js";
 import { schemaArgs } from "../args.js";
 import type { CliIo } from "../io.js";
@@ -43,18 +44,17 @@ export const emulatorCommand = defineCommand({
       faults: faultsFromEnv(io.env),
       ...(args.memory === true ? {} : { dataDir }),
     });
-    await emulator.seedSourceTables({
-      schema: prepared.schema,
-      sourceSchema: renderSourceSchema(prepared, environment),
-      sampleRows: LOCAL_SAMPLE_ROWS,
-    });
+    await seedLocalWarehouse(emulator, prepared, environment);
     io.stdout(
       [
         `${io.colors.green("✔")} Redshift Data API emulator listening on ${io.colors.bold(emulator.endpoint)}`,
         `  state: ${args.memory === true ? "in memory" : dataDir}`,
+        `  Database users: ${DEFAULT_SUPERUSER} (superuser), ${LOCAL_DEPLOY_USER} (CREATE on the database, reads the replicated tables).`,
         "  Use it with any AWS SDK or the AWS CLI, e.g.:",
         `  aws redshift-data execute-statement --endpoint-url ${emulator.endpoint} --region us-east-1 \\`,
-        `    --cluster-identifier local --database dev --db-user local --sql "select 1"`,
+        `    --cluster-identifier local --database dev --db-user ${DEFAULT_SUPERUSER} --sql "CREATE GROUP analysts"`,
+        "  or point this tool at it: AWS_ENDPOINT_URL_REDSHIFT_DATA=" +
+          `${emulator.endpoint} with an environment { clusterIdentifier: "local", dbUser: "${LOCAL_DEPLOY_USER}", database: "dev", region: "us-east-1" }.`,
         "  Press Ctrl-C to stop.",
       ].join("\n"),
     );
