@@ -1,10 +1,10 @@
 import path from "node:path";
 import { type LoadedConfig, loadConfig, type ResolvedTarget, resolveTarget } from "../config/index.js";
+import type { RunningEmulator } from "../emulator/index.js";
 import { assertEnvironmentName } from "../environment/environment-name.js";
 import { RedshiftViewsError } from "../errors.js";
 import { type PreparedViews, prepareViews } from "../generate/generate.js";
 import { renderTemplate } from "../templates/render-template.js";
-import type { RunningEmulator } from "../emulator/index.js";
 import type { Warehouse } from "../warehouse/index.js";
 import { LOCAL_DEPLOY_USER } from "./connection-fields.js";
 import { openWarehouse } from "./open-warehouse.js";

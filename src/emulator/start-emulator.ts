@@ -16,7 +16,7 @@ import { DEFAULT_SUPERUSER } from "./principals.js";
 import { accessKeyIdOf } from "./request-identity.js";
 import { type SkippedModel, type SourceTable, sourceTables, sourceTablesSql } from "./source-tables.js";
 import { formatStatementError, SqlError } from "./sql-error.js";
-import { identifierValue, isIdentifier, isSignificant, quoteIdentifier, tokenize } from "./sql-tokens.js";
+import { quoteIdentifier } from "./sql-tokens.js";
 import { abortAll, type StatementRecord, StatementStore } from "./statement-store.js";
 
 export interface EmulatorOptions {

@@ -9,7 +9,7 @@ import {
   type ViewHistory,
   type ViewOperation,
 } from "../history/operation-record.js";
-import type { CatalogView } from "../state/catalog.js";
+import type { Catalog } from "../state/catalog.js";
 import type { MvInfo } from "../state/mv-info.js";
 import { compareText } from "../text/compare.js";
 import { describeMvState, needsRebuild } from "./mv-state.js";
@@ -70,11 +70,12 @@ export function buildStatusRows(input: {
   /** This project's id: views whose marker names another project are foreign. */
   readonly project: string;
   readonly desired: readonly DesiredView[];
-  readonly catalog: readonly CatalogView[];
+  readonly catalog: Catalog;
   readonly mvInfo: readonly MvInfo[];
   readonly history: readonly ViewHistory[];
 }): StatusRow[] {
-  const catalog = new Map(input.catalog.map((view) => [`${view.schema}.${view.name}`, view]));
+  const catalog = new Map(input.catalog.views.map((view) => [`${view.schema}.${view.name}`, view]));
+  const { session } = input.catalog;
   const info = new Map(input.mvInfo.map((row) => [`${row.schema}.${row.name}`, row]));
   const history = new Map(input.history.map((entry) => [`${entry.schema}.${entry.view}`, entry]));
 
@@ -120,7 +121,15 @@ export function buildStatusRows(input: {
       exists: stored !== undefined,
       stale: stored === undefined ? null : (mv?.isStale ?? null),
       state: mv?.state ?? null,
-      stateText: stored === undefined ? "does not exist" : describeMvState(mv?.state),
+      stateText:
+        stored === undefined
+          ? "does not exist"
+          : mv === undefined &&
+              !session.superuser &&
+              stored.owner !== undefined &&
+              stored.owner !== session.name
+            ? `unknown: owned by ${stored.owner}, and SVV_MV_INFO shows ${session.name} only its own views`
+            : describeMvState(mv?.state),
       lastOperation: last === undefined ? null : lastOperation(last),
       operations: Object.fromEntries(
         VIEW_OPERATIONS.flatMap((operation) => {
@@ -135,7 +144,7 @@ export function buildStatusRows(input: {
 
   const rows = input.desired.map((view) => row(view.schema, view.name, view));
   const wanted = new Set(input.desired.map((view) => `${view.schema}.${view.name}`));
-  for (const view of input.catalog) {
+  for (const view of input.catalog.views) {
     // This project's views without a template (orphans) and other projects' views; a view with an
     // earlier version's marker and no template of this project's may be anyone's: not listed.
     if (view.marker?.project !== undefined && !wanted.has(`${view.schema}.${view.name}`))

@@ -77,8 +77,10 @@ export function formatPlanTable(plan: ProvisionPlanJson, paint: Paint, verbose =
 
 /** Why a view is in its section, where the section's heading does not say it all. */
 function itemNote(view: PlanViewJson): string {
-  if (view.owner !== undefined) return `  (a view of project ${view.owner})`;
-  if (view.project !== undefined) return `  (project ${view.project})`;
+  if (view.project !== undefined)
+    return view.action === "conflict"
+      ? `  (a view of project ${view.project})`
+      : `  (project ${view.project})`;
   if (view.legacy === true)
     return "  (marked by an earlier version without a project: may be another project's; drop it by hand if it is yours)";
   if (view.reason === "adopt")

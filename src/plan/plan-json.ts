@@ -37,9 +37,10 @@ export interface PlanViewJson {
   readonly dependents?: readonly DependentJson[];
   /** comment: why only the comments are applied (`comments` changed, or `adopt` an earlier version's view). */
   readonly reason?: "comments" | "adopt";
-  /** conflict: the project whose view has the name; absent when no prisma-redshift-views marker is there. */
-  readonly owner?: string;
-  /** foreign: the project the view belongs to. */
+  /**
+   * conflict: the project whose view has the name (absent when no prisma-redshift-views marker is
+   * there); foreign: the project the view belongs to.
+   */
   readonly project?: string;
   /** unmanaged: it carries an earlier version's marker without a project, so it may be another project's. */
   readonly legacy?: true;
@@ -90,7 +91,7 @@ function itemToJson(item: PlanItem, cascade: boolean): PlanViewJson {
       return {
         action: item.kind,
         ...viewFields(item.view),
-        ...(item.owner === undefined ? {} : { owner: item.owner }),
+        ...(item.project === undefined ? {} : { project: item.project }),
       };
     case "comment":
       return { action: item.kind, ...viewFields(item.view), reason: item.reason };

@@ -25,9 +25,9 @@ export type PlanItem =
   | { readonly kind: "unchanged"; readonly view: DesiredView }
   /**
    * Something else already has the view's name: a relation this tool did not create, or a view of
-   * another project (`owner`). Never dropped, reported instead.
+   * another project (`project`). Never dropped, reported instead.
    */
-  | { readonly kind: "conflict"; readonly view: DesiredView; readonly owner?: string }
+  | { readonly kind: "conflict"; readonly view: DesiredView; readonly project?: string }
   | {
       readonly kind: "drop";
       readonly schema: string;
@@ -104,7 +104,7 @@ export function planProvision(
     if (!stored.has(key(view.schema, view.name))) return { kind: "add", view };
     if (marker === undefined) return { kind: "conflict", view };
     if (marker.project !== undefined && marker.project !== project)
-      return { kind: "conflict", view, owner: marker.project };
+      return { kind: "conflict", view, project: marker.project };
     if (marker.hash !== view.hash) return { kind: "update", view, storedHash: marker.hash };
     if (marker.project === undefined) return { kind: "comment", view, reason: "adopt" };
     if (marker.comments !== view.commentsHash) return { kind: "comment", view, reason: "comments" };
@@ -135,6 +135,13 @@ export function hasChanges(plan: ProvisionPlan): boolean {
     (item) =>
       item.kind === "add" || item.kind === "update" || item.kind === "drop" || item.kind === "comment",
   );
+}
+
+/** The existing views the plan changes (DROP, rebuild, COMMENT): those the session must own. */
+export function changedViews(plan: ProvisionPlan): { schema: string; name: string }[] {
+  return plan.items
+    .filter((item) => item.kind === "update" || item.kind === "drop" || item.kind === "comment")
+    .map((item) => ({ schema: itemSchema(item), name: itemName(item) }));
 }
 
 /** The views whose DROP the plan includes (updates rebuild with DROP + CREATE): what has dependents. */

@@ -13,7 +13,7 @@ import {
   type ViewOutcome,
   viewOutcome,
 } from "./outcome.js";
-import { graceSignal, runTasks, thrownEnd } from "./run-tasks.js";
+import { runTasks, thrownEnd } from "./run-tasks.js";
 import { planTasks } from "./tasks.js";
 
 /** How long an interrupted apply still waits for statements already submitted. */

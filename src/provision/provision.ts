@@ -5,8 +5,9 @@ import { openSession, type WarehouseSession } from "../connect/session.js";
 import { desiredViews } from "../desired/desired-views.js";
 import { syncTemplates } from "../generate/generate.js";
 import { acquireProvisionLock, type ProvisionLock } from "../lock/provision-lock.js";
-import { droppedViews, hasChanges, planProvision, withDependents } from "../plan/plan.js";
+import { changedViews, droppedViews, hasChanges, planProvision, withDependents } from "../plan/plan.js";
 import { type ProvisionPlanJson, planToJson } from "../plan/plan-json.js";
+import { notOwned, notOwnedError } from "../state/ownership.js";
 import { readCatalog, readDependents } from "../state/read-state.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import type { ViewOutcome } from "./outcome.js";
@@ -76,6 +77,9 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
       const plan = await readPlan(session, cascade);
       emit({ kind: "planned", plan: plan.json });
       if (dryRun || !hasChanges(plan.plan)) return { ...plan.json, dryRun };
+      // Known before anything is submitted: a view owned by someone else cannot be dropped or commented.
+      const blocked = notOwned(plan.catalog, changedViews(plan.plan));
+      if (blocked.length > 0) throw notOwnedError(plan.catalog, blocked, `provision ${session.environment}`);
       if (options.confirm !== undefined && !(await options.confirm(plan.json)))
         return { ...plan.json, dryRun, declined: true };
       const total = plan.plan.items.filter(
@@ -119,10 +123,10 @@ async function readPlan(session: WarehouseSession, cascade: boolean) {
   const { project } = prepared.options;
   const desired = desiredViews(prepared.specs, environment, target.grants, project);
   const catalog = await readCatalog(warehouse, environment, schemas);
-  const planned = planProvision(environment, project, desired, catalog, schemas);
+  const planned = planProvision(environment, project, desired, catalog.views, schemas);
   const dependents = await readDependents(warehouse, environment, droppedViews(planned));
   const full = withDependents(planned, dependents);
-  return { plan: full, json: planToJson(full, describeTarget(session.target), cascade) };
+  return { plan: full, catalog, json: planToJson(full, describeTarget(session.target), cascade) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { desiredViews } from "../desired/desired-views.js";
 import { refreshFailed } from "../history/operation-record.js";
 import type { HistoryWrite } from "../history/record-operations.js";
 import { readHistory } from "../state/history.js";
+import { notOwned, notOwnedError } from "../state/ownership.js";
 import { readCatalog, readMvInfo } from "../state/read-state.js";
 import { resolveSubmitted } from "../state/resolve-submitted.js";
 import { type RefreshOutcome, refreshViews } from "./run-refresh.js";
@@ -74,7 +75,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
     const { project } = prepared.options;
     // This project's views, and views an earlier version made for these templates (adopted as ours);
     // another project's view of the same name is never refreshed by this one.
-    const ours = catalog.filter(
+    const ours = catalog.views.filter(
       (view) => view.marker !== undefined && (view.marker.project ?? project) === project,
     );
     const desired = desiredViews(prepared.specs, environment, target.grants, project);
@@ -86,6 +87,8 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
     });
     emit({ kind: "selected", selection });
     const dryRun = options.dryRun === true;
+    const blocked = notOwned(catalog, selection.targets);
+    if (!dryRun && blocked.length > 0) throw notOwnedError(catalog, blocked, `refresh ${environment}`);
     if (dryRun)
       return {
         version: 1,

@@ -1,5 +1,5 @@
 import { statementName, type Warehouse } from "../warehouse/index.js";
-import { type CatalogView, catalogQuery, parseCatalog } from "./catalog.js";
+import { type Catalog, catalogQuery, parseCatalog } from "./catalog.js";
 import { type Dependent, dependentsQuery, groupDependents } from "./dependents.js";
 import { type MvInfo, mvInfoQuery, parseMvInfo } from "./mv-info.js";
 
@@ -8,12 +8,12 @@ import { type MvInfo, mvInfoQuery, parseMvInfo } from "./mv-info.js";
  * the number of views, so a command's cost does not grow with the warehouse.
  */
 
-/** Every relation in the managed schemas, with the hash this tool stored on it (`SVV_COLUMNS`). */
+/** Every relation in the managed schemas, its owner and marker, and who the session is. */
 export async function readCatalog(
   warehouse: Warehouse,
   environment: string,
   schemas: readonly string[],
-): Promise<CatalogView[]> {
+): Promise<Catalog> {
   return parseCatalog(
     await warehouse.query(catalogQuery(schemas), { name: statementName(environment, "catalog") }),
   );
