@@ -1,4 +1,4 @@
-import type { Grantee } from "./types.js";
+import type { Grantee, GrantOverrides } from "./types.js";
 
 export const GRANTEE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
 
@@ -25,4 +25,18 @@ export function parseGrantee(entry: string): Grantee | string {
   if (!GRANTEE_NAME_PATTERN.test(name))
     return `invalid grantee name ${JSON.stringify(name)}: it must match ${GRANTEE_NAME_PATTERN.source}`;
   return { kind, name };
+}
+
+/**
+ * Where a tier's grantees of an environment are configured, to name in a message: the environment's
+ * own `grants` when it sets that tier, else the defaults.
+ */
+export function grantsKey(
+  config: { readonly environments: Readonly<Record<string, { readonly grants: GrantOverrides }>> },
+  environment: string,
+  tier: "nonPii" | "pii",
+): string {
+  return config.environments[environment]?.grants[tier] === undefined
+    ? `grants.${tier}`
+    : `environments.${environment}.grants.${tier}`;
 }

@@ -14,7 +14,7 @@ export {
 } from "./config-schema.js";
 export { defineConfig } from "./define-config.js";
 export { describeTarget, secretLabel } from "./describe-target.js";
-export { GRANTEE_NAME_PATTERN, parseGrantee } from "./grants.js";
+export { GRANTEE_NAME_PATTERN, grantsKey, parseGrantee } from "./grants.js";
 export { CONFIG_NAME, type LoadConfigOptions, loadConfig } from "./load-config.js";
 export { type ParsedConfig, parseConfig } from "./parse-config.js";
 export {

@@ -31,7 +31,8 @@ export type WarningCode =
   | "history_unreadable"
   | "history_row_unreadable"
   | "lock_taken_over"
-  | "lock_not_released";
+  | "lock_not_released"
+  | "access_unaudited";
 
 /** Something the user should know that does not stop the run. */
 export interface Warning {

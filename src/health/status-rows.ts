@@ -9,8 +9,11 @@ import {
   type ViewHistory,
   type ViewOperation,
 } from "../history/operation-record.js";
+import { renderPrincipal } from "../sql/render.js";
+import type { Grantee, Principal } from "../sql/statement.js";
 import type { Catalog } from "../state/catalog.js";
 import type { MvInfo } from "../state/mv-info.js";
+import { type Privileges, sameGrantee } from "../state/privileges.js";
 import { compareText } from "../text/compare.js";
 import { describeMvState, needsRebuild } from "./mv-state.js";
 
@@ -37,7 +40,23 @@ export type ErrorCondition =
   | "conflict"
   | "failed_provisioning"
   | "unrefreshable"
-  | "needs_rebuild";
+  | "needs_rebuild"
+  /** Someone outside the tier's configured grantees can read the view (SELECT on it, USAGE on its schema). */
+  | "unexpected_access"
+  /** A configured grantee of the tier cannot read the view. */
+  | "missing_access"
+  /** A replicated table the view reads is not in the Synced state: it cannot be queried. */
+  | "source_not_synced";
+
+/** Who can read a view, from the grants the session sees (see `Privileges.complete`). */
+export interface ViewAccess {
+  /** Principals with SELECT on the view and USAGE on its schema, as written after `TO`. */
+  readonly readers: readonly string[];
+  /** Readers that are not configured grantees of the view's tier. */
+  readonly unexpected: readonly string[];
+  /** Configured grantees of the tier that are not readers. */
+  readonly missing: readonly string[];
+}
 
 /** One view's health. The `--format json` output is an array of these. */
 export interface StatusRow {
@@ -56,6 +75,8 @@ export interface StatusRow {
   /** The latest operation of each kind this tool recorded on the view. */
   readonly operations: Partial<Record<Operation, LastOperation>>;
   readonly conditions: readonly ErrorCondition[];
+  /** Who can read it; absent when the grants could not all be seen, for views of other projects, and for missing views. */
+  readonly access?: ViewAccess;
   /**
    * Set on a view of another project sharing the schema (its marker names that project): listed so
    * that nobody wonders, never an orphan, never refreshed or dropped by this one.
@@ -73,6 +94,8 @@ export function buildStatusRows(input: {
   readonly catalog: Catalog;
   readonly mvInfo: readonly MvInfo[];
   readonly history: readonly ViewHistory[];
+  /** The grants, when the session sees them all (else no access conditions are concluded). */
+  readonly privileges?: Privileges | undefined;
 }): StatusRow[] {
   const catalog = new Map(input.catalog.views.map((view) => [`${view.schema}.${view.name}`, view]));
   const { session } = input.catalog;
@@ -113,6 +136,15 @@ export function buildStatusRows(input: {
       conditions.push("failed_provisioning");
     if (refreshFailed(recorded)) conditions.push("unrefreshable");
     if (needsRebuild(mv?.state)) conditions.push("needs_rebuild");
+    const access =
+      template === undefined ||
+      stored === undefined ||
+      foreign !== undefined ||
+      input.privileges === undefined
+        ? undefined
+        : viewAccess(input.privileges, schema, view, template.grantees);
+    if (access !== undefined && access.unexpected.length > 0) conditions.push("unexpected_access");
+    if (access !== undefined && access.missing.length > 0) conditions.push("missing_access");
     const last = recorded === undefined ? undefined : latestOperation(recorded);
     return {
       schema,
@@ -138,6 +170,7 @@ export function buildStatusRows(input: {
         }),
       ),
       conditions,
+      ...(access === undefined ? {} : { access }),
       ...(foreign === undefined ? {} : { foreignProject: foreign }),
     };
   };
@@ -181,4 +214,35 @@ export function notRefreshedSinceCreated(row: StatusRow): boolean {
   const { create, refresh } = row.operations;
   if (!row.exists || create?.status !== "FINISHED") return false;
   return refresh?.status !== "FINISHED" || refresh.at < create.at;
+}
+
+/**
+ * Who can read one view: a principal holding SELECT on it and USAGE on its schema (either may come
+ * through PUBLIC). Grants reach a user also through the groups and roles it belongs to; the audit
+ * compares principals as granted, which is what the config names.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_GRANT.html
+ */
+export function viewAccess(
+  privileges: Privileges,
+  schema: string,
+  view: string,
+  configured: readonly Principal[],
+): ViewAccess {
+  const usage = privileges.usage.get(schema) ?? [];
+  const select = privileges.select.get(`${schema}.${view}`) ?? [];
+  const everyone = (list: readonly Grantee[]) => list.some((grantee) => grantee.kind === "public");
+  const has = (list: readonly Grantee[], grantee: Grantee) =>
+    everyone(list) || list.some((candidate) => sameGrantee(candidate, grantee));
+  // Whoever holds SELECT (and, when PUBLIC holds it, whoever holds USAGE) may be a reader.
+  const candidates = [...select, ...(everyone(select) ? usage : [])].filter(
+    (grantee, index, all) => all.findIndex((other) => sameGrantee(other, grantee)) === index,
+  );
+  const readers = candidates.filter((grantee) => has(select, grantee) && has(usage, grantee));
+  return {
+    readers: readers.map(renderPrincipal),
+    unexpected: readers
+      .filter((reader) => !configured.some((wanted) => sameGrantee(wanted, reader)))
+      .map(renderPrincipal),
+    missing: configured.filter((wanted) => !(has(select, wanted) && has(usage, wanted))).map(renderPrincipal),
+  };
 }

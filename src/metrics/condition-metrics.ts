@@ -13,6 +13,9 @@ export const CONDITION_METRICS = {
   failed_provisioning: "ViewsFailedProvisioning",
   unrefreshable: "ViewsUnrefreshable",
   needs_rebuild: "ViewsNeedingRebuild",
+  unexpected_access: "ViewsWithUnexpectedAccess",
+  missing_access: "ViewsWithMissingAccess",
+  source_not_synced: "ViewsWithSourceNotSynced",
 } as const satisfies Record<ErrorCondition, string>;
 
 /** Every condition, in the order the metrics are emitted (the order of the map above). */

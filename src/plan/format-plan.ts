@@ -68,8 +68,13 @@ export function formatPlanTable(plan: ProvisionPlanJson, paint: Paint, verbose =
       lines.push(`    ${paint[COLOURS[kind]](SIGNS[kind])} ${name}${detail}`);
       for (const dependent of view.dependents ?? [])
         lines.push(`        ${paint.yellow(`↳ ${dependentLine(dependent)}`)}`);
+      if (view.removesGrants !== undefined)
+        lines.push(
+          `        ${paint.yellow(`↳ the rebuild removes SELECT granted by hand to ${view.removesGrants.join(", ")}`)}`,
+        );
     }
   }
+  lines.push(...accessLines(plan, paint));
   if (plan.views.length === 0) lines.push("  No views: no model is marked /// @exportToAnalytics.");
   lines.push("", summaryLine(plan.summary));
   return lines.join("\n");
@@ -86,6 +91,30 @@ function itemNote(view: PlanViewJson): string {
   if (view.reason === "adopt")
     return "  (made by an earlier version: adopted, the marker records this project)";
   return "";
+}
+
+/** USAGE on the view schemas: what the run grants and revokes. */
+function accessLines(plan: ProvisionPlanJson, paint: Paint): string[] {
+  const changes = (plan.access ?? []).filter(
+    (access) => access.missing.length > 0 || access.revoke.length > 0,
+  );
+  const lines: string[] = [];
+  if (changes.length > 0) {
+    lines.push(`  ${paint.yellow(`Schema access (${changes.length})`)}`);
+    for (const access of changes) {
+      if (access.missing.length > 0)
+        lines.push(`    ${paint.green("+")} USAGE on ${access.schema} to ${access.missing.join(", ")}`);
+      if (access.revoke.length > 0)
+        lines.push(
+          `    ${paint.red("-")} USAGE on ${access.schema} from ${access.revoke.join(", ")} (not configured for it)`,
+        );
+    }
+  }
+  if (plan.privilegesComplete === false)
+    lines.push(
+      `  ${paint.dim("The session cannot see every grant (it is not a superuser and has no SYSLOG ACCESS UNRESTRICTED): nobody's USAGE is revoked, and grants made by hand are not listed.")}`,
+    );
+  return lines;
 }
 
 function grantsDetail(view: PlanViewJson): string {

@@ -15,6 +15,24 @@ export interface ProvisionPlanJson {
   readonly cascade: boolean;
   readonly schemas: readonly string[];
   readonly views: readonly PlanViewJson[];
+  /** USAGE on each view schema: who gets it, who is known to lack it, who loses it. */
+  readonly access?: readonly SchemaAccessJson[];
+  /**
+   * Whether the session saw every grant (superuser or SYSLOG ACCESS UNRESTRICTED). When false, nobody's
+   * USAGE is revoked and hand-made grants on rebuilt views are not listed.
+   */
+  readonly privilegesComplete?: boolean;
+}
+
+export interface SchemaAccessJson {
+  readonly schema: string;
+  readonly tier: Tier;
+  /** As written after `TO`: granted USAGE whenever anything in the schema changes. */
+  readonly grantees: readonly string[];
+  /** Configured grantees known to lack USAGE. */
+  readonly missing: readonly string[];
+  /** Holders of USAGE that are not configured: revoked. */
+  readonly revoke: readonly string[];
 }
 
 export interface PlanViewJson {
@@ -35,6 +53,8 @@ export interface PlanViewJson {
   readonly grantees?: readonly string[];
   /** Objects reading the view (update, drop) and what its DROP does to them. */
   readonly dependents?: readonly DependentJson[];
+  /** update: SELECT grants made by hand (no config) that the rebuild removes, as written after `TO`. */
+  readonly removesGrants?: readonly string[];
   /** comment: why only the comments are applied (`comments` changed, or `adopt` an earlier version's view). */
   readonly reason?: "comments" | "adopt";
   /**
@@ -70,6 +90,18 @@ export function planToJson(plan: ProvisionPlan, target: string, cascade = false)
     cascade,
     schemas: plan.schemas,
     views: plan.items.map((item) => itemToJson(item, cascade)),
+    ...(plan.access === undefined
+      ? {}
+      : {
+          access: plan.access.map((access) => ({
+            schema: access.schema,
+            tier: access.tier,
+            grantees: access.grantees.map(renderPrincipal),
+            missing: access.missing.map(renderPrincipal),
+            revoke: access.revoke.map(renderPrincipal),
+          })),
+        }),
+    ...(plan.privilegesComplete === undefined ? {} : { privilegesComplete: plan.privilegesComplete }),
   };
 }
 
@@ -96,7 +128,15 @@ function itemToJson(item: PlanItem, cascade: boolean): PlanViewJson {
     case "comment":
       return { action: item.kind, ...viewFields(item.view), reason: item.reason };
     case "update":
-      return { action: item.kind, ...viewFields(item.view), storedHash: item.storedHash, ...withDependents };
+      return {
+        action: item.kind,
+        ...viewFields(item.view),
+        storedHash: item.storedHash,
+        ...withDependents,
+        ...(item.removesGrants === undefined
+          ? {}
+          : { removesGrants: item.removesGrants.map(renderPrincipal) }),
+      };
     case "drop":
       return {
         action: item.kind,

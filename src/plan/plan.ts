@@ -1,7 +1,9 @@
 import type { Tier } from "../classification/levels.js";
 import type { DesiredView } from "../desired/desired-views.js";
+import type { Grantee, Principal } from "../sql/statement.js";
 import type { CatalogView } from "../state/catalog.js";
 import { type Dependent, viewKey } from "../state/dependents.js";
+import { type Privileges, sameGrantee } from "../state/privileges.js";
 import { compareText } from "../text/compare.js";
 
 /**
@@ -16,6 +18,8 @@ export type PlanItem =
       readonly view: DesiredView;
       readonly storedHash: string;
       readonly dependents?: readonly Dependent[];
+      /** SELECT grants on the view that no config made (by hand): the rebuild removes them. */
+      readonly removesGrants?: readonly Grantee[];
     }
   /**
    * Same DDL and grants, but the column comments (the data dictionary) changed, or the view carries
@@ -61,6 +65,31 @@ export interface ProvisionPlan {
   /** Schemas the views live in; created if missing when anything is added or updated. */
   readonly schemas: readonly string[];
   readonly items: readonly PlanItem[];
+  /** Who gets, and who loses, USAGE on each view schema (absent until `withAccess`). */
+  readonly access?: readonly SchemaAccess[];
+  /**
+   * Whether the session sees every grant (superuser, or SYSLOG ACCESS UNRESTRICTED). Without it,
+   * USAGE is granted to the configured grantees with every change but nobody's is revoked, and grants
+   * made by hand on rebuilt views are not listed.
+   */
+  readonly privilegesComplete?: boolean;
+}
+
+/**
+ * USAGE on one view schema: a reader needs it besides SELECT on the view. The tier's configured
+ * grantees get it; anyone else holding it loses it (a managed schema is read by its tier's grantees
+ * and nobody else), unless the schema holds another project's views, whose grantees this project
+ * does not know.
+ */
+export interface SchemaAccess {
+  readonly schema: string;
+  readonly tier: Tier;
+  /** Configured grantees of the tier: granted USAGE whenever anything in the schema changes. */
+  readonly grantees: readonly Principal[];
+  /** Configured grantees known to lack USAGE: granting them is a change by itself. */
+  readonly missing: readonly Principal[];
+  /** Holders of USAGE that are not configured: revoked. */
+  readonly revoke: readonly Grantee[];
 }
 
 type ViewlessItem = Extract<PlanItem, { kind: "drop" | "unmanaged" | "foreign" }>;
@@ -129,12 +158,66 @@ export function countPlan(plan: ProvisionPlan): Record<PlanKind, number> {
   return counts;
 }
 
+/** Whether the item changes its view (what makes its schema's USAGE grants part of the run too). */
+export function changesView(item: PlanItem): boolean {
+  return item.kind === "add" || item.kind === "update" || item.kind === "drop" || item.kind === "comment";
+}
+
 /** Whether applying the plan would submit anything. */
 export function hasChanges(plan: ProvisionPlan): boolean {
-  return plan.items.some(
-    (item) =>
-      item.kind === "add" || item.kind === "update" || item.kind === "drop" || item.kind === "comment",
+  return (
+    plan.items.some(changesView) ||
+    (plan.access ?? []).some((access) => access.missing.length > 0 || access.revoke.length > 0)
   );
+}
+
+/**
+ * The plan with the view schemas' USAGE grants and, for each rebuilt view, the grants made by hand
+ * that its rebuild removes (pure).
+ */
+export function withAccess(
+  plan: ProvisionPlan,
+  input: {
+    readonly tiers: readonly {
+      readonly schema: string;
+      readonly tier: Tier;
+      readonly grantees: readonly Principal[];
+    }[];
+    readonly privileges: Privileges;
+    /** The session's user: it keeps USAGE it was given explicitly. */
+    readonly sessionUser: string;
+  },
+): ProvisionPlan {
+  const { privileges } = input;
+  const shared = new Set(plan.items.filter((item) => item.kind === "foreign").map(itemSchema));
+  const access = input.tiers.map((tier): SchemaAccess => {
+    const holders = privileges.usage.get(tier.schema) ?? [];
+    const configured = (grantee: Grantee) => tier.grantees.some((wanted) => sameGrantee(wanted, grantee));
+    return {
+      schema: tier.schema,
+      tier: tier.tier,
+      grantees: tier.grantees,
+      missing: privileges.complete
+        ? tier.grantees.filter((wanted) => !holders.some((holder) => sameGrantee(wanted, holder)))
+        : [],
+      revoke:
+        privileges.complete && !shared.has(tier.schema)
+          ? holders.filter(
+              (holder) =>
+                !configured(holder) && !(holder.kind === "user" && holder.name === input.sessionUser),
+            )
+          : [],
+    };
+  });
+  const items = plan.items.map((item): PlanItem => {
+    if (item.kind !== "update" || !privileges.complete) return item;
+    const granted = privileges.select.get(`${item.view.schema}.${item.view.name}`) ?? [];
+    const byHand = granted.filter(
+      (grantee) => !item.view.grantees.some((wanted) => sameGrantee(wanted, grantee)),
+    );
+    return byHand.length === 0 ? item : { ...item, removesGrants: byHand };
+  });
+  return { ...plan, items, access, privilegesComplete: privileges.complete };
 }
 
 /** The existing views the plan changes (DROP, rebuild, COMMENT): those the session must own. */

@@ -2,9 +2,10 @@ import { runBy } from "../bookkeeping/run-by.js";
 import type { OperationRecord } from "../history/operation-record.js";
 import { type HistoryWrite, recordOperations } from "../history/record-operations.js";
 import type { ProvisionPlan } from "../plan/plan.js";
-import { renderStatement } from "../sql/render.js";
+import { renderPrincipal, renderStatement } from "../sql/render.js";
+import type { Statement } from "../sql/statement.js";
 import { compareRelations } from "../text/compare.js";
-import { DEFAULT_CONCURRENCY, statementName, type Warehouse } from "../warehouse/index.js";
+import { DEFAULT_CONCURRENCY, type Warehouse } from "../warehouse/index.js";
 import {
   type OutcomeTiming,
   outcomeRecord,
@@ -14,7 +15,7 @@ import {
   viewOutcome,
 } from "./outcome.js";
 import { runTasks, thrownEnd } from "./run-tasks.js";
-import { planTasks } from "./tasks.js";
+import { planTasks, type Task } from "./tasks.js";
 
 /** How long an interrupted apply still waits for statements already submitted. */
 export const DEFAULT_GRACE_MS = 5000;
@@ -47,6 +48,31 @@ export interface ApplyOptions {
   readonly now?: (() => Date) | undefined;
   /** How long the history write may take once interrupted. Default `INTERRUPTED_HISTORY_MS`. */
   readonly interruptedHistoryMs?: number | undefined;
+  /** Where the grantees of a view schema are configured (`grants.pii`…), to name when a GRANT fails. */
+  readonly grantsKey?: ((schema: string) => string) | undefined;
+}
+
+/**
+ * A failure whose failing statement was one of this tool's GRANTs (the Data API says which statement
+ * of a batch failed): most likely the grantee does not exist in the warehouse, so say which grantee,
+ * where it is configured, and what to do. The warehouse's own message stays first.
+ */
+function explainGrantFailure(
+  outcome: ViewOutcome,
+  statements: readonly Statement[],
+  end: TaskEnd,
+  grantsKey: ((schema: string) => string) | undefined,
+): ViewOutcome {
+  if (outcome.kind !== "failed" || end.kind !== "failed") return outcome;
+  const statement = statements[end.subStatementIndex ?? (statements.length === 1 ? 0 : -1)];
+  if (statement?.kind !== "grant_select" && statement?.kind !== "grant_usage") return outcome;
+  const schema = statement.kind === "grant_usage" ? statement.schema : statement.relation.schema;
+  const grantee = renderPrincipal(statement.to);
+  const key = grantsKey?.(schema) ?? "grants";
+  return {
+    ...outcome,
+    error: `${outcome.error} (granting ${statement.kind === "grant_usage" ? `USAGE on ${schema}` : "SELECT"} to ${grantee}, configured in ${key}: create that ${statement.to.kind} in the warehouse, or take it out of ${key}; the view keeps its previous definition)`,
+  };
 }
 
 /**
@@ -67,7 +93,7 @@ export async function applyPlan(
   const tasks = planTasks(plan, { cascade: options.cascade === true });
   const total =
     tasks.decided.length +
-    [...tasks.rebuilds, ...tasks.drops].reduce((sum, task) => sum + task.views.length, 0);
+    [...tasks.rebuilds, ...tasks.comments, ...tasks.drops].reduce((sum, task) => sum + task.views.length, 0);
   const outcomes: ViewOutcome[] = [];
   const history: OperationRecord[] = [];
   /** Reports a view's outcome and keeps its history record (`timing` absent: nothing was sent). */
@@ -80,54 +106,73 @@ export async function applyPlan(
 
   for (const { outcome, hash } of tasks.decided) record(outcome, undefined, hash);
 
-  let rebuilds = tasks.rebuilds;
-  if (rebuilds.length > 0) {
-    // One batch for every schema the rebuilds need: if it fails, none of them can be built.
-    const end: TaskEnd | undefined = interrupted()
-      ? undefined
-      : await warehouse
-          .executeBatch(
-            tasks.schemas.map((schema) => renderStatement({ kind: "create_schema", schema })),
-            { name: statementName(plan.environment, "schema") },
-          )
-          .catch((error: unknown) => thrownEnd(error));
-    if (end?.kind !== "finished") {
-      for (const task of rebuilds)
-        for (const view of task.views) {
-          if (end === undefined) record({ kind: "not_submitted", action: task.action, ...view });
-          else
-            record(
-              end.kind === "thrown"
-                ? {
-                    kind: "failed",
-                    action: task.action,
-                    schema: view.schema,
-                    name: view.name,
-                    error: end.error,
-                  }
-                : viewOutcome(task.action, view, end),
-              end.kind === "thrown"
-                ? undefined
-                : {
-                    statementId: end.id,
-                    startedAt: end.submittedAt,
-                    durationMs: end.kind === "failed" ? (end.durationMs ?? 0) : 0,
-                    ...(end.kind === "aborted" ? { aborted: true } : {}),
-                  },
-              view.hash,
-            );
-        }
-      rebuilds = [];
+  // Each schema's batch (the schema, USAGE) before the views in it: a failure fails those views.
+  const failedSchemas = new Map<string, { end: TaskEnd | undefined; statements: readonly Statement[] }>();
+  await Promise.all(
+    tasks.schemas.map(async (task) => {
+      const end: TaskEnd | undefined = interrupted()
+        ? undefined
+        : await warehouse
+            .executeBatch(task.statements.map(renderStatement), { name: task.name })
+            .catch((error: unknown) => thrownEnd(error));
+      if (end?.kind !== "finished") failedSchemas.set(task.schema, { end, statements: task.statements });
+    }),
+  );
+  const blocked = (task: Task) => task.views.some((view) => failedSchemas.has(view.schema));
+  for (const task of [...tasks.rebuilds, ...tasks.comments].filter(blocked))
+    for (const view of task.views) {
+      const failure = failedSchemas.get(view.schema);
+      const end = failure?.end;
+      if (end === undefined) {
+        record({ kind: "not_submitted", action: task.action, schema: view.schema, name: view.name });
+        continue;
+      }
+      const outcome =
+        end.kind === "thrown"
+          ? ({
+              kind: "failed",
+              action: task.action,
+              schema: view.schema,
+              name: view.name,
+              error: end.error,
+            } as const)
+          : viewOutcome(task.action, view, end);
+      record(
+        explainGrantFailure(outcome, failure?.statements ?? [], end, options.grantsKey),
+        end.kind === "thrown"
+          ? undefined
+          : {
+              statementId: end.id,
+              startedAt: end.submittedAt,
+              durationMs: end.kind === "failed" ? (end.durationMs ?? 0) : 0,
+              ...(end.kind === "aborted" ? { aborted: true } : {}),
+            },
+        view.hash,
+      );
     }
-  }
 
-  await runTasks(warehouse, [...rebuilds, ...tasks.comments, ...tasks.drops], {
+  const runnable = [...tasks.rebuilds, ...tasks.comments].filter((task) => !blocked(task));
+  await runTasks(warehouse, [...runnable, ...tasks.drops], {
     signal,
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     now,
     onEnd: (task, ends, timing) => {
-      for (const view of task.views) record(taskOutcome(task.action, view, ends), timing, view.hash);
+      const failed = ends.findIndex((end) => end.kind !== "finished");
+      const end = ends[failed];
+      for (const view of task.views)
+        record(
+          end === undefined
+            ? taskOutcome(task.action, view, ends)
+            : explainGrantFailure(
+                taskOutcome(task.action, view, ends),
+                task.batches[failed] ?? [],
+                end,
+                options.grantsKey,
+              ),
+          timing,
+          view.hash,
+        );
     },
   });
 

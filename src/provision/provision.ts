@@ -1,14 +1,22 @@
 import path from "node:path";
-import { describeTarget } from "../config/index.js";
+import { describeTarget, grantsKey } from "../config/index.js";
 import type { SessionEvent, WarehouseOptions } from "../connect/options.js";
 import { openSession, type WarehouseSession } from "../connect/session.js";
 import { desiredViews } from "../desired/desired-views.js";
 import { syncTemplates } from "../generate/generate.js";
 import { acquireProvisionLock, type ProvisionLock } from "../lock/provision-lock.js";
-import { changedViews, droppedViews, hasChanges, planProvision, withDependents } from "../plan/plan.js";
+import {
+  changedViews,
+  changesView,
+  droppedViews,
+  hasChanges,
+  planProvision,
+  withAccess,
+  withDependents,
+} from "../plan/plan.js";
 import { type ProvisionPlanJson, planToJson } from "../plan/plan-json.js";
 import { notOwned, notOwnedError } from "../state/ownership.js";
-import { readCatalog, readDependents } from "../state/read-state.js";
+import { readCatalog, readDependents, readPrivileges } from "../state/read-state.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import type { ViewOutcome } from "./outcome.js";
 
@@ -82,9 +90,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
       if (blocked.length > 0) throw notOwnedError(plan.catalog, blocked, `provision ${session.environment}`);
       if (options.confirm !== undefined && !(await options.confirm(plan.json)))
         return { ...plan.json, dryRun, declined: true };
-      const total = plan.plan.items.filter(
-        (item) => item.kind !== "unchanged" && item.kind !== "unmanaged" && item.kind !== "foreign",
-      ).length;
+      const total = plan.plan.items.filter((item) => changesView(item) || item.kind === "conflict").length;
       emit({ kind: "applying", total });
       const result = await applyPlan(session.warehouse, plan.plan, {
         cascade,
@@ -92,6 +98,8 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
         graceMs: options.graceMs,
         concurrency: session.config.concurrency,
         recordedBy: options.runBy,
+        grantsKey: (schema) =>
+          grantsKey(session.config, session.environment, schema === session.schemas[1] ? "pii" : "nonPii"),
         onOutcome: (outcome, done, all) => emit({ kind: "outcome", outcome, done, total: all }),
       });
       if (result.history.kind === "failed")
@@ -122,10 +130,21 @@ async function readPlan(session: WarehouseSession, cascade: boolean) {
   const { environment, prepared, target, warehouse, schemas } = session;
   const { project } = prepared.options;
   const desired = desiredViews(prepared.specs, environment, target.grants, project);
-  const catalog = await readCatalog(warehouse, environment, schemas);
+  const [catalog, privileges] = await Promise.all([
+    readCatalog(warehouse, environment, schemas),
+    readPrivileges(warehouse, environment, schemas),
+  ]);
   const planned = planProvision(environment, project, desired, catalog.views, schemas);
   const dependents = await readDependents(warehouse, environment, droppedViews(planned));
-  const full = withDependents(planned, dependents);
+  const [nonPii, pii] = schemas;
+  const full = withAccess(withDependents(planned, dependents), {
+    tiers: [
+      { schema: nonPii, tier: "non_pii", grantees: target.grants.nonPii },
+      { schema: pii, tier: "pii", grantees: target.grants.pii },
+    ],
+    privileges,
+    sessionUser: catalog.session.name,
+  });
   return { plan: full, catalog, json: planToJson(full, describeTarget(session.target), cascade) };
 }
 

@@ -24,12 +24,22 @@ export interface Task {
 export interface TaskPlan {
   /** Views settled without submitting anything (conflicts, refusals), with the hash a rebuild was for. */
   readonly decided: readonly { readonly outcome: ViewOutcome; readonly hash?: string }[];
-  /** Schemas created (if missing) in one batch before the rebuilds; empty when nothing is rebuilt. */
-  readonly schemas: readonly string[];
+  /**
+   * One transaction per view schema, before the views in it change: the schema (if missing) and
+   * USAGE for its tier's grantees (and revoked from those not configured). A schema whose batch fails
+   * fails the views planned in it.
+   */
+  readonly schemas: readonly SchemaTask[];
   readonly rebuilds: readonly Task[];
   /** Views whose comments only are applied (`COMMENT ON COLUMN`, no rebuild). */
   readonly comments: readonly Task[];
   readonly drops: readonly Task[];
+}
+
+export interface SchemaTask {
+  readonly schema: string;
+  readonly statements: readonly Statement[];
+  readonly name: string;
 }
 
 type Rebuild = Extract<PlanItem, { kind: "add" | "update" }>;
@@ -56,7 +66,10 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
             action: "conflict",
             schema: item.view.schema,
             name: item.view.name,
-            error: `${item.view.schema}.${item.view.name} exists but was not created by prisma-redshift-views, so it is left alone.`,
+            error:
+              item.project === undefined
+                ? `${item.view.schema}.${item.view.name} exists but was not created by prisma-redshift-views, so it is left alone.`
+                : `${item.view.schema}.${item.view.name} is a view of project ${item.project}, so it is left alone.`,
           },
         });
         break;
@@ -81,7 +94,7 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
   }
   return {
     decided,
-    schemas: [...new Set(rebuilds.map((item) => item.view.schema))].sort(compareText),
+    schemas: schemaTasks(plan, rebuilds, comments),
     rebuilds: rebuilds.map((item): Task => {
       const cascaded = cascade ? blockingDependents(itemDependents(item)) : [];
       const { schema, name, hash } = item.view;
@@ -127,6 +140,42 @@ export function planTasks(plan: ProvisionPlan, options: { readonly cascade: bool
       };
     }),
   };
+}
+
+/**
+ * The batch of each schema that has views to build or comment, or USAGE to grant or revoke. With
+ * every grant visible, USAGE goes only to grantees that lack it; without, to all of them (GRANT is
+ * idempotent).
+ */
+function schemaTasks(
+  plan: ProvisionPlan,
+  rebuilds: readonly Rebuild[],
+  comments: readonly Comment[],
+): SchemaTask[] {
+  const built = new Set(rebuilds.map((item) => item.view.schema));
+  const touched = new Set([...built, ...comments.map((item) => item.view.schema)]);
+  const schemas = [...new Set([...touched, ...(plan.access ?? []).map((access) => access.schema)])].sort(
+    compareText,
+  );
+  return schemas.flatMap((schema): SchemaTask[] => {
+    const access = plan.access?.find((candidate) => candidate.schema === schema);
+    const grantTo =
+      access === undefined
+        ? []
+        : plan.privilegesComplete === true
+          ? access.missing
+          : touched.has(schema)
+            ? access.grantees
+            : [];
+    const statements: Statement[] = [
+      ...(built.has(schema) ? [{ kind: "create_schema", schema } as const] : []),
+      ...grantTo.map((to): Statement => ({ kind: "grant_usage", schema, to })),
+      ...(access?.revoke ?? []).map((from): Statement => ({ kind: "revoke_usage", schema, from })),
+    ];
+    return statements.length === 0
+      ? []
+      : [{ schema, statements, name: statementName(plan.environment, "schema", schema) }];
+  });
 }
 
 /** A reason not to submit an item at all: an unsafe identifier, or bound dependents without `--cascade`. */

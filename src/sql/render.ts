@@ -1,12 +1,13 @@
 import { quoteIdentifier, quoteLiteral } from "./quote.js";
-import type { Principal, Relation, Statement } from "./statement.js";
+import type { Grantee, Relation, Statement } from "./statement.js";
 
 export function renderRelation(relation: Relation): string {
   return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.name)}`;
 }
 
-/** The grantee as it appears after `TO` in a Redshift `GRANT`. */
-export function renderPrincipal(principal: Principal): string {
+/** The grantee as it appears after `TO` in a Redshift `GRANT` (or `FROM` in a `REVOKE`). */
+export function renderPrincipal(principal: Grantee): string {
+  if (principal.kind === "public") return "PUBLIC";
   const quoted = quoteIdentifier(principal.name);
   switch (principal.kind) {
     case "group":
@@ -34,6 +35,12 @@ export function renderStatement(statement: Statement): string {
       return `COMMENT ON COLUMN ${renderRelation(statement.relation)}.${quoteIdentifier(statement.column)} IS ${quoteLiteral(statement.text)};`;
     case "grant_select":
       return `GRANT SELECT ON ${renderRelation(statement.relation)} TO ${renderPrincipal(statement.to)};`;
+    // A reader needs USAGE on the schema as well as SELECT on the view.
+    // https://docs.aws.amazon.com/redshift/latest/dg/r_GRANT.html
+    case "grant_usage":
+      return `GRANT USAGE ON SCHEMA ${quoteIdentifier(statement.schema)} TO ${renderPrincipal(statement.to)};`;
+    case "revoke_usage":
+      return `REVOKE USAGE ON SCHEMA ${quoteIdentifier(statement.schema)} FROM ${renderPrincipal(statement.from)};`;
     case "refresh_materialized_view":
       return `REFRESH MATERIALIZED VIEW ${renderRelation(statement.view)};`;
   }

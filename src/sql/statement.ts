@@ -11,6 +11,9 @@ export interface Principal {
   readonly name: string;
 }
 
+/** Whom a privilege is granted to or revoked from: a principal, or `PUBLIC` (everyone). */
+export type Grantee = Principal | { readonly kind: "public" };
+
 /**
  * The statements this tool sends to manage views, as data: plans and tasks carry these, and
  * `renderStatement` is the only place that turns them into SQL text.
@@ -27,6 +30,8 @@ export type Statement =
       readonly text: string;
     }
   | { readonly kind: "grant_select"; readonly relation: Relation; readonly to: Principal }
+  | { readonly kind: "grant_usage"; readonly schema: string; readonly to: Principal }
+  | { readonly kind: "revoke_usage"; readonly schema: string; readonly from: Grantee }
   | { readonly kind: "refresh_materialized_view"; readonly view: Relation };
 
 export type StatementKind = Statement["kind"];

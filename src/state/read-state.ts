@@ -2,6 +2,7 @@ import { statementName, type Warehouse } from "../warehouse/index.js";
 import { type Catalog, catalogQuery, parseCatalog } from "./catalog.js";
 import { type Dependent, dependentsQuery, groupDependents } from "./dependents.js";
 import { type MvInfo, mvInfoQuery, parseMvInfo } from "./mv-info.js";
+import { type Privileges, parsePrivileges, privilegesQuery } from "./privileges.js";
 
 /**
  * The reads of the warehouse's state that plan, refresh and status share. Each is ONE query whatever
@@ -41,4 +42,17 @@ export async function readDependents(
     name: statementName(environment, "catalog", "dependents"),
   });
   return groupDependents(views, rows);
+}
+
+/** Who holds USAGE on the managed schemas and SELECT on their relations, as far as the session sees. */
+export async function readPrivileges(
+  warehouse: Warehouse,
+  environment: string,
+  schemas: readonly string[],
+): Promise<Privileges> {
+  return parsePrivileges(
+    await warehouse.query(privilegesQuery(schemas), {
+      name: statementName(environment, "catalog", "privileges"),
+    }),
+  );
 }

@@ -10,7 +10,7 @@ import {
   reportMetrics,
 } from "../metrics/status-report-metrics.js";
 import { type HistoryRead, readHistory } from "../state/history.js";
-import { readCatalog, readMvInfo } from "../state/read-state.js";
+import { readCatalog, readMvInfo, readPrivileges } from "../state/read-state.js";
 import { resolveSubmitted } from "../state/resolve-submitted.js";
 
 export interface StatusOptions extends WarehouseOptions {
@@ -33,6 +33,8 @@ export interface StatusReport {
   /** Why the history could not be read, when `history` is `unreadable`. */
   readonly historyError?: string;
   readonly views: readonly StatusRow[];
+  /** Whether who can read each view was audited (`unexpected_access`, `missing_access`). */
+  readonly access: "audited" | "unaudited";
   /** With `metrics`: what was published or rendered, or why publishing failed. */
   readonly metrics?: MetricsReport;
 }
@@ -47,11 +49,19 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
   const session = await openSession(options);
   try {
     const { environment, prepared, target, warehouse, schemas } = session;
-    const [catalog, mvInfo, history] = await Promise.all([
+    const [catalog, mvInfo, history, privileges] = await Promise.all([
       readCatalog(warehouse, environment, schemas),
       readMvInfo(warehouse, environment, schemas),
       readHistory(warehouse, environment, schemas),
+      readPrivileges(warehouse, environment, schemas),
     ]);
+    if (!privileges.complete)
+      emit({
+        kind: "warning",
+        code: "access_unaudited",
+        message: `Who can read the views was not audited: ${catalog.session.name} sees only its own grants (it is not a superuser and has no SYSLOG ACCESS UNRESTRICTED).`,
+        hint: `Run status as a superuser, or have one run ALTER USER "${catalog.session.name}" SYSLOG ACCESS UNRESTRICTED; the other checks are complete.`,
+      });
     if (history.kind === "unreadable")
       emit({
         kind: "warning",
@@ -74,6 +84,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
       catalog,
       mvInfo,
       history: recorded,
+      ...(privileges.complete ? { privileges } : {}),
     });
     const metrics =
       options.metrics === undefined
@@ -93,6 +104,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
       history: history.kind,
       ...(history.kind === "unreadable" ? { historyError: history.error } : {}),
       views,
+      access: privileges.complete ? "audited" : "unaudited",
       ...(metrics === undefined ? {} : { metrics }),
     };
   } finally {
