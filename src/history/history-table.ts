@@ -1,6 +1,5 @@
 import { TOOL_SCHEMA } from "../bookkeeping/tool-schema.js";
 import { quoteIdentifier } from "../sql/quote.js";
-import { isMissingRelation } from "../warehouse/index.js";
 
 /**
  * The operation history lives beside the provisioning lock, outside the managed schemas (plans never
@@ -37,14 +36,21 @@ export const HISTORY_SETUPS: readonly (readonly string[])[] = [
   [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(HISTORY_SCHEMA)};`, CREATE_TABLE],
 ];
 
-/** The warehouse's answer when the history's schema or table does not exist (yet). */
-export function isHistoryMissing(message: string): boolean {
-  return isMissingRelation(message, HISTORY_SCHEMA, HISTORY_TABLE);
+/**
+ * Why a history write or read was refused, decided from the catalog (the table's columns) rather than
+ * the error's text: `layout` when the table was made by another version of this tool (other
+ * columns), `privileges` otherwise.
+ */
+export type HistoryProblem = "layout" | "privileges";
+
+export function historyProblem(columns: readonly string[]): HistoryProblem {
+  const expected = [...HISTORY_COLUMNS].sort().join(",");
+  return [...columns].sort().join(",") === expected ? "privileges" : "layout";
 }
 
-/** What to do about a history write or read the warehouse refused, judged by its message. */
-export function historyHint(error: string, reading: boolean): string {
-  if (/column "[^"]+" .*does not exist/i.test(error))
+/** What to do about a history write or read the warehouse refused. */
+export function historyHint(problem: HistoryProblem, reading: boolean): string {
+  if (problem === "layout")
     return `${HISTORY_RELATION} was created by another version of prisma-redshift-views. Drop it (it holds only the history of last operations) and the next provision or refresh creates it anew.`;
   return reading
     ? "Grant the database user USAGE on the schema and SELECT on the table."

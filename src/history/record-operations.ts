@@ -1,12 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { toolTableColumns, withToolTable } from "../bookkeeping/tool-tables.js";
 import { toRedshiftViewsErrors } from "../errors.js";
-import {
-  executeBatchWithSetup,
-  isSerializationConflict,
-  statementName,
-  type Warehouse,
-} from "../warehouse/index.js";
-import { HISTORY_SETUPS, isHistoryMissing } from "./history-table.js";
+import { isSerializationConflict, statementName, type Warehouse } from "../warehouse/index.js";
+import { HISTORY_SETUPS, HISTORY_TABLE, type HistoryProblem, historyProblem } from "./history-table.js";
 import { type HistoryBatch, historyWriteBatches, isRecordable } from "./history-write-sql.js";
 import type { OperationRecord } from "./operation-record.js";
 
@@ -19,6 +15,8 @@ export type HistoryWrite =
       /** Written before the failure (each batch is its own transaction). */
       readonly recorded: number;
       readonly error: string;
+      /** Why the warehouse refused, when the table is there: another version's layout, or privileges. */
+      readonly problem?: HistoryProblem;
     };
 
 export interface RecordOptions {
@@ -49,11 +47,16 @@ export async function recordOperations(
   const random = options.random ?? Math.random;
   const name = statementName(environment, "history");
   const run = (sqls: readonly string[]): Promise<string | undefined> =>
-    executeBatchWithSetup(warehouse, sqls, {
+    withToolTable(warehouse, {
+      table: HISTORY_TABLE,
       name,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
       setups: HISTORY_SETUPS,
-      isMissing: isHistoryMissing,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      attempt: () =>
+        warehouse.executeBatch(sqls, {
+          name,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        }),
     }).then(
       (outcome) =>
         outcome.kind === "finished"
@@ -87,7 +90,16 @@ export async function recordOperations(
       if (error === undefined || !isSerializationConflict(error) || attempt === ATTEMPTS) break;
       await sleep(Math.round((100 + 400 * random()) * attempt));
     }
-    if (error !== undefined) return { kind: "failed", operations: records.length, recorded, error };
+    if (error !== undefined) {
+      const columns = await toolTableColumns(warehouse, HISTORY_TABLE, name).catch(() => undefined);
+      return {
+        kind: "failed",
+        operations: records.length,
+        recorded,
+        error,
+        ...(columns === undefined ? {} : { problem: historyProblem(columns) }),
+      };
+    }
     recorded += batch.operations;
   }
   const skipped = records.length - recordable.length;

@@ -1,11 +1,10 @@
 import { runBy } from "../bookkeeping/run-by.js";
 import { TOOL_SCHEMA } from "../bookkeeping/tool-schema.js";
+import { withToolTable } from "../bookkeeping/tool-tables.js";
 import { RedshiftViewsError } from "../errors.js";
 import { quoteIdentifier, quoteLiteral } from "../sql/quote.js";
 import {
-  executeBatchWithSetup,
-  isMissingRelation,
-  isSerializationConflict,
+  type ResultRow,
   type StatementOutcome,
   type StatementSummary,
   statementName,
@@ -44,10 +43,22 @@ export interface AcquireLockOptions {
 }
 
 /**
- * Refuses to provision an environment that another run is provisioning: first statements of this
- * tool still in flight for it (found by `StatementName` prefix), then a lock row taken with an
- * insert-if-absent in one transaction (Redshift serialises concurrent ones; the loser reads the
- * winner's row). `force` skips the check and replaces the row.
+ * Refuses to provision an environment that another run is provisioning.
+ *
+ * The lock is a row per environment, taken in ONE transaction that first takes `LOCK` on the table,
+ * then checks for a row and inserts its own if there is none, then reads the row back. `LOCK`
+ * "obtains a table-level lock in ACCESS EXCLUSIVE mode, waiting if necessary for any conflicting locks
+ * to be released … The lock is released when the transaction that contains the LOCK command
+ * completes" (https://docs.aws.amazon.com/redshift/latest/dg/r_LOCK.html): two runs acquiring at
+ * once are serialized, the second sees the first's row and refuses. Without it, an insert-if-absent
+ * under SNAPSHOT isolation (the default of new clusters and workgroups) could commit in both: it does
+ * not prevent write skew (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html).
+ * `force` replaces the row in the same transaction.
+ *
+ * Statements of this tool still in flight for the environment are checked first (by `StatementName`
+ * prefix), but `ListStatements` lists only the statements of the caller's own IAM role by default,
+ * so another person's run is seen only through the lock.
+ * https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html
  */
 export async function acquireProvisionLock(
   warehouse: Warehouse,
@@ -68,31 +79,28 @@ export async function acquireProvisionLock(
   }
 
   const env = quoteLiteral(environment);
-  const outcome = await executeBatchWithSetup(
-    warehouse,
-    [
-      ...(force ? [`DELETE FROM ${TABLE} WHERE environment = ${env};`] : []),
-      `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${quoteLiteral(holder)}, ${quoteLiteral(acquiredAt)}, ${quoteLiteral(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
-    ],
-    {
-      name,
-      setups: [
-        [CREATE_TABLE],
-        [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(LOCK_SCHEMA)};`, CREATE_TABLE],
-      ],
-      isMissing: (error) => isMissingRelation(error, LOCK_SCHEMA, LOCK_TABLE),
+  let rows: ResultRow[] = [];
+  const outcome = await withToolTable(warehouse, {
+    table: LOCK_TABLE,
+    name,
+    setups: [[CREATE_TABLE], [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(LOCK_SCHEMA)};`, CREATE_TABLE]],
+    attempt: async () => {
+      const result = await warehouse.queryBatch(
+        [
+          `LOCK ${TABLE};`,
+          ...(force ? [`DELETE FROM ${TABLE} WHERE environment = ${env};`] : []),
+          `INSERT INTO ${TABLE} (environment, holder, acquired_at, token) SELECT ${env}, ${quoteLiteral(holder)}, ${quoteLiteral(acquiredAt)}, ${quoteLiteral(token)} WHERE NOT EXISTS (SELECT 1 FROM ${TABLE} WHERE environment = ${env});`,
+          `SELECT holder, acquired_at, token FROM ${TABLE} WHERE environment = ${env};`,
+        ],
+        { name },
+      );
+      rows = result.rows;
+      return result.outcome;
     },
-  );
-  // Two runs inserting at once: Redshift fails one with a serialization conflict; it then reads the
-  // winner's row below, like a run that found the lock taken.
-  if (outcome.kind !== "finished" && !(outcome.kind === "failed" && isSerializationConflict(outcome.error)))
-    throw lockUnavailable(environment, outcome);
-  const rows = await warehouse.query(
-    `SELECT holder, acquired_at, token FROM ${TABLE} WHERE environment = ${env};`,
-    { name },
-  );
+  });
+  if (outcome.kind !== "finished") throw lockUnavailable(environment, outcome);
   const row = rows[0];
-  if (row !== undefined && row.token === token) {
+  if (rows.length === 1 && row !== undefined && row.token === token) {
     return {
       holder,
       acquiredAt,

@@ -4,6 +4,7 @@ import type { SessionEvent, WarehouseOptions } from "../connect/options.js";
 import { openSession, type WarehouseSession } from "../connect/session.js";
 import { desiredViews } from "../desired/desired-views.js";
 import { syncTemplates } from "../generate/generate.js";
+import { historyHint } from "../history/history-table.js";
 import { acquireProvisionLock, type ProvisionLock } from "../lock/provision-lock.js";
 import {
   changedViews,
@@ -107,7 +108,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
           kind: "warning",
           code: "history_not_recorded",
           message: `Could not record ${result.history.operations - result.history.recorded} of ${result.history.operations} operations in the operation history: ${result.history.error}`,
-          hint: `The views are as reported; \`redshift-views status ${session.environment}\` will show their previous operation.`,
+          hint: `The views are as reported; \`redshift-views status ${session.environment}\` will show their previous operation.${result.history.problem === undefined ? "" : ` ${historyHint(result.history.problem, false)}`}`,
         });
       return { ...plan.json, dryRun, result };
     } finally {

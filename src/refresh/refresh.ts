@@ -1,6 +1,7 @@
 import type { SessionEvent, WarehouseOptions } from "../connect/options.js";
 import { openSession } from "../connect/session.js";
 import { desiredViews } from "../desired/desired-views.js";
+import { historyHint } from "../history/history-table.js";
 import { refreshFailed } from "../history/operation-record.js";
 import type { HistoryWrite } from "../history/record-operations.js";
 import { readHistory } from "../state/history.js";
@@ -111,7 +112,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
         kind: "warning",
         code: "history_not_recorded",
         message: `Could not record ${run.history.operations - run.history.recorded} of ${run.history.operations} refreshes in the operation history: ${run.history.error}`,
-        hint: `The views are as reported; \`redshift-views status ${environment}\` will show their previous operation.`,
+        hint: `The views are as reported; \`redshift-views status ${environment}\` will show their previous operation.${run.history.problem === undefined ? "" : ` ${historyHint(run.history.problem, false)}`}`,
       });
     return {
       version: 1,

@@ -1,5 +1,12 @@
+import { toolTableColumns } from "../bookkeeping/tool-tables.js";
 import { RedshiftViewsError } from "../errors.js";
-import { HISTORY_RELATION, HISTORY_VALUE_COLUMNS, isHistoryMissing } from "../history/history-table.js";
+import {
+  HISTORY_RELATION,
+  HISTORY_TABLE,
+  HISTORY_VALUE_COLUMNS,
+  type HistoryProblem,
+  historyProblem,
+} from "../history/history-table.js";
 import {
   type OperationRecord,
   RECORDED_STATUSES,
@@ -51,7 +58,7 @@ export type HistoryRead =
   /** Nothing was ever recorded in this warehouse (the table does not exist yet). */
   | { readonly kind: "empty" }
   /** The table is there but could not be read (e.g. no privilege on it): last operations are unknown. */
-  | { readonly kind: "unreadable"; readonly error: string };
+  | { readonly kind: "unreadable"; readonly error: string; readonly problem: HistoryProblem };
 
 /** One query for the history of every view in `schemas`. */
 export async function readHistory(
@@ -66,10 +73,16 @@ export async function readHistory(
     });
   } catch (error) {
     // The warehouse answered and refused the query: the tool can still report everything else.
+    // Whether the table is missing, of another version, or not readable is asked of the catalog.
     if (error instanceof RedshiftViewsError && error.code === "E_STATEMENT_FAILED") {
-      return isHistoryMissing(error.message)
+      const columns = await toolTableColumns(warehouse, HISTORY_TABLE, statementName(environment, "history"));
+      return columns === undefined
         ? { kind: "empty" }
-        : { kind: "unreadable", error: error.message.split("\n")[0] ?? error.message };
+        : {
+            kind: "unreadable",
+            error: error.message.split("\n")[0] ?? error.message,
+            problem: historyProblem(columns),
+          };
     }
     throw error;
   }

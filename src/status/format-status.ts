@@ -98,10 +98,14 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
   if (failures.length > 0) lines.push("", "Last errors:", ...failures.map((line) => paint.red(line)));
   const access = rows.flatMap((row) => [
     ...(row.access?.unexpected.length
-      ? [`  ${row.schema}.${row.view}: readable by ${row.access.unexpected.join(", ")}, not configured for its tier`]
+      ? [
+          `  ${row.schema}.${row.view}: readable by ${row.access.unexpected.join(", ")}, not configured for its tier`,
+        ]
       : []),
     ...(row.access?.missing.length
-      ? [`  ${row.schema}.${row.view}: not readable by ${row.access.missing.join(", ")}, configured for its tier`]
+      ? [
+          `  ${row.schema}.${row.view}: not readable by ${row.access.missing.join(", ")}, configured for its tier`,
+        ]
       : []),
   ]);
   if (access.length > 0) lines.push("", "Access:", ...access.map((line) => paint.red(line)));

@@ -67,7 +67,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
         kind: "warning",
         code: "history_unreadable",
         message: `Could not read the operation history (${HISTORY_RELATION}): ${history.error}`,
-        hint: `Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. ${historyHint(history.error, true)}`,
+        hint: `Last operations are not shown, so failed_provisioning and unrefreshable cannot be detected. ${historyHint(history.problem, true)}`,
       });
     if (history.kind === "recorded")
       for (const problem of history.problems)

@@ -349,6 +349,18 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
       }
     },
 
+    async queryBatch(sqls, statement?: StatementOptions) {
+      const outcome = await run(sqls, statement, true);
+      // A batch's results are read per sub-statement: `<id>:<n>`, 1-based.
+      return {
+        outcome,
+        rows:
+          outcome.kind === "finished" && outcome.hasResultSet
+            ? await fetchRows(`${outcome.id}:${sqls.length}`)
+            : [],
+      };
+    },
+
     async listStatements({
       namePrefix,
       status,

@@ -1,8 +1,8 @@
 export { type CreateWarehouseOptions, createWarehouse, DEFAULT_POLL } from "./create-warehouse.js";
-export { executeBatchWithSetup, isMissingRelation, isSerializationConflict } from "./execute-with-setup.js";
 export { createLimiter, type Limiter } from "./limiter.js";
 export { DEFAULT_CONCURRENCY, MAX_BATCH_STATEMENTS, MAX_CONCURRENCY, MAX_STATEMENT_BYTES } from "./limits.js";
 export { DEFAULT_RETRY } from "./retry.js";
+export { isSerializationConflict, redshiftErrorNumber } from "./statement-error.js";
 export {
   type ParsedStatementName,
   parseStatementName,

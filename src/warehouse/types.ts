@@ -138,6 +138,11 @@ export interface Warehouse {
   execute(sql: string, options?: StatementOptions): Promise<StatementOutcome>;
   /** Submits statements as ONE BatchExecuteStatement transaction (at most 40) and waits. */
   executeBatch(sqls: readonly string[], options?: StatementOptions): Promise<StatementOutcome>;
+  /** As `executeBatch`, and the rows of its last statement when the batch finished. */
+  queryBatch(
+    sqls: readonly string[],
+    options?: StatementOptions,
+  ): Promise<{ readonly outcome: StatementOutcome; readonly rows: ResultRow[] }>;
   /**
    * Submits without waiting (one statement, or several as one batch): it keeps running on the
    * warehouse, and `describe` tells later how it ended.
