@@ -352,6 +352,27 @@ WHERE c.relkind = 'm'
   -- "regular users can see only their own data" (https://docs.aws.amazon.com/redshift/latest/dg/r_STV_MV_DEPS.html)
   AND (${isSuper} OR c.relowner = (SELECT o.oid FROM pg_roles o WHERE o.rolname = current_user));
 
+-- MV-on-MV dependencies only; "regular users can see only their own data", and it works on Serverless
+-- (the STV tables are for provisioned clusters).
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_MV_DEPENDENCY.html
+CREATE VIEW ${CATALOG_SCHEMA}.svv_mv_dependency AS
+SELECT
+  ${schemaDatabase}::char(128) AS database_name,
+  ${schemaName}::char(128) AS schema_name,
+  c.relname::char(128) AS name,
+  COALESCE(rx.database_name, ${db})::char(128) AS dependent_database_name,
+  COALESCE(rx.schema_name, rn.nspname)::char(128) AS dependent_schema_name,
+  r.relname::char(128) AS dependent_name
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN ${INTERNAL_SCHEMA}.schemas x ON x.postgres_schema = n.nspname
+CROSS JOIN LATERAL ${INTERNAL_SCHEMA}.direct_relations(c.oid) d
+JOIN pg_class r ON r.oid = d.relid AND r.relkind = 'm'
+JOIN pg_namespace rn ON rn.oid = r.relnamespace
+LEFT JOIN ${INTERNAL_SCHEMA}.schemas rx ON rx.postgres_schema = rn.nspname
+WHERE c.relkind = 'm'
+  AND (${isSuper} OR c.relowner = (SELECT o.oid FROM pg_roles o WHERE o.rolname = current_user));
+
 ${privilegeViews(hidden, isSuper, notFolded)}
 ${principalViews(isSuper)}
 GRANT USAGE ON SCHEMA ${CATALOG_SCHEMA} TO PUBLIC;

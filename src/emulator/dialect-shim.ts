@@ -82,6 +82,7 @@ export const CATALOG_RELATIONS: readonly string[] = [
   "svv_mv_info",
   "stv_mv_info",
   "stv_mv_deps",
+  "svv_mv_dependency",
   "svv_relation_privileges",
   "svv_schema_privileges",
   "svv_user_info",

@@ -1,15 +1,16 @@
-import { literals, sql } from "../sql/template.js";
-import { compareRelations } from "../text/compare.js";
 import { escapeRegExp } from "../text/escape-regexp.js";
+import { compareRelations } from "../text/compare.js";
 import type { ResultRow } from "../warehouse/index.js";
 import { catalogText, unexpectedRow } from "./rows.js";
 
-/** An object that reads one of the views the plan will drop or rebuild. */
+/** An object that reads one of the views the plan will drop or rebuild, directly or through others. */
 export interface Dependent {
   readonly schema: string;
   readonly name: string;
   /** `late_binding_view`s (`WITH NO SCHEMA BINDING`) never block a DROP: they are reported as unaffected. */
   readonly kind: "view" | "materialized_view" | "late_binding_view";
+  /** For a dependent of a dependent: the object it reads (`CASCADE` drops the whole chain). */
+  readonly through?: { readonly schema: string; readonly name: string };
 }
 
 /** Dependents found for one view, keyed by `schema.name` of the view they read. */
@@ -20,16 +21,13 @@ export function viewKey(schema: string, name: string): string {
 }
 
 /**
- * ONE query for everything that reads the given views. Bound views and materialized views are in
- * `pg_depend` through their rewrite rule; late-binding views are not (that is the point of them), so
- * they are found by their definition, which carries `WITH NO SCHEMA BINDING`, and matched by name
- * afterwards. The names are filtered here rather than in SQL, so the query stays small whatever the
- * number of views. Only leader-node catalog tables, so Redshift answers it as it is.
+ * Everything bound to a relation through a view's rewrite rule (`pg_depend`, which every user reads
+ * whole), and every late-binding view with its definition: late-binding views are not in `pg_depend`
+ * (that is the point of them) and are matched by name afterwards. Leader-node catalog tables only.
  */
-export function dependentsQuery(views: readonly { schema: string; name: string }[]): string {
-  const schemas = [...new Set(views.map((view) => view.schema))].sort();
+export function boundDependentsQuery(): string {
   return [
-    "SELECT DISTINCT sn.nspname::varchar AS view_schema, sc.relname::varchar AS view_name,",
+    "SELECT sn.nspname::varchar AS ref_schema, sc.relname::varchar AS ref_name,",
     "  dn.nspname::varchar AS dependent_schema, dc.relname::varchar AS dependent_name,",
     "  dc.relkind::varchar AS dependent_kind, NULL::varchar AS definition",
     "FROM pg_depend d",
@@ -39,15 +37,28 @@ export function dependentsQuery(views: readonly { schema: string; name: string }
     "JOIN pg_class sc ON sc.oid = d.refobjid",
     "JOIN pg_namespace sn ON sn.oid = sc.relnamespace",
     "WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass",
-    "  AND dc.oid <> sc.oid",
-    sql`  AND sn.nspname IN (${literals(schemas)})`,
+    "  AND dc.oid <> sc.oid AND sn.nspname NOT IN ('pg_catalog', 'information_schema')",
     "UNION ALL",
     "SELECT NULL, NULL, n.nspname::varchar, c.relname::varchar, 'l', pg_get_viewdef(c.oid)::varchar",
     "FROM pg_class c",
     "JOIN pg_namespace n ON n.oid = c.relnamespace",
     "WHERE c.relkind = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
-    "  AND pg_get_viewdef(c.oid) ILIKE '%with no schema binding%'",
-    "ORDER BY 3, 4;",
+    "  AND pg_get_viewdef(c.oid) ILIKE '%with no schema binding%';",
+  ].join("\n");
+}
+
+/**
+ * Materialized views built on materialized views: Redshift records them here, not in `pg_depend`
+ * (a materialized view is a view over an internal table). A row says that `schema_name.name`
+ * depends on `dependent_schema_name.dependent_name`. It works on Serverless, where STV_MV_DEPS
+ * does not; regular users see only their own views.
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_MV_DEPENDENCY.html
+ */
+export function materializedDependentsQuery(): string {
+  return [
+    "SELECT dependent_schema_name AS ref_schema, dependent_name AS ref_name,",
+    "  schema_name AS dependent_schema, name AS dependent_name",
+    "FROM svv_mv_dependency;",
   ].join("\n");
 }
 
@@ -57,45 +68,81 @@ export function definitionReads(definition: string, schema: string, name: string
   return new RegExp(`${part(schema)}\\s*\\.\\s*${part(name)}`, "i").test(definition);
 }
 
-/** Groups the query's rows by the view they read (pure, so it is tested without a warehouse). */
+interface Edge {
+  readonly ref: string;
+  readonly dependent: { readonly schema: string; readonly name: string };
+  readonly kind: Dependent["kind"];
+}
+
+/**
+ * The dependents of each view, direct and transitive (pure): a DROP without `CASCADE` fails if
+ * anything is bound to the view, and with it drops the whole closure. Late-binding views are listed
+ * as unaffected and not followed (nothing is bound to them through the DROP).
+ */
 export function groupDependents(
   views: readonly { schema: string; name: string }[],
-  rows: readonly ResultRow[],
+  bound: readonly ResultRow[],
+  materialized: readonly ResultRow[],
 ): Map<string, Dependent[]> {
-  const found = new Map<string, Dependent[]>();
-  const add = (key: string, dependent: Dependent) => {
-    const list = found.get(key) ?? [];
-    if (!list.some((known) => known.schema === dependent.schema && known.name === dependent.name))
-      list.push(dependent);
-    found.set(key, list);
-  };
-  const wanted = new Set(views.map((view) => viewKey(view.schema, view.name)));
-  for (const row of rows) {
+  const edges: Edge[] = [];
+  const lateBinding: { schema: string; name: string; definition: string }[] = [];
+  for (const row of bound) {
     const text = (value: unknown): string => {
       const found = catalogText(value);
       if (found === undefined) throw unexpectedRow("the dependents query (pg_depend, pg_class)", row);
       return found;
     };
-    const schema = text(row.dependent_schema);
-    const name = text(row.dependent_name);
+    const dependent = { schema: text(row.dependent_schema), name: text(row.dependent_name) };
     const kind = text(row.dependent_kind);
-    if (kind === "l") {
-      const definition = text(row.definition);
-      for (const view of views) {
-        if (definitionReads(definition, view.schema, view.name))
-          add(viewKey(view.schema, view.name), { schema, name, kind: "late_binding_view" });
-      }
-      continue;
-    }
-    const key = viewKey(text(row.view_schema), text(row.view_name));
-    if (!wanted.has(key)) continue;
-    add(key, { schema, name, kind: kind === "m" ? "materialized_view" : "view" });
+    if (kind === "l") lateBinding.push({ ...dependent, definition: text(row.definition) });
+    else
+      edges.push({
+        ref: viewKey(text(row.ref_schema), text(row.ref_name)),
+        dependent,
+        // Postgres (the emulator) says `m`; Redshift says `v` for both, and lists MV-on-MV below.
+        kind: kind === "m" ? "materialized_view" : "view",
+      });
   }
-  for (const list of found.values()) list.sort(compareRelations);
+  for (const row of materialized) {
+    const text = (value: unknown): string => {
+      const found = catalogText(value);
+      if (found === undefined) throw unexpectedRow("SVV_MV_DEPENDENCY", row);
+      return found;
+    };
+    edges.push({
+      ref: viewKey(text(row.ref_schema), text(row.ref_name)),
+      dependent: { schema: text(row.dependent_schema), name: text(row.dependent_name) },
+      kind: "materialized_view",
+    });
+  }
+  const byRef = new Map<string, Edge[]>();
+  for (const edge of edges) byRef.set(edge.ref, [...(byRef.get(edge.ref) ?? []), edge]);
+
+  const found = new Map<string, Dependent[]>();
+  for (const view of views) {
+    const key = viewKey(view.schema, view.name);
+    const list: Dependent[] = [];
+    const seen = new Set<string>([key]);
+    const queue: { key: string; from: { schema: string; name: string } | undefined }[] = [{ key, from: undefined }];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      for (const edge of byRef.get(next.key) ?? []) {
+        const dependentKey = viewKey(edge.dependent.schema, edge.dependent.name);
+        if (seen.has(dependentKey) || edge.dependent.name.startsWith("mv_tbl__")) continue;
+        seen.add(dependentKey);
+        const through = next.key === key ? undefined : next.from;
+        list.push({ ...edge.dependent, kind: edge.kind, ...(through === undefined ? {} : { through }) });
+        queue.push({ key: dependentKey, from: edge.dependent });
+      }
+    }
+    for (const late of lateBinding)
+      if (definitionReads(late.definition, view.schema, view.name))
+        list.push({ schema: late.schema, name: late.name, kind: "late_binding_view" });
+    if (list.length > 0) found.set(key, list.sort(compareRelations));
+  }
   return found;
 }
 
-/** Those that would make a plain DROP fail (SQLSTATE 2BP01). */
+/** Those that would make a plain DROP fail: everything bound, directly or through another view. */
 export function blockingDependents(dependents: readonly Dependent[]): Dependent[] {
   return dependents.filter((dependent) => dependent.kind !== "late_binding_view");
 }

@@ -1,6 +1,11 @@
 import { statementName, type Warehouse } from "../warehouse/index.js";
 import { type Catalog, catalogQuery, parseCatalog } from "./catalog.js";
-import { type Dependent, dependentsQuery, groupDependents } from "./dependents.js";
+import {
+  boundDependentsQuery,
+  type Dependent,
+  groupDependents,
+  materializedDependentsQuery,
+} from "./dependents.js";
 import { type MvInfo, mvInfoQuery, parseMvInfo } from "./mv-info.js";
 import { type Privileges, parsePrivileges, privilegesQuery } from "./privileges.js";
 
@@ -31,17 +36,22 @@ export async function readMvInfo(
   );
 }
 
-/** What reads the given views, keyed by `schema.name` (no query when there are none). */
+/**
+ * What reads the given views, directly or through other views (no query when there are none): the
+ * bound views from the PG catalog and the materialized views from SVV_MV_DEPENDENCY, read at once.
+ */
 export async function readDependents(
   warehouse: Warehouse,
   environment: string,
   views: readonly { schema: string; name: string }[],
 ): Promise<Map<string, Dependent[]>> {
   if (views.length === 0) return new Map();
-  const rows = await warehouse.query(dependentsQuery(views), {
-    name: statementName(environment, "catalog", "dependents"),
-  });
-  return groupDependents(views, rows);
+  const name = statementName(environment, "catalog", "dependents");
+  const [bound, materialized] = await Promise.all([
+    warehouse.query(boundDependentsQuery(), { name }),
+    warehouse.query(materializedDependentsQuery(), { name }),
+  ]);
+  return groupDependents(views, bound, materialized);
 }
 
 /** Who holds USAGE on the managed schemas and SELECT on their relations, as far as the session sees. */
