@@ -10,10 +10,10 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/index.js";
-import type { ProvisionPlanJson } from "../../src/plan/format-plan.js";
+import type { ProvisionPlanJson } from "../../src/plan/plan-json.js";
 import { createWarehouse, statementNamePrefix } from "../../src/warehouse/index.js";
 import { exampleSchema, fakeIo, makeProject, removeDir } from "../helpers/index.js";
-import { edit } from "./harness.js";
+import { edit } from "../helpers/warehouse.js";
 import { checkJson, type JsonSchema, readSchema } from "./json-schema-check.js";
 
 // `redshift-views provision` in-process, as the binary runs it: each run opens the project's emulator
@@ -77,14 +77,8 @@ async function changes(): Promise<string[]> {
   try {
     const warehouse = createWarehouse({
       client,
-      target: {
-        kind: "local",
-        environment: "development",
-        dataDir: "",
-        database: "dev",
-        grants: { nonPii: [], pii: [] },
-      },
-      poll: { initialDelayMs: 2 },
+      connection: { Database: emulator.database },
+      poll: { initialDelayMs: 2, maxDelayMs: 10 },
     });
     const statements = await warehouse.listStatements({ namePrefix: statementNamePrefix("development") });
     return statements

@@ -8,7 +8,7 @@ import {
   type RefreshOptions,
   refresh as refreshViews,
 } from "../../src/index.js";
-import { notRefreshedSinceCreated } from "../../src/status/status-rows.js";
+import { notRefreshedSinceCreated } from "../../src/health/status-rows.js";
 import { statementNamePrefix } from "../../src/warehouse/index.js";
 import { exampleSchema } from "../helpers/index.js";
 import { startTestWarehouse, statusRows, type TestWarehouse } from "../helpers/warehouse.js";
