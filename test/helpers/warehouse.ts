@@ -36,6 +36,8 @@ import { makeProject, removeDir } from "./index.js";
  * - Count Data API requests by kind (`countRequests(…).calls`, polls left out) or statements
  *   submitted: the number of DescribeStatement polls depends on the machine's speed.
  * - Keep elapsed time out of assertions; benchmarks (`bench/`) measure time.
+ * Examples: "interrupting an apply" in test/safety/provision-safety.test.ts, and
+ * test/safety/fault-injection.test.ts.
  */
 export interface TestWarehouse {
   readonly emulator: RunningEmulator;
