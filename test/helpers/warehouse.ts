@@ -10,9 +10,9 @@ import {
   startEmulator,
 } from "../../src/emulator/index.js";
 import { prepareViews } from "../../src/generate/generate.js";
+import type { StatusRow } from "../../src/health/status-rows.js";
 import { readCatalog } from "../../src/state/read-state.js";
 import { status } from "../../src/status/status.js";
-import type { StatusRow } from "../../src/status/status-rows.js";
 import { createWarehouse, type Warehouse } from "../../src/warehouse/index.js";
 import { makeProject, removeDir } from "./index.js";
 
@@ -36,6 +36,8 @@ import { makeProject, removeDir } from "./index.js";
  * - Count Data API requests by kind (`countRequests(…).calls`, polls left out) or statements
  *   submitted: the number of DescribeStatement polls depends on the machine's speed.
  * - Keep elapsed time out of assertions; benchmarks (`bench/`) measure time.
+ * Examples: "interrupting an apply" in test/safety/provision-safety.test.ts, and
+ * test/safety/fault-injection.test.ts.
  */
 export interface TestWarehouse {
   readonly emulator: RunningEmulator;
@@ -65,7 +67,10 @@ export interface TestProject {
   options(environment: string, sampleRows?: number): Promise<WarehouseOptions>;
   /** Replaces the schema (the warehouse is unchanged), as a developer's edit would. */
   setSchema(schemaText: string): Promise<void>;
-  /** Replaces the config's settings (grants, concurrency, user), as a developer's edit would. */
+  /**
+   * Replaces the config's settings (grants, concurrency, user), as a developer's edit would. Get the
+   * `options` again afterwards: they name the new config file.
+   */
   configure(setup: ProjectSetup): Promise<void>;
 }
 
@@ -97,9 +102,16 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
       dirs.push(dir);
       const environments = new Set<string>();
       let setup = initial;
-      const writeConfig = () =>
-        writeFile(
-          path.join(dir, "redshift-views.config.json"),
+      // c12 keeps a config file it has read for the life of the process (Node's module cache), so an
+      // edited file would not be read again: each version is a file of its own, the first at the
+      // usual place and later ones named in the options, as `--config` would.
+      let versions = 0;
+      let config: string | undefined;
+      const writeConfig = async () => {
+        const file = versions === 0 ? "redshift-views.config.json" : `redshift-views.config.${versions}.json`;
+        versions++;
+        await writeFile(
+          path.join(dir, file),
           `${JSON.stringify(
             {
               environments: Object.fromEntries(
@@ -120,6 +132,8 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
             2,
           )}\n`,
         );
+        config = versions === 1 ? undefined : file;
+      };
       return {
         dir,
         async options(environment, sampleRows = 3) {
@@ -133,7 +147,15 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
               sampleRows,
             });
           }
-          return { cwd: dir, environment, env: {}, client, poll: FAST_POLL, retry: FAST_RETRY };
+          return {
+            cwd: dir,
+            environment,
+            ...(config === undefined ? {} : { config }),
+            env: {},
+            client,
+            poll: FAST_POLL,
+            retry: FAST_RETRY,
+          };
         },
         async setSchema(text) {
           await writeFile(path.join(dir, "prisma/schema.prisma"), text);

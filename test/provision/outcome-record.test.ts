@@ -73,11 +73,11 @@ describe("outcomeRecord", () => {
     expect(outcomeRecord(unknown, { startedAt: at, durationMs: 3000 }, context)).toBeUndefined();
   });
 
-  it("records nothing for a conflict, a view not submitted, or a name that cannot be a SQL literal", () => {
+  it("records nothing for a conflict, a view not submitted, or a name that may not reach SQL", () => {
     const conflict: ViewOutcome = { kind: "failed", action: "conflict", ...view, error: "taken" };
     const notSubmitted: ViewOutcome = { kind: "not_submitted", action: "add", ...view };
-    // The history writes names as literals: a backslash or a control character cannot be one that
-    // Redshift and Postgres read alike.
+    // A name refused as an identifier reaches no SQL, the history's included (docs/bad-input.md, case
+    // 33); the history writes names as literals, which no backslash may be part of.
     const hostile = (schema: string, name: string): ViewOutcome => ({
       kind: "failed",
       action: "drop",
@@ -88,7 +88,9 @@ describe("outcomeRecord", () => {
     for (const outcome of [
       conflict,
       notSubmitted,
+      hostile("a", 'x"; DROP'),
       hostile("a", 'x\\"; DROP'),
+      hostile("a", "<%= process.exit() %>"),
       hostile("a", "x\nDROP"),
       hostile("a\\b", "users"),
     ])

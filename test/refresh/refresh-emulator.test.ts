@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WarehouseOptions } from "../../src/connect/options.js";
 import { renderSourceSchema } from "../../src/connect/session.js";
 import { prepareViews } from "../../src/generate/generate.js";
+import { notRefreshedSinceCreated } from "../../src/health/status-rows.js";
 import {
   provision,
   type RefreshEvent,
   type RefreshOptions,
   refresh as refreshViews,
 } from "../../src/index.js";
-import { notRefreshedSinceCreated } from "../../src/status/status-rows.js";
 import { statementNamePrefix } from "../../src/warehouse/index.js";
 import { exampleSchema } from "../helpers/index.js";
 import { startTestWarehouse, statusRows, type TestWarehouse } from "../helpers/warehouse.js";

@@ -17,13 +17,13 @@ import {
   caughtErrors,
   contents,
   fakeIo,
+  MODELS,
   makeProject,
   removeDir,
   schema,
   snapshotFolder,
 } from "../helpers/index.js";
-import { awsError, CLUSTER, setup } from "../warehouse/fixtures.js";
-import { MODELS } from "./harness.js";
+import { awsError, CLUSTER, forTarget, setup } from "../warehouse/fixtures.js";
 
 /**
  * The bad-input catalogue (docs/bad-input.md): each case gets a located, actionable error (code and
@@ -450,7 +450,7 @@ describe("Data API failures (warehouse client)", () => {
     });
     const warehouse = createWarehouse({
       client,
-      target: CLUSTER,
+      ...forTarget(CLUSTER),
       sleep: async () => {},
       retry: { maxAttempts: 2 },
     });
@@ -475,7 +475,7 @@ describe("Data API failures (warehouse client)", () => {
       fileName: "wide.sql.ejs",
       firstColumn: "id",
       ddl: `CREATE MATERIALIZED VIEW "analytics_production"."wide" AS ${huge};`,
-      grants: [],
+      grantees: [],
       hash: "0".repeat(64),
     };
     const plan: ProvisionPlan = {
@@ -528,7 +528,7 @@ describe("operation history faults (local emulator, through the CLI)", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("✔ 4 views applied.");
     expect(result.stderr).toMatch(
-      /Could not record 4 of 4 operations in "redshift_views"\."view_operations": .*injected failure[\s\S]*→ The views are as reported above/,
+      /Could not record 4 of 4 operations in the operation history: .*injected failure[\s\S]*→ The views are as reported; `redshift-views status development` will show their previous operation\./,
     );
     // Status sees every view; the history table was created, but nothing could be recorded in it.
     const status = await cli(dir, ["status", "development", "--format", "json"]);

@@ -2,145 +2,144 @@ import pc from "picocolors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlStateOf } from "../../src/emulator/index.js";
 import { RedshiftViewsError } from "../../src/errors.js";
+import { type ProvisionEvent, type ProvisionReport, plan, provision } from "../../src/index.js";
 import { acquireProvisionLock } from "../../src/lock/provision-lock.js";
+import { formatPlanMarkdown, formatPlanTable } from "../../src/plan/format-plan.js";
+import { formatApplySummary } from "../../src/provision/format-apply.js";
+import { MODELS, manyModels, schema } from "../helpers/index.js";
 import {
-  formatApplySummary,
-  formatPlanMarkdown,
-  formatPlanTable,
-  planToJson,
-} from "../../src/plan/format-plan.js";
-import { countPlan } from "../../src/plan/plan.js";
-import { applyPlan } from "../../src/provision/apply.js";
-import { buildPlan } from "../../src/provision/provision.js";
-import { readStatus } from "../../src/status/read-status.js";
-import { makeProject, removeDir, schema } from "../helpers/index.js";
-import {
-  grants,
-  MODELS,
-  manyModels,
-  provision,
-  type Shared,
-  sessionFor,
-  startShared,
+  countRequests,
+  holdStatements,
+  named,
+  type ProjectSetup,
+  startTestWarehouse,
+  statusRows,
   storedHashes,
-} from "./harness.js";
+  type TestWarehouse,
+} from "../helpers/warehouse.js";
+
+// Safety of `provision` against one in-memory emulator, through the library: grants, dependents,
+// concurrent runs and interruption. Each test has its own environment (`analytics_<env>` and
+// `analytics_<env>_pii`). Nothing here waits on a timer: slow statements are held by the emulator's
+// statement hook, interruptions come from the run's own events (see test/helpers/warehouse.ts).
 
 const paint = pc.createColors(false);
-let shared: Shared;
-let project: string;
-let bigProject: string;
+let harness: TestWarehouse;
 
 beforeAll(async () => {
-  shared = await startShared();
-  project = await makeProject("safety", { "prisma/schema.prisma": schema(MODELS) });
-  bigProject = await makeProject("safety-big", { "prisma/schema.prisma": schema(MODELS + manyModels(8)) });
-}, 60_000);
-afterAll(async () => {
-  await shared?.stop();
-  await removeDir(project);
-  await removeDir(bigProject);
+  harness = await startTestWarehouse();
 });
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const schemasOf = (environment: string) => [`analytics_${environment}`, `analytics_${environment}_pii`];
+
+async function environment(name: string, setup: ProjectSetup = {}, models = MODELS) {
+  const project = await harness.project(schema(models), setup);
+  return { project, options: await project.options(name) };
+}
+
+function outcomesOf(report: ProvisionReport) {
+  if (report.result === undefined) throw new Error("the plan was not applied");
+  return report.result.outcomes;
+}
+
+const allApplied = (report: ProvisionReport) =>
+  outcomesOf(report).every((outcome) => outcome.kind === "applied");
 
 describe("grants", () => {
   it("are applied with each view, shown in every plan format, and a grants-only change updates exactly that tier", async () => {
-    const first = await sessionFor(
-      shared,
-      project,
-      "grants",
-      grants(["GROUP analysts"], ["ROLE pii_readers"]),
-    );
-    const { plan, result } = await provision(first);
-    expect(countPlan(plan).add).toBe(4);
-    expect(result.outcomes.every((outcome) => outcome.kind === "applied")).toBe(true);
+    const { project, options: first } = await environment("grants", {
+      grants: { nonPii: ["GROUP analysts"], pii: ["ROLE pii_readers"] },
+    });
+    const report = await provision(first);
+    expect(report.summary.add).toBe(4);
+    expect(allApplied(report)).toBe(true);
 
-    const privileges = await shared.emulator.query(`SELECT
+    const privileges = await harness.emulator.query(`SELECT
       has_table_privilege('analysts', '"analytics_grants"."users"', 'SELECT') AS analysts_users,
       has_table_privilege('analysts', '"analytics_grants_pii"."users"', 'SELECT') AS analysts_pii,
       has_table_privilege('pii_readers', '"analytics_grants_pii"."users"', 'SELECT') AS readers_pii`);
     expect(privileges).toEqual([{ analysts_users: true, analysts_pii: false, readers_pii: true }]);
 
-    const table = formatPlanTable(plan, "local", paint, true);
+    const table = formatPlanTable(report, paint, true);
     expect(table).toMatch(/analytics_grants\.users\s+non-PII\s+model User\s+grants GROUP "analysts"/);
     expect(table).toMatch(/analytics_grants_pii\.users\s+PII\s+model User\s+grants ROLE "pii_readers"/);
-    expect(formatPlanMarkdown(plan, "local")).toContain(
+    expect(formatPlanMarkdown(report)).toContain(
       '| add | `analytics_grants.posts` | non-PII | Post | `GROUP "analysts"` |  |',
     );
-    const json = planToJson(plan, "local");
-    expect(json.views.find((view) => view.view === "posts")?.grants).toEqual([
-      'GRANT SELECT ON "analytics_grants"."posts" TO GROUP "analysts";',
-    ]);
+    const posts = report.views.find((view) => view.view === "posts" && view.tier === "non_pii");
+    expect(posts?.grants).toEqual(['GRANT SELECT ON "analytics_grants"."posts" TO GROUP "analysts";']);
+    expect(posts?.grantees).toEqual(['GROUP "analysts"']);
 
     // Same templates, one more non-PII grantee: only the non-PII views change.
-    const second = await sessionFor(
-      shared,
-      project,
-      "grants",
-      grants(["GROUP analysts", "USER bob"], ["ROLE pii_readers"]),
-    );
-    const { plan: regrant } = await buildPlan(second);
-    expect(
-      regrant.items.map(
-        (item) =>
-          `${item.kind} ${item.kind === "drop" || item.kind === "unmanaged" ? item.name : `${item.view.schema}.${item.view.name}`}`,
-      ),
-    ).toEqual([
+    await project.configure({
+      grants: { nonPii: ["GROUP analysts", "USER bob"], pii: ["ROLE pii_readers"] },
+    });
+    const options = await project.options("grants");
+    const regrant = await plan(options);
+    expect(regrant.views.map((view) => `${view.action} ${view.schema}.${view.view}`)).toEqual([
       "update analytics_grants.posts",
       "update analytics_grants.users",
       "unchanged analytics_grants_pii.posts",
       "unchanged analytics_grants_pii.users",
     ]);
-    await applyPlan(second.warehouse, regrant);
-    const bob = await shared.emulator.query(
+    expect(allApplied(await provision(options))).toBe(true);
+    const bob = await harness.emulator.query(
       `SELECT has_table_privilege('bob', '"analytics_grants"."posts"', 'SELECT') AS ok`,
     );
     expect(bob).toEqual([{ ok: true }]);
-    const { plan: settled } = await buildPlan(second);
-    expect(countPlan(settled).unchanged).toBe(4);
-  }, 60_000);
+    expect((await plan(options)).summary.unchanged).toBe(4);
+  });
 });
 
 describe("dependents", () => {
   it("are found in one query, block the DROP without --cascade (2BP01 on the emulator), and are dropped with it with --cascade; late-binding views are unaffected", async () => {
-    const session = await sessionFor(shared, project, "deps", grants(["GROUP analysts"]));
-    await provision(session);
-    await shared.emulator.query(`CREATE SCHEMA reports;
+    const { project, options: first } = await environment("deps", { grants: { nonPii: ["GROUP analysts"] } });
+    await provision(first);
+    await harness.emulator.query(`CREATE SCHEMA reports;
       CREATE VIEW reports.user_countries AS SELECT country, count(*) AS n FROM analytics_deps.users GROUP BY country;
       CREATE MATERIALIZED VIEW reports.post_titles AS SELECT title FROM analytics_deps.posts;
       CREATE VIEW reports.late_users AS SELECT id FROM analytics_deps.users WITH NO SCHEMA BINDING;`);
 
     // The emulator refuses a plain DROP as Redshift does.
-    const blocked = await session.warehouse.executeBatch([
+    const blocked = await harness.warehouse.executeBatch([
       'DROP MATERIALIZED VIEW "analytics_deps"."users";',
     ]);
     expect(blocked.kind).toBe("failed");
     expect(blocked.kind === "failed" && sqlStateOf(blocked.error)).toBe("2BP01");
 
-    const changed = await sessionFor(shared, project, "deps", grants(["GROUP analysts", "GROUP auditors"]));
-    const calls = changed.warehouse.stats.calls.ExecuteStatement ?? 0;
-    const { plan } = await buildPlan(changed);
-    expect((changed.warehouse.stats.calls.ExecuteStatement ?? 0) - calls).toBe(2); // catalog + dependents
-    const users = plan.items.find((item) => item.kind === "update" && item.view.name === "users");
-    expect(users?.kind === "update" && users.dependents).toEqual([
-      { schema: "reports", name: "late_users", kind: "late_binding_view" },
-      { schema: "reports", name: "user_countries", kind: "view" },
+    await project.configure({ grants: { nonPii: ["GROUP analysts", "GROUP auditors"] } });
+    const options = await project.options("deps");
+    const planned = await countRequests(harness.emulator, () => plan(options));
+    // The catalog query and ONE dependents query, whatever the number of views.
+    expect(planned.statements).toBe(2);
+    expect(planned.calls.ExecuteStatement).toBe(2);
+    const users = planned.value.views.find((view) => view.action === "update" && view.view === "users");
+    expect(users?.dependents).toEqual([
+      { schema: "reports", view: "late_users", kind: "late_binding_view", effect: "unaffected" },
+      { schema: "reports", view: "user_countries", kind: "view", effect: "blocks" },
     ]);
-    const table = formatPlanTable(plan, "local", paint);
+    const table = formatPlanTable(planned.value, paint);
     expect(table).toContain(
       "↳ reports.user_countries (view) depends on it: the view is refused unless --cascade",
     );
     expect(table).toContain(
       "↳ reports.late_users (late binding view) reads it late-bound: unaffected by the DROP",
     );
-    expect(formatPlanTable(plan, "local", paint, false, true)).toContain(
+    const cascadePlan = await plan({ ...options, cascade: true });
+    expect(cascadePlan.cascade).toBe(true);
+    expect(formatPlanTable(cascadePlan, paint)).toContain(
       "↳ reports.post_titles (materialized view) will be DROPPED with it (--cascade)",
     );
-    expect(planToJson(plan, "local", true).views.find((view) => view.view === "posts")?.dependents).toEqual([
+    expect(cascadePlan.views.find((view) => view.view === "posts")?.dependents).toEqual([
       { schema: "reports", view: "post_titles", kind: "materialized_view", effect: "dropped_with_it" },
     ]);
 
-    const before = await storedHashes(changed);
-    const refused = await applyPlan(changed.warehouse, plan);
-    const failed = refused.outcomes.filter((outcome) => outcome.kind === "failed");
+    const before = await storedHashes(harness.warehouse, "deps", schemasOf("deps"));
+    const refused = await provision(options);
+    const failed = outcomesOf(refused).filter((outcome) => outcome.kind === "failed");
     expect(failed.map((outcome) => `${outcome.schema}.${outcome.name}`)).toEqual([
       "analytics_deps.posts",
       "analytics_deps.users",
@@ -148,147 +147,224 @@ describe("dependents", () => {
     expect(failed[1]?.kind === "failed" && failed[1].error).toMatch(
       /Not rebuilt: reports\.user_countries \(view\) depends on it.*--cascade/,
     );
-    expect(formatApplySummary(refused, paint)).toContain("2 failed");
-    const after = await storedHashes(changed);
+    expect(failed[1]?.kind === "failed" && failed[1].dependents).toEqual([
+      { schema: "reports", name: "user_countries", kind: "view" },
+    ]);
+    if (refused.result === undefined) throw new Error("the plan was not applied");
+    expect(formatApplySummary(refused.result, paint)).toContain("2 failed");
+    const after = await storedHashes(harness.warehouse, "deps", schemasOf("deps"));
     expect(after.get("analytics_deps.users")).toBe(before.get("analytics_deps.users"));
 
-    const cascaded = await applyPlan(changed.warehouse, plan, { cascade: true });
-    expect(cascaded.outcomes.every((outcome) => outcome.kind === "applied")).toBe(true);
-    expect(formatApplySummary(cascaded, paint)).toContain(
+    const cascaded = await provision({ ...options, cascade: true });
+    expect(allApplied(cascaded)).toBe(true);
+    if (cascaded.result === undefined) throw new Error("the plan was not applied");
+    expect(formatApplySummary(cascaded.result, paint)).toContain(
       "analytics_deps.posts (update): dropped with it: reports.post_titles (materialized view)",
     );
-    const left = await shared.emulator.query(
+    const left = await harness.emulator.query(
       "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'reports' ORDER BY 1",
     );
     expect(left).toEqual([{ relname: "late_users" }]);
     // The late-binding view binds to the rebuilt view when read.
-    expect((await shared.emulator.query("SELECT count(*)::int AS n FROM reports.late_users"))[0]).toEqual({
+    expect((await harness.emulator.query("SELECT count(*)::int AS n FROM reports.late_users"))[0]).toEqual({
       n: 3,
     });
-  }, 60_000);
+  });
 });
 
 describe("concurrent provisioning of one environment", () => {
   it("refuses the second of two simultaneous runs, naming who holds the lock", async () => {
-    const a = await sessionFor(shared, project, "race");
-    const b = await sessionFor(shared, project, "race");
-    const runs = await Promise.allSettled([
-      provision(a, { holder: "alice@laptop" }),
-      provision(b, { holder: "bob@ci" }),
-    ]);
-    const refused = runs.filter((run) => run.status === "rejected");
+    const { options } = await environment("race");
+    // Whichever run takes the lock, its rebuilds are held until the other has been answered: the two
+    // runs overlap for certain, however the machine schedules them.
+    const held = holdStatements(harness.emulator, named("race", "create"));
+    let runs: [Promise<ProvisionReport>, Promise<ProvisionReport>];
+    let first: "fulfilled" | "rejected";
+    try {
+      runs = [provision({ ...options, runBy: "alice@laptop" }), provision({ ...options, runBy: "bob@ci" })];
+      first = await Promise.race(
+        runs.map((run) =>
+          run.then(
+            () => "fulfilled" as const,
+            () => "rejected" as const,
+          ),
+        ),
+      );
+    } finally {
+      await held.release();
+      harness.emulator.setFaults({});
+    }
+    expect(first).toBe("rejected");
+    const [alice, bob] = await Promise.allSettled(runs);
+    const winner = alice?.status === "fulfilled" ? "alice@laptop" : "bob@ci";
+    const refused = [alice, bob].filter((run) => run?.status === "rejected");
     expect(refused).toHaveLength(1);
     const error = refused[0]?.status === "rejected" ? refused[0].reason : undefined;
     expect(error).toBeInstanceOf(RedshiftViewsError);
-    expect((error as RedshiftViewsError).code).toMatch(/^E_PROVISION_(LOCKED|IN_PROGRESS)$/);
-    expect((error as RedshiftViewsError).hint).toContain("--force");
+    const { code, message, hint } = error as RedshiftViewsError;
+    expect(code).toMatch(/^E_PROVISION_(LOCKED|IN_PROGRESS)$/);
+    if (code === "E_PROVISION_LOCKED") expect(message).toContain(`by ${winner} since`);
+    else expect(message).toContain("redshift-views:race:");
+    expect(hint).toContain("--force");
+    const won = [alice, bob].find((run) => run?.status === "fulfilled");
+    expect(won?.status === "fulfilled" && allApplied(won.value)).toBe(true);
     // The lock was released: a third run goes through and finds nothing to do.
-    const third = await provision(a);
-    expect(countPlan(third.plan).unchanged).toBe(4);
-  }, 60_000);
+    const third = await provision(options);
+    expect(third.summary.unchanged).toBe(4);
+    expect(third.result).toBeUndefined();
+  });
 
   it("names the holder and time of a stale lock, and --force takes it over", async () => {
-    const session = await sessionFor(shared, project, "stale");
-    const held = await acquireProvisionLock(session.warehouse, {
+    const { options } = await environment("stale");
+    const held = await acquireProvisionLock(harness.warehouse, {
       environment: "stale",
       holder: "carol@build-7",
       now: () => new Date("2024-05-01T10:00:00Z"),
     });
-    const refused = await provision(session).catch((error: unknown) => error);
+    const refused = await provision(options).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RedshiftViewsError);
     expect((refused as RedshiftViewsError).code).toBe("E_PROVISION_LOCKED");
     expect((refused as RedshiftViewsError).message).toContain("carol@build-7 since 2024-05-01T10:00:00.000Z");
-    const forced = await provision(session, { force: true });
-    expect(countPlan(forced.plan).add).toBe(4);
+    const forced = await provision({ ...options, force: true });
+    expect(forced.summary.add).toBe(4);
+    expect(allApplied(forced)).toBe(true);
     expect(await held.release()).toBe(false);
-  }, 60_000);
+  });
 
-  it("refuses while statements of the environment are in flight", async () => {
-    const session = await sessionFor(shared, project, "busy");
-    shared.emulator.setFaults({ latencyMs: 400 });
+  it("refuses while statements of the environment are in flight, and goes through once they end", async () => {
+    const { options } = await environment("busy");
+    const name = "redshift-views:busy:refresh:x";
+    const held = holdStatements(harness.emulator, (statement) => statement.name === name);
     try {
-      const slow = session.warehouse.execute("SELECT 1", { name: "redshift-views:busy:refresh:x" });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const refused = await provision(session).catch((error: unknown) => error);
+      const slow = harness.warehouse.execute("SELECT 1", { name });
+      await held.first;
+      const refused = await provision(options).catch((error: unknown) => error);
       expect((refused as RedshiftViewsError).code).toBe("E_PROVISION_IN_PROGRESS");
-      expect((refused as RedshiftViewsError).message).toContain("redshift-views:busy:refresh:x");
-      await slow;
+      expect((refused as RedshiftViewsError).message).toContain(name);
+      await held.release();
+      expect((await slow).kind).toBe("finished");
     } finally {
-      shared.emulator.setFaults({});
+      await held.release();
+      harness.emulator.setFaults({});
     }
-  }, 60_000);
+    expect(allApplied(await provision(options))).toBe(true);
+  });
 });
 
 describe("interrupting an apply", () => {
   it("stops submitting, reports every view as applied, unknown or not submitted, and the next run converges", async () => {
-    const first = await sessionFor(shared, bigProject, "intr");
-    const created = await provision(first);
-    expect(created.result.outcomes.every((outcome) => outcome.kind === "applied")).toBe(true);
+    // Ten models: twenty views, rebuilt two at a time.
+    const { project, options: first } = await environment("intr", { concurrency: 2 }, MODELS + manyModels(8));
+    expect(allApplied(await provision(first))).toBe(true);
+    const before = await storedHashes(harness.warehouse, "intr", schemasOf("intr"));
+    const created = new Map(
+      (await statusRows(first)).map((row) => [`${row.schema}.${row.view}`, row.operations.create]),
+    );
 
-    const session = await sessionFor(shared, bigProject, "intr", grants(["GROUP analysts"]));
-    const { plan } = await buildPlan(session);
-    const before = await storedHashes(session);
+    // A grant on every non-PII view: ten updates.
+    await project.configure({ concurrency: 2, grants: { nonPii: ["GROUP analysts"] } });
+    const options = await project.options("intr");
+    const planned = await plan(options);
+    const wanted = new Map<string, string | undefined>(
+      planned.views.flatMap((view) =>
+        view.action === "update" ? [[`${view.schema}.${view.view}`, view.hash] as const] : [],
+      ),
+    );
+    expect(wanted.size).toBe(10);
+
+    // The first rebuild runs; the second is held in flight; the run is interrupted as the first ends.
+    // So: one applied, one unknown (submitted, end not seen), eight never submitted.
     const controller = new AbortController();
-    shared.emulator.setFaults({ latencyMs: 150 });
-    let result: Awaited<ReturnType<typeof applyPlan>>;
-    const applyStarted = new Date();
+    let passed: string | undefined;
+    const held = holdStatements(harness.emulator, (statement) => {
+      if (!named("intr", "create")(statement)) return false;
+      passed ??= statement.name;
+      return statement.name !== passed;
+    });
+    const events: ProvisionEvent[] = [];
+    let report: ProvisionReport;
     try {
-      setTimeout(() => controller.abort(), 200);
-      result = await applyPlan(session.warehouse, plan, {
+      report = await provision({
+        ...options,
         signal: controller.signal,
-        concurrency: 2,
         graceMs: 0,
+        onEvent: (event) => {
+          events.push(event);
+          if (event.kind === "outcome") controller.abort();
+        },
       });
-    } finally {
-      shared.emulator.setFaults({});
+    } catch (error) {
+      await held.release();
+      harness.emulator.setFaults({});
+      throw error;
     }
+    const result = report.result;
+    if (result === undefined) throw new Error("the plan was not applied");
     expect(result.interrupted).toBe(true);
-    const kinds = new Set(result.outcomes.map((outcome) => outcome.kind));
-    expect(kinds.has("not_submitted")).toBe(true);
-    expect(result.outcomes).toHaveLength(plan.items.filter((item) => item.kind === "update").length);
+    expect(events.find((event) => event.kind === "applying")).toEqual({ kind: "applying", total: 10 });
+    expect(events.filter((event) => event.kind === "outcome")).toHaveLength(10);
+    const kinds = (kind: string) => result.outcomes.filter((outcome) => outcome.kind === kind);
+    expect(result.outcomes).toHaveLength(10);
+    expect(kinds("applied")).toHaveLength(1);
+    expect(kinds("unknown")).toHaveLength(1);
+    expect(kinds("not_submitted")).toHaveLength(8);
+    const [applied] = kinds("applied");
+    const [unknown] = kinds("unknown");
+    expect(
+      applied?.kind === "applied" && `redshift-views:intr:create:${applied.schema}.${applied.name}`,
+    ).toBe(passed);
+    expect(unknown).toMatchObject({ statementId: held.held[0]?.id });
     const summary = formatApplySummary(result, paint);
     expect(summary).toMatch(/^Interrupted: /);
+    expect(summary).toContain("1 view applied, 1 unknown (submitted, result not seen), 8 not submitted.");
     expect(summary).toContain("not submitted; unchanged.");
     expect(summary).toContain("Re-run to finish");
     expect(summary).toContain("redshift-views provision intr");
 
     // The history says what the run saw: FINISHED, or SUBMITTED (end not seen); views it never sent keep
     // the CREATE of the first run.
-    const sent = result.outcomes.filter((outcome) => outcome.kind !== "not_submitted");
-    expect(result.history).toEqual({ kind: "recorded", operations: sent.length });
+    expect(result.history).toEqual({ kind: "recorded", operations: 2 });
     const lastCreate = new Map(
-      (await readStatus(session)).rows.map((row) => [`${row.schema}.${row.view}`, row.operations.create]),
+      (await statusRows(options)).map((row) => [`${row.schema}.${row.view}`, row.operations.create]),
     );
     for (const outcome of result.outcomes) {
-      const create = lastCreate.get(`${outcome.schema}.${outcome.name}`);
-      const expected = {
-        applied: "FINISHED",
-        unknown: "SUBMITTED",
-        failed: "FAILED",
-        not_submitted: "FINISHED",
-      };
-      expect(create?.status, `${outcome.kind} ${outcome.name}`).toBe(expected[outcome.kind]);
-      if (outcome.kind === "not_submitted")
-        expect(new Date(create?.at ?? 0).getTime()).toBeLessThanOrEqual(applyStarted.getTime());
-      if (outcome.kind === "applied") expect(create?.statementId).toBe(outcome.statementId);
+      const view = `${outcome.schema}.${outcome.name}`;
+      const create = lastCreate.get(view);
+      switch (outcome.kind) {
+        case "applied":
+          expect(create).toMatchObject({ status: "FINISHED", statementId: outcome.statementId });
+          break;
+        case "unknown":
+          expect(create).toMatchObject({ status: "SUBMITTED", statementId: outcome.statementId });
+          break;
+        default:
+          expect(outcome.kind).toBe("not_submitted");
+          expect(create).toEqual(created.get(view));
+      }
     }
 
-    await new Promise((resolve) => setTimeout(resolve, 400)); // let statements in flight land
-    const after = await storedHashes(session);
-    const wanted = new Map(
-      plan.items.flatMap((item) =>
-        item.kind === "update" ? [[`${item.view.schema}.${item.view.name}`, item.view.hash]] : [],
-      ),
-    );
-    for (const [view, hash] of before) expect([hash, wanted.get(view)]).toContain(after.get(view));
-    for (const outcome of result.outcomes)
-      if (outcome.kind === "not_submitted")
-        expect(after.get(`${outcome.schema}.${outcome.name}`)).toBe(
-          before.get(`${outcome.schema}.${outcome.name}`),
-        );
+    // The held statement is still running: a new run is refused until it ends.
+    await expect(provision(options)).rejects.toMatchObject({ code: "E_PROVISION_IN_PROGRESS" });
+    const running = await storedHashes(harness.warehouse, "intr", schemasOf("intr"));
+    const view = (outcome: (typeof result.outcomes)[number] | undefined) =>
+      `${outcome?.schema}.${outcome?.name}`;
+    expect(running.get(view(unknown))).toBe(before.get(view(unknown)));
+    await held.release();
+    harness.emulator.setFaults({});
 
-    const rerun = await provision(session);
-    expect(rerun.result.outcomes.every((outcome) => outcome.kind === "applied")).toBe(true);
-    expect(countPlan((await buildPlan(session)).plan).unchanged).toBe(plan.items.length);
-  }, 60_000);
+    // Each view is its old or its new definition, never in between: the one whose end was not seen
+    // finished on the warehouse; the ones never sent are as they were.
+    const after = await storedHashes(harness.warehouse, "intr", schemasOf("intr"));
+    expect(after.get(view(applied))).toBe(wanted.get(view(applied)));
+    expect(after.get(view(unknown))).toBe(wanted.get(view(unknown)));
+    for (const outcome of kinds("not_submitted"))
+      expect(after.get(view(outcome))).toBe(before.get(view(outcome)));
+    for (const [name, hash] of before) expect([hash, wanted.get(name)]).toContain(after.get(name));
+
+    // The next run has exactly the eight views left to do.
+    const rerun = await provision(options);
+    expect(rerun.summary).toMatchObject({ add: 0, update: 8, drop: 0, unchanged: 12 });
+    expect(allApplied(rerun)).toBe(true);
+    expect((await plan(options)).summary.unchanged).toBe(20);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StatusRow } from "../../src/health/status-rows.js";
 import { type ProvisionReport, provision } from "../../src/index.js";
-import type { StatusRow } from "../../src/status/status-rows.js";
 import { exampleSchema } from "../helpers/index.js";
 import { edit, startTestWarehouse, statusRows, type TestWarehouse } from "../helpers/warehouse.js";
 

@@ -298,7 +298,7 @@ describe("errors", () => {
     expect(warehouse.stats.calls.ExecuteStatement).toBe(1);
   });
 
-  it("maps a missing GetClusterCredentials permission reported by ExecuteStatementException to E_WAREHOUSE_AUTH", async () => {
+  it("maps ExecuteStatementException to E_WAREHOUSE_UNAVAILABLE by its name, whatever its text, without retrying", async () => {
     const { mock, warehouse } = setup();
     mock
       .on(ExecuteStatementCommand)
@@ -308,7 +308,10 @@ describe("errors", () => {
           "User is not authorized to perform redshift:GetClusterCredentials",
         ),
       );
-    expect((await rejection(warehouse.execute("SELECT 1"))).code).toBe("E_WAREHOUSE_AUTH");
+    const error = await rejection(warehouse.execute("SELECT 1"));
+    expect(error.code).toBe("E_WAREHOUSE_UNAVAILABLE");
+    expect(error.message).toContain("redshift:GetClusterCredentials");
+    expect(warehouse.stats.calls.ExecuteStatement).toBe(1);
   });
 
   it("points at secretsmanager for a secret-based target", async () => {
@@ -336,11 +339,21 @@ describe("errors", () => {
     const { mock, warehouse } = setup();
     mock
       .on(ExecuteStatementCommand)
-      .rejects(awsError("ValidationException", "Cluster analytics-prod not found."));
+      .rejects(awsError("ResourceNotFoundException", "Cluster analytics-prod not found."));
     const error = await rejection(warehouse.execute("SELECT 1"));
     expect(error.code).toBe("E_WAREHOUSE_NOT_FOUND");
     expect(error.hint).toContain("REDSHIFT_CLUSTER_IDENTIFIER");
     expect(error.hint).toContain("eu-west-1");
+  });
+
+  it("maps a ValidationException to E_WAREHOUSE_VALIDATION by its name, whatever its text", async () => {
+    const { mock, warehouse } = setup();
+    mock
+      .on(ExecuteStatementCommand)
+      .rejects(awsError("ValidationException", "Cluster analytics-prod not found."));
+    const error = await rejection(warehouse.execute("SELECT 1"));
+    expect(error.code).toBe("E_WAREHOUSE_VALIDATION");
+    expect(error.message).toContain("Cluster analytics-prod not found.");
   });
 
   it("maps unreachable endpoints to E_WAREHOUSE_NETWORK", async () => {
