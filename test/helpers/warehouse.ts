@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import type { WarehouseOptions } from "../../src/connect/options.js";
-import { renderSourceSchema } from "../../src/connect/session.js";
+import { sourceLocation } from "../../src/connect/session.js";
 import {
   type AcceptedStatement,
   type FaultOptions,
@@ -143,7 +143,7 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
             const prepared = await prepareViews({ cwd: dir });
             await emulator.seedSourceTables({
               schema: prepared.schema,
-              sourceSchema: renderSourceSchema(prepared, environment),
+              source: sourceLocation(prepared, environment),
               sampleRows,
             });
           }
@@ -178,7 +178,7 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
 export async function viewOids(emulator: RunningEmulator, schema: string): Promise<Record<string, number>> {
   const rows = await emulator.query(
     `SELECT c.relname AS name, c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = '${schema}' AND c.relkind = 'm' ORDER BY 1`,
+     WHERE n.nspname = '${schema}' AND c.relkind IN ('m', 'v') ORDER BY 1`,
   );
   return Object.fromEntries(rows.map((row) => [String(row.name), Number(row.oid)]));
 }
@@ -231,7 +231,7 @@ export async function storedHashes(
   schemas: readonly string[],
 ): Promise<Map<string, string | undefined>> {
   const catalog = await readCatalog(warehouse, environment, schemas);
-  return new Map(catalog.map((view) => [`${view.schema}.${view.name}`, view.hash]));
+  return new Map(catalog.views.map((view) => [`${view.schema}.${view.name}`, view.marker?.hash]));
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import { planToJson } from "../../src/plan/plan-json.js";
 import type { ApplyResult } from "../../src/provision/apply.js";
 import { renderStatement } from "../../src/sql/render.js";
+import type { Marker } from "../../src/bookkeeping/marker.js";
 import type { CatalogView } from "../../src/state/catalog.js";
 import { catalogQuery } from "../../src/state/catalog.js";
 import { buildFromText, schema } from "../helpers/index.js";
@@ -40,6 +41,7 @@ model Post {
 `);
 
 const MANAGED = ["analytics_dev", "analytics_dev_pii"];
+const PROJECT = "app";
 const OTHER_HASH = "0".repeat(64);
 const DROPPED_HASH = "1".repeat(64);
 const plain = { green: String, yellow: String, red: String, dim: String, bold: String };
@@ -55,10 +57,12 @@ let planSchema: JsonSchema;
 
 beforeAll(async () => {
   const built = await buildFromText(SCHEMA);
-  desired = desiredViews(built.specs, "dev", {
-    nonPii: [{ kind: "group", name: "analysts" }],
-    pii: [{ kind: "role", name: "pii_readers" }],
-  });
+  desired = desiredViews(
+    built.specs,
+    "dev",
+    { nonPii: [{ kind: "group", name: "analysts" }], pii: [{ kind: "role", name: "pii_readers" }] },
+    PROJECT,
+  );
   planSchema = await readSchema("provision-plan.schema.json");
 });
 
@@ -68,14 +72,24 @@ function view(schemaName: string, name: string): DesiredView {
   return found;
 }
 
+/** A relation as the catalog read finds it, owned by the session's user. */
+function relation(schemaName: string, name: string, marker?: Marker): CatalogView {
+  return { schema: schemaName, name, owner: "awsuser", marker };
+}
+
+/** What an apply of `item` leaves on the view: this project's marker with the current comments. */
+function applied(item: DesiredView): CatalogView {
+  return relation(item.schema, item.name, { hash: item.hash, project: PROJECT, comments: item.commentsHash });
+}
+
 /** One view of every kind: posts unchanged, users changed, pii.posts new, pii.users taken, two strays. */
 function mixedCatalog(): CatalogView[] {
   return [
-    { schema: "analytics_dev", name: "hand_made", hash: undefined },
-    { schema: "analytics_dev", name: "old_table", hash: DROPPED_HASH },
-    { schema: "analytics_dev", name: "posts", hash: view("analytics_dev", "posts").hash },
-    { schema: "analytics_dev", name: "users", hash: OTHER_HASH },
-    { schema: "analytics_dev_pii", name: "users", hash: undefined },
+    relation("analytics_dev", "hand_made"),
+    relation("analytics_dev", "old_table", { hash: DROPPED_HASH, project: PROJECT }),
+    applied(view("analytics_dev", "posts")),
+    relation("analytics_dev", "users", { hash: OTHER_HASH, project: PROJECT }),
+    relation("analytics_dev_pii", "users"),
   ];
 }
 
@@ -88,10 +102,11 @@ describe("desiredViews", () => {
       "analytics_dev_pii.users pii",
     ]);
     const users = view("analytics_dev", "users");
-    expect(rebuildStatements(users, { cascade: false }).map(renderStatement)).toMatchInlineSnapshot(`
+    expect(rebuildStatements(users, { cascade: false }).map((batch) => batch.map(renderStatement))).toMatchInlineSnapshot(`
       [
-        "DROP MATERIALIZED VIEW IF EXISTS "analytics_dev"."users";",
-        "CREATE MATERIALIZED VIEW "analytics_dev"."users"
+        [
+          "DROP MATERIALIZED VIEW IF EXISTS "analytics_dev"."users";",
+          "CREATE MATERIALIZED VIEW "analytics_dev"."users"
         BACKUP NO
         DISTSTYLE KEY DISTKEY ("id")
         AUTO REFRESH NO
@@ -99,17 +114,27 @@ describe("desiredViews", () => {
         "id",
         "country"
       FROM "dev_app_zeroetl"."app"."users";",
-        "COMMENT ON COLUMN "analytics_dev"."users"."id" IS 'prisma-redshift-views sha256=${users.hash}';",
-        "GRANT SELECT ON "analytics_dev"."users" TO GROUP "analysts";",
+          "COMMENT ON COLUMN "analytics_dev"."users"."id" IS 'prisma-redshift-views sha256=7eef8b61a2ba0d8d5873cf19aa2e0eff05eb13f5a68865733be15a6391331ba1 project=app comments=f8b4a1f33c0dcdf3 | [public]';",
+          "COMMENT ON COLUMN "analytics_dev"."users"."country" IS '[public]';",
+          "GRANT SELECT ON "analytics_dev"."users" TO GROUP "analysts";",
+        ],
       ]
     `);
-    expect(parseMarker(`prisma-redshift-views sha256=${users.hash}`)).toBe(users.hash);
+    expect(parseMarker(`prisma-redshift-views sha256=${users.hash} project=app`)).toEqual({
+      hash: users.hash,
+      project: "app",
+    });
   });
 
   it("changes the hash when only the grants change, so a rebuild re-applies them", async () => {
     const built = await buildFromText(SCHEMA);
-    const ungranted = desiredViews(built.specs, "dev", { nonPii: [], pii: [] });
-    const granted = desiredViews(built.specs, "dev", { nonPii: [{ kind: "user", name: "bob" }], pii: [] });
+    const ungranted = desiredViews(built.specs, "dev", { nonPii: [], pii: [] }, PROJECT);
+    const granted = desiredViews(
+      built.specs,
+      "dev",
+      { nonPii: [{ kind: "user", name: "bob" }], pii: [] },
+      PROJECT,
+    );
     const hash = (views: DesiredView[], key: string) =>
       views.find((item) => `${item.schema}.${item.name}` === key)?.hash;
     expect(hash(granted, "analytics_dev.users")).not.toBe(hash(ungranted, "analytics_dev.users"));
@@ -120,7 +145,7 @@ describe("desiredViews", () => {
 
 describe("planProvision", () => {
   it("classifies add, update, unchanged, conflict, drop and unmanaged, sorted by schema and view", () => {
-    const plan = planProvision("dev", desired, mixedCatalog(), [...MANAGED].reverse());
+    const plan = planProvision("dev", PROJECT, desired, mixedCatalog(), [...MANAGED].reverse());
     expect(plan.schemas).toEqual(MANAGED);
     expect(
       plan.items.map((item) =>
@@ -138,49 +163,104 @@ describe("planProvision", () => {
     ]);
     expect(plan.items.find((item) => item.kind === "update")).toMatchObject({ storedHash: OTHER_HASH });
     expect(plan.items.find((item) => item.kind === "drop")).toMatchObject({ storedHash: DROPPED_HASH });
-    expect(countPlan(plan)).toEqual({ add: 1, update: 1, drop: 1, conflict: 1, unchanged: 1, unmanaged: 1 });
+    expect(countPlan(plan)).toEqual({
+      add: 1,
+      update: 1,
+      comment: 0,
+      drop: 1,
+      conflict: 1,
+      unchanged: 1,
+      unmanaged: 1,
+      foreign: 0,
+    });
     expect(hasChanges(plan)).toBe(true);
   });
 
   it("plans every view as add on an empty warehouse and nothing once the hashes match", () => {
-    expect(countPlan(planProvision("dev", desired, [], MANAGED))).toMatchObject({ add: 4, unchanged: 0 });
-    const applied = desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash }));
-    const plan = planProvision("dev", desired, applied, MANAGED);
+    expect(countPlan(planProvision("dev", PROJECT, desired, [], MANAGED))).toMatchObject({ add: 4, unchanged: 0 });
+    const everything = desired.map(applied);
+    const plan = planProvision("dev", PROJECT, desired, everything, MANAGED);
     expect(countPlan(plan)).toMatchObject({ add: 0, update: 0, drop: 0, unchanged: 4 });
     expect(hasChanges(plan)).toBe(false);
     // Strays without our marker never make a plan "changed".
     const stray = planProvision(
       "dev",
+      PROJECT,
       desired,
-      [...applied, { schema: "analytics_dev", name: "x", hash: undefined }],
+      [...everything, relation("analytics_dev", "x")],
       MANAGED,
     );
     expect(hasChanges(stray)).toBe(false);
   });
 
+  it("keeps to its own project: another project's views are foreign or conflicts, never dropped", () => {
+    const posts = view("analytics_dev", "posts");
+    const plan = planProvision(
+      "dev",
+      PROJECT,
+      desired,
+      [
+        // Same hash, other comments: the data dictionary changed, no rebuild.
+        relation(posts.schema, posts.name, { hash: posts.hash, project: PROJECT, comments: "0".repeat(16) }),
+        // An earlier version's marker (no project) with the same hash: adopted by commenting.
+        relation("analytics_dev", "users", { hash: view("analytics_dev", "users").hash }),
+        // Another project's view under the name of one of ours.
+        relation("analytics_dev_pii", "users", { hash: OTHER_HASH, project: "billing" }),
+        // Another project's view without a template here, and an earlier version's one.
+        relation("analytics_dev", "invoices", { hash: OTHER_HASH, project: "billing" }),
+        relation("analytics_dev", "legacy", { hash: DROPPED_HASH }),
+      ],
+      MANAGED,
+    );
+    expect(
+      plan.items.map((item) =>
+        "view" in item
+          ? `${item.kind} ${item.view.schema}.${item.view.name}${"reason" in item ? ` ${item.reason}` : ""}${"project" in item ? ` ${item.project}` : ""}`
+          : `${item.kind} ${item.schema}.${item.name}${"project" in item ? ` ${item.project}` : ""}${"legacy" in item ? " legacy" : ""}`,
+      ),
+    ).toEqual([
+      "foreign analytics_dev.invoices billing",
+      "unmanaged analytics_dev.legacy legacy",
+      "comment analytics_dev.posts comments",
+      "comment analytics_dev.users adopt",
+      "add analytics_dev_pii.posts",
+      "conflict analytics_dev_pii.users billing",
+    ]);
+    expect(countPlan(plan)).toMatchObject({ drop: 0, foreign: 1, comment: 2 });
+    expect(checkJson(planSchema, planToJson(plan, "local"))).toEqual([]);
+  });
+
   it("drops every managed view when no model is exported, and reads all hashes in one query", () => {
     const plan = planProvision(
       "dev",
+      PROJECT,
       [],
-      desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash })),
+      desired.map(applied),
       MANAGED,
     );
     expect(countPlan(plan)).toMatchObject({ drop: 4 });
     expect(table(plan, "local")).toContain("4 to drop");
     expect(catalogQuery(["analytics_dev", "o'brien"])).toMatchInlineSnapshot(`
-      "SELECT table_schema, table_name, remarks
-      FROM svv_columns
-      WHERE ordinal_position = 1
-        AND table_schema IN ('analytics_dev', 'o''brien')
-        AND table_name NOT LIKE 'mv_tbl%'
-      ORDER BY table_schema, table_name;"
+      "SELECT s.session_user_name, s.session_superuser, r.schema_name, r.relation_name, r.owner_name, r.remarks
+      FROM (SELECT usename::varchar AS session_user_name, usesuper AS session_superuser FROM pg_user WHERE usename = current_user) s
+      LEFT JOIN (
+        SELECT n.nspname::varchar AS schema_name, c.relname::varchar AS relation_name, u.usename::varchar AS owner_name,
+          col_description(c.oid, 1)::varchar AS remarks
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_user u ON u.usesysid = c.relowner
+        WHERE n.nspname IN ('analytics_dev', 'o''brien')
+          AND c.relkind IN ('r', 'v', 'm')
+          AND c.relname NOT LIKE 'mv_tbl%'
+      ) r ON 1 = 1
+      ORDER BY r.schema_name, r.relation_name;"
     `);
   });
 });
 
 describe("plan output", () => {
   it("formats a table grouped by action with counts; unchanged views only counted unless verbose", () => {
-    const plan = planProvision("dev", desired, mixedCatalog(), MANAGED);
+    const plan = planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED);
     expect(table(plan, "local emulator")).toMatchInlineSnapshot(`
       "Plan for dev (local emulator)
 
@@ -190,7 +270,7 @@ describe("plan output", () => {
           ~ analytics_dev.users      non-PII  model User  grants GROUP "analysts"
         Drop (no template any more) (1)
           - analytics_dev.old_table
-        Conflict (name taken by a relation this tool did not create: left alone) (1)
+        Conflict (name taken by a relation this project did not create: left alone) (1)
           ! analytics_dev_pii.users  PII      model User  grants ROLE "pii_readers"
         Not managed, left alone (1)
           · analytics_dev.hand_made
@@ -201,13 +281,13 @@ describe("plan output", () => {
     expect(table(plan, "local emulator", true)).toContain(
       "  Unchanged (1)\n    = analytics_dev.posts      non-PII  model Post",
     );
-    expect(table(planProvision("dev", [], [], MANAGED), "local")).toContain(
+    expect(table(planProvision("dev", PROJECT, [], [], MANAGED), "local")).toContain(
       "No views: no model is marked /// @exportToAnalytics.",
     );
   });
 
   it("formats Markdown for a pull request", () => {
-    const plan = planProvision("dev", desired, mixedCatalog(), MANAGED);
+    const plan = planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED);
     expect(markdown(plan, "cluster analytics-prod (eu-west-1)")).toMatchInlineSnapshot(`
       "### Redshift views: plan for \`dev\`
 
@@ -225,8 +305,9 @@ describe("plan output", () => {
     `);
     const unchanged = planProvision(
       "dev",
+      PROJECT,
       desired,
-      desired.map((item) => ({ schema: item.schema, name: item.name, hash: item.hash })),
+      desired.map(applied),
       MANAGED,
     );
     expect(markdown(unchanged, "local")).toContain("Nothing to change.");
@@ -235,9 +316,18 @@ describe("plan output", () => {
 
 describe("the --json plan and its documented schema", () => {
   it("validates every kind of item against docs/schemas/provision-plan.schema.json", () => {
-    const json = planToJson(planProvision("dev", desired, mixedCatalog(), MANAGED), "local emulator");
+    const json = planToJson(planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED), "local emulator");
     expect(checkJson(planSchema, json)).toEqual([]);
-    expect(json.summary).toEqual({ add: 1, update: 1, drop: 1, conflict: 1, unchanged: 1, unmanaged: 1 });
+    expect(json.summary).toEqual({
+      add: 1,
+      update: 1,
+      comment: 0,
+      drop: 1,
+      conflict: 1,
+      unchanged: 1,
+      unmanaged: 1,
+      foreign: 0,
+    });
     expect(json.views.find((item) => item.action === "update")).toEqual({
       action: "update",
       schema: "analytics_dev",
@@ -256,7 +346,7 @@ describe("the --json plan and its documented schema", () => {
 
   it("validates the dependents of updated and dropped views, with and without --cascade", () => {
     const plan = withDependents(
-      planProvision("dev", desired, mixedCatalog(), MANAGED),
+      planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED),
       new Map([
         [
           "analytics_dev.users",
@@ -286,7 +376,7 @@ describe("the --json plan and its documented schema", () => {
   });
 
   it("also validates the plan printed with its apply result", () => {
-    const json = planToJson(planProvision("dev", desired, [], MANAGED), "local");
+    const json = planToJson(planProvision("dev", PROJECT, desired, [], MANAGED), "local");
     const result = {
       environment: "dev",
       interrupted: false,
@@ -321,7 +411,7 @@ describe("the --json plan and its documented schema", () => {
   });
 
   it("rejects what the schema forbids, so the check has teeth", () => {
-    const json = planToJson(planProvision("dev", desired, mixedCatalog(), MANAGED), "local");
+    const json = planToJson(planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED), "local");
     const broken = {
       ...json,
       version: 2,

@@ -6,11 +6,11 @@ import type {
   ViewHistory,
   ViewOperation,
 } from "../../src/history/operation-record.js";
-import type { CatalogView } from "../../src/state/catalog.js";
+import type { Catalog, CatalogView } from "../../src/state/catalog.js";
 import { mvInfoQuery } from "../../src/state/mv-info.js";
-import { describeMvState, needsRebuild } from "../../src/state/mv-state.js";
+import { describeMvState, needsRebuild } from "../../src/health/mv-state.js";
 import { formatStatusCsv, formatStatusTable } from "../../src/status/format-status.js";
-import { buildStatusRows, type StatusRow } from "../../src/status/status-rows.js";
+import { buildStatusRows, type StatusRow } from "../../src/health/status-rows.js";
 import { buildFromText, schema } from "../helpers/index.js";
 import { checkJson, type JsonSchema, readSchema } from "../provision/json-schema-check.js";
 
@@ -34,11 +34,12 @@ model Post {
 }
 `);
 
+const PROJECT = "app";
 let desired: DesiredView[];
 let statusSchema: JsonSchema;
 
 beforeAll(async () => {
-  desired = desiredViews((await buildFromText(SCHEMA)).specs, "dev", { nonPii: [], pii: [] });
+  desired = desiredViews((await buildFromText(SCHEMA)).specs, "dev", { nonPii: [], pii: [] }, PROJECT);
   statusSchema = await readSchema("status.schema.json");
 });
 
@@ -80,15 +81,28 @@ const hashOf = (schemaName: string, name: string) =>
   desired.find((view) => view.schema === schemaName && view.name === name)?.hash;
 const plain = { green: String, yellow: String, red: String, dim: String, bold: String };
 
+/** A relation owned by the session's user, with this project's marker when `hash` is given. */
+const stored = (schemaName: string, name: string, hash: string | undefined): CatalogView => ({
+  schema: schemaName,
+  name,
+  owner: "awsuser",
+  marker: hash === undefined ? undefined : { hash, project: PROJECT },
+});
+const catalogOf = (views: CatalogView[]): Catalog => ({
+  session: { name: "awsuser", superuser: true },
+  views,
+});
+
 function rows(): StatusRow[] {
-  const catalog: CatalogView[] = [
-    { schema: "analytics_dev", name: "posts", hash: hashOf("analytics_dev", "posts") },
-    { schema: "analytics_dev", name: "users", hash: "f".repeat(64) },
-    { schema: "analytics_dev", name: "gone", hash: "e".repeat(64) },
-    { schema: "analytics_dev", name: "hand_made", hash: undefined },
-    { schema: "analytics_dev_pii", name: "posts", hash: undefined },
-  ];
+  const catalog = catalogOf([
+    stored("analytics_dev", "posts", hashOf("analytics_dev", "posts")),
+    stored("analytics_dev", "users", "f".repeat(64)),
+    stored("analytics_dev", "gone", "e".repeat(64)),
+    stored("analytics_dev", "hand_made", undefined),
+    stored("analytics_dev_pii", "posts", undefined),
+  ]);
   return buildStatusRows({
+    project: PROJECT,
     desired,
     catalog,
     mvInfo: [
@@ -184,7 +198,8 @@ describe("buildStatusRows", () => {
   const posts = (mvInfo: { isStale: boolean; state: number }, records: OperationRecord[], hash?: string) =>
     buildStatusRows({
       desired: desired.filter((view) => view.schema === "analytics_dev" && view.name === "posts"),
-      catalog: [{ schema: "analytics_dev", name: "posts", hash: hash ?? hashOf("analytics_dev", "posts") }],
+      project: PROJECT,
+      catalog: catalogOf([stored("analytics_dev", "posts", hash ?? hashOf("analytics_dev", "posts"))]),
       mvInfo: [{ schema: "analytics_dev", name: "posts", ...mvInfo }],
       history: historyOf(records),
     })[0];
@@ -269,28 +284,28 @@ describe("status output", () => {
     const csv = formatStatusCsv([base, tricky]);
     expect(csv).toBe(
       [
-        "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error",
-        "analytics_dev,posts,non_pii,Post,true,false,1,incremental refresh,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop,FINISHED,,FINISHED,",
-        'analytics_dev,"odd, ""quoted""\nname",non_pii,"Line\r\nBreak",true,false,1,plain,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop,FINISHED,,FINISHED,',
+        "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error,foreign_project",
+        "analytics_dev,posts,non_pii,Post,true,false,1,incremental refresh,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop,FINISHED,,FINISHED,,",
+        'analytics_dev,"odd, ""quoted""\nname",non_pii,"Line\r\nBreak",true,false,1,plain,refresh,FINISHED,2025-01-01T00:00:10.000Z,3.5,,id-analytics_dev.posts-refresh,,ops@laptop,FINISHED,,FINISHED,,',
         "",
       ].join("\r\n"),
     );
     expect(parseCsv(csv)[2]?.[1]).toBe('odd, "quoted"\nname');
     expect(parseCsv(csv)[2]?.[3]).toBe("Line\r\nBreak");
     // Every record has as many fields as the header.
-    expect(new Set(parseCsv(formatStatusCsv(rows())).map((record) => record.length))).toEqual(new Set([20]));
+    expect(new Set(parseCsv(formatStatusCsv(rows())).map((record) => record.length))).toEqual(new Set([21]));
     const users = parseCsv(formatStatusCsv(rows())).find((record) => record[1] === "users");
     expect(users?.[12]).toBe("out_of_date failed_provisioning needs_rebuild");
     // The failed CREATE's error, in its own column whichever operation ran last.
-    expect(users?.slice(16)).toEqual(["FAILED", 'ERROR: column "x" does not exist', "FINISHED", ""]);
+    expect(users?.slice(16)).toEqual(["FAILED", 'ERROR: column "x" does not exist', "FINISHED", "", ""]);
     expect(formatStatusCsv([])).toBe(
-      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error\r\n",
+      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error,foreign_project\r\n",
     );
   });
 
   it("JSON rows validate against docs/schemas/status.schema.json", () => {
     const json = JSON.parse(
-      JSON.stringify({ version: 1, environment: "dev", history: "recorded", views: rows() }),
+      JSON.stringify({ version: 1, environment: "dev", history: "recorded", access: "audited", views: rows() }),
     );
     expect(checkJson(statusSchema, json)).toEqual([]);
     expect(
@@ -298,10 +313,11 @@ describe("status output", () => {
         version: 1,
         environment: "dev",
         history: "recorded",
+        access: "audited",
         views: [{ ...rows()[0], conditions: ["bad"] }],
       }),
     ).toEqual([
-      '$.views[0].conditions[0]: "bad" is not one of ["missing","out_of_date","orphan","conflict","failed_provisioning","unrefreshable","needs_rebuild"]',
+      "/views/0/conditions/0: must be equal to one of the allowed values",
     ]);
   });
 
