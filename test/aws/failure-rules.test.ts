@@ -9,7 +9,10 @@ const MISLEADING = "access denied: throttled, connection reset, does not exist, 
 function errorFor(rule: (typeof FAILURE_RULES)[number]): unknown {
   if ("status" in rule) {
     const status = rule.status === "5xx" ? 503 : rule.status;
-    return Object.assign(new Error(MISLEADING), { name: "SomethingNew", $metadata: { httpStatusCode: status } });
+    return Object.assign(new Error(MISLEADING), {
+      name: "SomethingNew",
+      $metadata: { httpStatusCode: status },
+    });
   }
   // Node's socket errors carry a code; the SDK wraps them, so half the rows are tried as a cause.
   if (/^[A-Z_]+$/.test(rule.name))

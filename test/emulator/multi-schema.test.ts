@@ -5,9 +5,9 @@ import {
   type RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderSourceSchema } from "../../src/connect/session.js";
 import { type RunningEmulator, type SeedResult, startEmulator } from "../../src/emulator/index.js";
 import { type PreparedViews, prepareViews } from "../../src/generate/generate.js";
-import { renderSourceSchema } from "../../src/connect/session.js";
 import { renderTemplate, stripHeader } from "../../src/templates/render-template.js";
 import { REPO_ROOT } from "../helpers/index.js";
 import { clientFor, waitFor } from "./helpers.js";

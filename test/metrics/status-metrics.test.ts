@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ErrorCondition } from "../../src/health/status-rows.js";
 import { CONDITION_METRICS, ERROR_CONDITIONS } from "../../src/metrics/condition-metrics.js";
 import { statusMetrics } from "../../src/metrics/status-metrics.js";
-import type { ErrorCondition } from "../../src/status/status-rows.js";
 import { HEALTHY_ROWS, NOW, operation, ROWS_WITH_ONE_FAILED, statusRow } from "./status-rows.js";
 
 const environment = "production";

@@ -1,4 +1,4 @@
-import type { LastOperation, StatusRow } from "../../src/status/status-rows.js";
+import type { LastOperation, StatusRow } from "../../src/health/status-rows.js";
 
 /** The moment the monitor runs in these tests. */
 export const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0, 0));

@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { startEmulator } from "../../src/emulator/index.js";
-import type { StatusRow } from "../../src/status/status-rows.js";
+import type { StatusRow } from "../../src/health/status-rows.js";
 import { exampleSchema, fakeIo, makeProject, removeDir } from "../helpers/index.js";
 import { checkJson, type JsonSchema, readSchema } from "../provision/json-schema-check.js";
 

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DesiredView, desiredViews } from "../../src/desired/desired-views.js";
+import { describeMvState, needsRebuild } from "../../src/health/mv-state.js";
+import { buildStatusRows, type StatusRow } from "../../src/health/status-rows.js";
 import type {
   OperationRecord,
   RecordedStatus,
@@ -8,9 +10,7 @@ import type {
 } from "../../src/history/operation-record.js";
 import type { Catalog, CatalogView } from "../../src/state/catalog.js";
 import { mvInfoQuery } from "../../src/state/mv-info.js";
-import { describeMvState, needsRebuild } from "../../src/health/mv-state.js";
 import { formatStatusCsv, formatStatusTable } from "../../src/status/format-status.js";
-import { buildStatusRows, type StatusRow } from "../../src/health/status-rows.js";
 import { buildFromText, schema } from "../helpers/index.js";
 import { checkJson, type JsonSchema, readSchema } from "../provision/json-schema-check.js";
 
@@ -316,9 +316,7 @@ describe("status output", () => {
         access: "audited",
         views: [{ ...rows()[0], conditions: ["bad"] }],
       }),
-    ).toEqual([
-      "/views/0/conditions/0: must be equal to one of the allowed values",
-    ]);
+    ).toEqual(["/views/0/conditions/0: must be equal to one of the allowed values"]);
   });
 
   it("the table shows problems and staleness at a glance", () => {
