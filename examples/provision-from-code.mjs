@@ -6,7 +6,8 @@ const environment = process.argv[2] ?? "development";
 const cwd = process.argv[3] ?? process.cwd();
 const onEvent = (event) => {
   if (event.kind === "warning") console.error(`! ${event.message}`);
-  if (event.kind === "outcome") console.error(`${event.done}/${event.total} ${event.outcome.kind} ${event.outcome.name}`);
+  if (event.kind === "outcome")
+    console.error(`${event.done}/${event.total} ${event.outcome.kind} ${event.outcome.name}`);
 };
 
 // Applies without asking: pass `confirm: (plan) => …` to decide from the plan, `dryRun: true` to only plan.

@@ -1,5 +1,5 @@
-import { escapeRegExp } from "../text/escape-regexp.js";
 import { compareRelations } from "../text/compare.js";
+import { escapeRegExp } from "../text/escape-regexp.js";
 import type { ResultRow } from "../warehouse/index.js";
 import { catalogText, unexpectedRow } from "./rows.js";
 
@@ -123,7 +123,9 @@ export function groupDependents(
     const key = viewKey(view.schema, view.name);
     const list: Dependent[] = [];
     const seen = new Set<string>([key]);
-    const queue: { key: string; from: { schema: string; name: string } | undefined }[] = [{ key, from: undefined }];
+    const queue: { key: string; from: { schema: string; name: string } | undefined }[] = [
+      { key, from: undefined },
+    ];
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       for (const edge of byRef.get(next.key) ?? []) {
         const dependentKey = viewKey(edge.dependent.schema, edge.dependent.name);

@@ -14,6 +14,11 @@ import { AS_SUPERUSER, clientFor, waitFor } from "./helpers.js";
 
 const TEMPLATES = path.join(REPO_ROOT, "generated-views");
 const SOURCE = '"development_learningplatform_mysql_zeroetl"."dashboard_development"';
+/** Where the replicated tables are, as the seeding API takes it. */
+const SOURCE_LOCATION = {
+  database: "development_learningplatform_mysql_zeroetl",
+  schema: "dashboard_development",
+} as const;
 const SAMPLE_ROWS = 5;
 
 /**
@@ -34,7 +39,7 @@ describe("the example app's templates on the emulator", () => {
     emulator = await startEmulator();
     client = clientFor(emulator.endpoint);
     const schema = await loadSchema({ cwd: REPO_ROOT });
-    await emulator.seedSourceTables({ schema, sourceSchema: SOURCE, sampleRows: SAMPLE_ROWS });
+    await emulator.seedSourceTables({ schema, source: SOURCE_LOCATION, sampleRows: SAMPLE_ROWS });
     await run(
       'CREATE SCHEMA "learning_platform_development"; CREATE SCHEMA "learning_platform_development_pii";',
     );

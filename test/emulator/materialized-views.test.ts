@@ -13,6 +13,11 @@ import { AS_SUPERUSER, clientFor, waitFor } from "./helpers.js";
 
 const SCHEMA_FILE = path.resolve("test/fixtures/emulator/schema.prisma");
 const SOURCE = '"development_learningplatform_mysql_zeroetl"."dashboard_development"';
+/** Where the replicated tables are, as the seeding API takes it. */
+const SOURCE_LOCATION = {
+  database: "development_learningplatform_mysql_zeroetl",
+  schema: "dashboard_development",
+} as const;
 const connection = AS_SUPERUSER;
 
 // The shape of DESIGN.md's template, rendered for `development`.
@@ -102,7 +107,7 @@ function provision(ddl: string, view: string, firstColumn: string, hash: string)
 
 describe("source tables", () => {
   it("creates the replicated tables of every replicable model, typed as zero-ETL does", async () => {
-    const seeded = await emulator.seedSourceTables({ schema, sourceSchema: SOURCE, sampleRows: 3 });
+    const seeded = await emulator.seedSourceTables({ schema, source: SOURCE_LOCATION, sampleRows: 3 });
     expect(seeded.tables).toEqual(["users", "enrollments"]);
     expect(seeded.skipped.map((skip) => skip.model)).toEqual(["AuditBlob", "NoKey"]);
     const columns = await rows(
@@ -187,7 +192,7 @@ describe("source tables", () => {
         ),
       ],
     ]);
-    await emulator.seedSourceTables({ schema: migrated, sourceSchema: SOURCE, sampleRows: 3 });
+    await emulator.seedSourceTables({ schema: migrated, source: SOURCE_LOCATION, sampleRows: 3 });
     expect(
       await emulator.query(
         `SELECT count(*)::int AS n, count(nickname)::int AS nicknames FROM ${SOURCE}."users"`,
@@ -197,7 +202,7 @@ describe("source tables", () => {
 
   it("rejects an unrendered source schema", async () => {
     await expect(
-      emulator.seedSourceTables({ schema, sourceSchema: '"<%= environment %>_x"."y"' }),
+      emulator.seedSourceTables({ schema, source: { database: "<%= environment %>_x", schema: "y" } }),
     ).rejects.toMatchObject({ code: "E_EMULATOR_SOURCE_SCHEMA" });
   });
 });

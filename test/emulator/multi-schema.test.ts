@@ -5,7 +5,7 @@ import {
   type RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderSourceSchema } from "../../src/connect/session.js";
+import { sourceLocation } from "../../src/connect/session.js";
 import { type RunningEmulator, type SeedResult, startEmulator } from "../../src/emulator/index.js";
 import { type PreparedViews, prepareViews } from "../../src/generate/generate.js";
 import { renderTemplate, stripHeader } from "../../src/templates/render-template.js";
@@ -37,11 +37,11 @@ describe("a source with several schemas on the emulator", () => {
     emulator = await startEmulator();
     client = clientFor(emulator.endpoint);
     prepared = await prepareViews({ cwd: REPO_ROOT, schemaPath: FIXTURE });
-    const sourceSchema = renderSourceSchema(prepared, "development");
-    expect(sourceSchema).toBe('"development_app"');
+    const source = sourceLocation(prepared, "development");
+    expect(source).toEqual({ database: "development_app" });
     seeded = await emulator.seedSourceTables({
       schema: prepared.schema,
-      sourceSchema,
+      source,
       sampleRows: SAMPLE_ROWS,
     });
     await run('CREATE SCHEMA "analytics_development"; CREATE SCHEMA "analytics_development_pii";');
@@ -85,7 +85,7 @@ describe("a source with several schemas on the emulator", () => {
   it("with a two-part sourceSchema, still puts a model of another @@schema in its own schema", async () => {
     const twoPart = await emulator.seedSourceTables({
       schema: prepared.schema,
-      sourceSchema: '"other_app"."public"',
+      source: { database: "other_app", schema: "public" },
     });
     expect(twoPart.schemas).toEqual([
       { schema: "auth", postgresSchema: "other_app.auth" },

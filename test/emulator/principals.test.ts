@@ -21,6 +21,11 @@ import { AS_SUPERUSER, asUser, clientFor, waitFor } from "./helpers.js";
 
 const SCHEMA_FILE = path.resolve("test/fixtures/emulator/schema.prisma");
 const SOURCE = '"development_learningplatform_mysql_zeroetl"."dashboard_development"';
+/** Where the replicated tables are, as the seeding API takes it. */
+const SOURCE_LOCATION = {
+  database: "development_learningplatform_mysql_zeroetl",
+  schema: "dashboard_development",
+} as const;
 type Connection = Partial<Record<"ClusterIdentifier" | "WorkgroupName" | "DbUser" | "SecretArn", string>> & {
   Database: string;
 };
@@ -35,8 +40,8 @@ beforeAll(async () => {
   ]);
   emulator = started;
   client = clientFor(emulator.endpoint);
-  await emulator.seedSourceTables({ schema, sourceSchema: SOURCE, sampleRows: 2 });
-  await emulator.seedDeployUser({ user: "deployer", sourceSchemas: [SOURCE] });
+  await emulator.seedSourceTables({ schema, source: SOURCE_LOCATION, sampleRows: 2 });
+  await emulator.seedDeployUser({ user: "deployer", sources: [SOURCE_LOCATION] });
   await emulator.query(
     "CREATE USER alice PASSWORD DISABLE; CREATE USER bob PASSWORD 'Secret123'; CREATE GROUP analysts WITH USER alice",
   );
@@ -469,7 +474,7 @@ describe("the replicated source database", () => {
   });
 
   it("seeds the deploy user idempotently with CREATE on the database and read access to the sources, nothing else", async () => {
-    await emulator.seedDeployUser({ user: "deployer", sourceSchemas: [SOURCE] });
+    await emulator.seedDeployUser({ user: "deployer", sources: [SOURCE_LOCATION] });
     expect(
       await rows(
         AS_SUPERUSER,

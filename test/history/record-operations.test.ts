@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_ERROR_BYTES } from "../../src/history/history-table.js";
+import { HISTORY_COLUMNS, MAX_ERROR_BYTES } from "../../src/history/history-table.js";
 import {
   historyWriteBatches,
   isRecordable,
@@ -146,12 +146,16 @@ describe("timestamps", () => {
   });
 });
 
-/** A warehouse that answers each batch with the next scripted outcome, recording what it was sent. */
-function scriptedWarehouse(answers: (string | undefined)[]) {
+/**
+ * A warehouse that answers each batch with the next scripted outcome, recording what it was sent; its
+ * catalog says the history table exists (with this version's columns) unless `tableMissing`.
+ */
+function scriptedWarehouse(answers: (string | undefined)[], options: { tableMissing?: boolean } = {}) {
   const sent: (readonly string[])[] = [];
   const warehouse: Warehouse = {
     stats: { calls: {} },
-    query: async () => [],
+    query: async () =>
+      options.tableMissing === true ? [] : HISTORY_COLUMNS.map((column) => ({ column_name: column })),
     execute: async () => {
       throw new Error("not used");
     },
@@ -160,6 +164,9 @@ function scriptedWarehouse(answers: (string | undefined)[]) {
       throw new Error("not used here");
     },
     describe: async () => {
+      throw new Error("not used here");
+    },
+    queryBatch: async () => {
       throw new Error("not used here");
     },
     executeBatch: async (sqls) => {
@@ -177,7 +184,7 @@ function scriptedWarehouse(answers: (string | undefined)[]) {
 describe("recordOperations", () => {
   it("creates the table on first use only, with the least privilege that works, then writes", async () => {
     const missing = 'ERROR: relation "redshift_views.view_operations" does not exist';
-    const { warehouse, sent } = scriptedWarehouse([missing, undefined, undefined]);
+    const { warehouse, sent } = scriptedWarehouse([missing, undefined, undefined], { tableMissing: true });
     expect(await recordOperations(warehouse, "prod", [record()])).toEqual({
       kind: "recorded",
       operations: 1,
@@ -189,12 +196,10 @@ describe("recordOperations", () => {
       'CREATE TEMP TABLE "view_operations_new"',
     ]);
     // The schema is missing too: the table alone fails, then schema and table.
-    const fresh = scriptedWarehouse([
-      missing,
-      'ERROR: schema "redshift_views" does not exist',
-      undefined,
-      undefined,
-    ]);
+    const fresh = scriptedWarehouse(
+      [missing, 'ERROR: schema "redshift_views" does not exist', undefined, undefined],
+      { tableMissing: true },
+    );
     expect(await recordOperations(fresh.warehouse, "prod", [record()])).toEqual({
       kind: "recorded",
       operations: 1,
@@ -205,13 +210,14 @@ describe("recordOperations", () => {
       'CREATE SCHEMA IF NOT EXISTS "redshift_views";',
       'CREATE TEMP TABLE "view_operations_new"',
     ]);
-    // Any other failure is reported as it is; no DDL is attempted.
+    // Any other failure, the table being there, is reported as it is, with what to grant; no DDL.
     const denied = scriptedWarehouse(["ERROR: permission denied for relation view_operations"]);
     expect(await recordOperations(denied.warehouse, "prod", [record()])).toEqual({
       kind: "failed",
       operations: 1,
       recorded: 0,
       error: "ERROR: permission denied for relation view_operations",
+      problem: "privileges",
     });
     expect(denied.sent).toHaveLength(1);
   });

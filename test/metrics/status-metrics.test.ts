@@ -121,6 +121,9 @@ describe("statusMetrics", () => {
       failed_provisioning: true,
       unrefreshable: true,
       needs_rebuild: true,
+      unexpected_access: true,
+      missing_access: true,
+      source_not_synced: true,
     };
     expect([...ERROR_CONDITIONS].sort()).toEqual(Object.keys(all).sort());
     expect(new Set(Object.values(CONDITION_METRICS)).size).toBe(ERROR_CONDITIONS.length);

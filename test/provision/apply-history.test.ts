@@ -16,6 +16,9 @@ const view = (name: string) => ({
   ddl: `CREATE MATERIALIZED VIEW "analytics_prod"."${name}" AS SELECT 1 AS "id";`,
   grantees: [],
   hash: name.charAt(0).repeat(64),
+  project: "app",
+  comments: [],
+  commentsHash: "0".repeat(16),
 });
 
 const plan: ProvisionPlan = {
@@ -52,6 +55,9 @@ function scripted(
     describe: async () => {
       throw new Error("not used here");
     },
+    queryBatch: async () => {
+      throw new Error("not used here");
+    },
     async executeBatch(sqls, options) {
       if (options?.name?.includes(":history:")) {
         history.push(sqls);
@@ -86,6 +92,9 @@ describe("applyPlan and the operation history", () => {
         throw new Error("not used here");
       },
       describe: async () => {
+        throw new Error("not used here");
+      },
+      queryBatch: async () => {
         throw new Error("not used here");
       },
       async executeBatch(sqls, options) {

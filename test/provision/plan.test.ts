@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Marker } from "../../src/bookkeeping/marker.js";
 import { parseMarker } from "../../src/bookkeeping/marker.js";
 import { TIERS } from "../../src/classification/levels.js";
 import { type DesiredView, desiredViews, rebuildStatements } from "../../src/desired/desired-views.js";
@@ -14,7 +15,6 @@ import {
 import { planToJson } from "../../src/plan/plan-json.js";
 import type { ApplyResult } from "../../src/provision/apply.js";
 import { renderStatement } from "../../src/sql/render.js";
-import type { Marker } from "../../src/bookkeeping/marker.js";
 import type { CatalogView } from "../../src/state/catalog.js";
 import { catalogQuery } from "../../src/state/catalog.js";
 import { buildFromText, schema } from "../helpers/index.js";
@@ -102,7 +102,9 @@ describe("desiredViews", () => {
       "analytics_dev_pii.users pii",
     ]);
     const users = view("analytics_dev", "users");
-    expect(rebuildStatements(users, { cascade: false }).map((batch) => batch.map(renderStatement))).toMatchInlineSnapshot(`
+    expect(
+      rebuildStatements(users, { cascade: false }).map((batch) => batch.map(renderStatement)),
+    ).toMatchInlineSnapshot(`
       [
         [
           "DROP MATERIALIZED VIEW IF EXISTS "analytics_dev"."users";",
@@ -177,7 +179,10 @@ describe("planProvision", () => {
   });
 
   it("plans every view as add on an empty warehouse and nothing once the hashes match", () => {
-    expect(countPlan(planProvision("dev", PROJECT, desired, [], MANAGED))).toMatchObject({ add: 4, unchanged: 0 });
+    expect(countPlan(planProvision("dev", PROJECT, desired, [], MANAGED))).toMatchObject({
+      add: 4,
+      unchanged: 0,
+    });
     const everything = desired.map(applied);
     const plan = planProvision("dev", PROJECT, desired, everything, MANAGED);
     expect(countPlan(plan)).toMatchObject({ add: 0, update: 0, drop: 0, unchanged: 4 });
@@ -231,13 +236,7 @@ describe("planProvision", () => {
   });
 
   it("drops every managed view when no model is exported, and reads all hashes in one query", () => {
-    const plan = planProvision(
-      "dev",
-      PROJECT,
-      [],
-      desired.map(applied),
-      MANAGED,
-    );
+    const plan = planProvision("dev", PROJECT, [], desired.map(applied), MANAGED);
     expect(countPlan(plan)).toMatchObject({ drop: 4 });
     expect(table(plan, "local")).toContain("4 to drop");
     expect(catalogQuery(["analytics_dev", "o'brien"])).toMatchInlineSnapshot(`
@@ -303,20 +302,17 @@ describe("plan output", () => {
 
       **1 to add, 1 to update, 1 to drop, 1 unchanged, 1 in conflict, 1 not managed.** Updated views are dropped and recreated, each in one transaction that recomputes them from the whole source: readers wait while it runs."
     `);
-    const unchanged = planProvision(
-      "dev",
-      PROJECT,
-      desired,
-      desired.map(applied),
-      MANAGED,
-    );
+    const unchanged = planProvision("dev", PROJECT, desired, desired.map(applied), MANAGED);
     expect(markdown(unchanged, "local")).toContain("Nothing to change.");
   });
 });
 
 describe("the --json plan and its documented schema", () => {
   it("validates every kind of item against docs/schemas/provision-plan.schema.json", () => {
-    const json = planToJson(planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED), "local emulator");
+    const json = planToJson(
+      planProvision("dev", PROJECT, desired, mixedCatalog(), MANAGED),
+      "local emulator",
+    );
     expect(checkJson(planSchema, json)).toEqual([]);
     expect(json.summary).toEqual({
       add: 1,

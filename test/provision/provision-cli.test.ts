@@ -41,8 +41,10 @@ vi.mock("../../src/emulator/index.js", async (importOriginal) => {
           return shared.stats;
         },
         resetStats: () => shared.resetStats(),
-        query: (sql) => shared.query(sql),
+        query: (sql, options) => shared.query(sql, options),
+        replicate: (sql) => shared.replicate(sql),
         seedSourceTables: (input) => shared.seedSourceTables(input),
+        seedDeployUser: (input) => shared.seedDeployUser(input),
         stop: async () => {},
       };
       return run;

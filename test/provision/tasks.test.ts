@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DesiredView } from "../../src/desired/desired-views.js";
-import type { PlanItem, ProvisionPlan } from "../../src/plan/plan.js";
+import { type PlanItem, type ProvisionPlan, withAccess } from "../../src/plan/plan.js";
 import { type TaskEnd, viewOutcome } from "../../src/provision/outcome.js";
 import { planTasks } from "../../src/provision/tasks.js";
 import { renderStatement } from "../../src/sql/render.js";
@@ -19,6 +19,9 @@ const view = (name: string, schema = "analytics_prod"): DesiredView => ({
   ddl: `CREATE MATERIALIZED VIEW "${schema}"."${name}" AS SELECT 1 AS "id";`,
   grantees: [{ kind: "group", name: "analysts" }],
   hash: name.charAt(0).repeat(64),
+  project: "app",
+  comments: [],
+  commentsHash: "0".repeat(16),
 });
 
 const bound: Dependent = { schema: "reports", name: "by_country", kind: "view" };
@@ -43,17 +46,25 @@ describe("planTasks", () => {
     );
     expect(tasks.decided).toEqual([]);
     expect(tasks.drops).toEqual([]);
-    expect(tasks.schemas).toEqual(["analytics_prod", "analytics_prod_pii"]);
+    expect(tasks.schemas.map((task) => [task.name, task.statements.map(renderStatement)])).toEqual([
+      ["redshift-views:prod:schema:analytics_prod", ['CREATE SCHEMA IF NOT EXISTS "analytics_prod";']],
+      [
+        "redshift-views:prod:schema:analytics_prod_pii",
+        ['CREATE SCHEMA IF NOT EXISTS "analytics_prod_pii";'],
+      ],
+    ]);
     expect(tasks.rebuilds.map((task) => task.name)).toEqual([
       "redshift-views:prod:create:analytics_prod_pii.users",
       "redshift-views:prod:create:analytics_prod.posts",
     ]);
     // A late-binding reader never blocks, so the DROP needs no CASCADE.
-    expect(tasks.rebuilds[1]?.statements.map(renderStatement)).toEqual([
-      'DROP MATERIALIZED VIEW IF EXISTS "analytics_prod"."posts";',
-      'CREATE MATERIALIZED VIEW "analytics_prod"."posts" AS SELECT 1 AS "id";',
-      `COMMENT ON COLUMN "analytics_prod"."posts"."id" IS 'prisma-redshift-views sha256=${"p".repeat(64)}';`,
-      'GRANT SELECT ON "analytics_prod"."posts" TO GROUP "analysts";',
+    expect(tasks.rebuilds[1]?.batches.map((batch) => batch.map(renderStatement))).toEqual([
+      [
+        'DROP MATERIALIZED VIEW IF EXISTS "analytics_prod"."posts";',
+        'CREATE MATERIALIZED VIEW "analytics_prod"."posts" AS SELECT 1 AS "id";',
+        `COMMENT ON COLUMN "analytics_prod"."posts"."id" IS 'prisma-redshift-views sha256=${"p".repeat(64)} project=app comments=${"0".repeat(16)}';`,
+        'GRANT SELECT ON "analytics_prod"."posts" TO GROUP "analysts";',
+      ],
     ]);
     expect(tasks.rebuilds[1]?.views).toEqual([
       { schema: "analytics_prod", name: "posts", cascaded: [], hash: "p".repeat(64) },
@@ -92,14 +103,58 @@ describe("planTasks", () => {
 
     const cascaded = planTasks(plan(items), { cascade: true });
     expect(cascaded.decided.map(({ outcome }) => outcome.action)).toEqual(["conflict"]);
-    expect(cascaded.rebuilds[0]?.statements.map(renderStatement)[0]).toBe(
+    expect(cascaded.rebuilds[0]?.batches[0]?.map(renderStatement)[0]).toBe(
       'DROP MATERIALIZED VIEW IF EXISTS "analytics_prod"."users" CASCADE;',
     );
     expect(cascaded.rebuilds[0]?.views[0]?.cascaded).toEqual([bound]);
-    expect(cascaded.drops.map((task) => task.statements.map(renderStatement))).toEqual([
+    expect(cascaded.drops.map((task) => task.batches.flat().map(renderStatement))).toEqual([
       ['DROP MATERIALIZED VIEW IF EXISTS "analytics_prod"."old" CASCADE;'],
     ]);
     expect(cascaded.drops[0]?.name).toBe("redshift-views:prod:drop:analytics_prod.old");
+  });
+
+  it("grants USAGE on a view schema to whoever lacks it and revokes it from holders nobody configured", () => {
+    const analysts = { kind: "group", name: "analysts" } as const;
+    const readers = { kind: "role", name: "pii_readers" } as const;
+    const base = plan([
+      { kind: "unchanged", view: view("users") },
+      { kind: "add", view: view("users", "analytics_prod_pii") },
+    ]);
+    const tiers = [
+      { schema: "analytics_prod", tier: "non_pii" as const, grantees: [analysts] },
+      { schema: "analytics_prod_pii", tier: "pii" as const, grantees: [readers] },
+    ];
+    const usage = new Map([
+      ["analytics_prod", [analysts, { kind: "user" as const, name: "bob" }, { kind: "public" as const }]],
+      ["analytics_prod_pii", [{ kind: "user" as const, name: "deployer" }]],
+    ]);
+    const rendered = (complete: boolean) =>
+      planTasks(
+        withAccess(base, {
+          tiers,
+          privileges: { complete, usage, select: new Map() },
+          sessionUser: "deployer",
+        }),
+        { cascade: false },
+      ).schemas.map((task) => task.statements.map(renderStatement));
+    // Every grant visible: only what differs, and the session's own USAGE is kept.
+    expect(rendered(true)).toEqual([
+      [
+        'REVOKE USAGE ON SCHEMA "analytics_prod" FROM "bob";',
+        'REVOKE USAGE ON SCHEMA "analytics_prod" FROM PUBLIC;',
+      ],
+      [
+        'CREATE SCHEMA IF NOT EXISTS "analytics_prod_pii";',
+        'GRANT USAGE ON SCHEMA "analytics_prod_pii" TO ROLE "pii_readers";',
+      ],
+    ]);
+    // Grants partly hidden: the configured grantees of a changed schema get USAGE, nobody loses it.
+    expect(rendered(false)).toEqual([
+      [
+        'CREATE SCHEMA IF NOT EXISTS "analytics_prod_pii";',
+        'GRANT USAGE ON SCHEMA "analytics_prod_pii" TO ROLE "pii_readers";',
+      ],
+    ]);
   });
 
   it("drops in batches of at most 40, and refuses a name that cannot be an identifier", () => {
@@ -116,7 +171,7 @@ describe("planTasks", () => {
       storedHash: "1".repeat(64),
     };
     const tasks = planTasks(plan([...drops, hostile]), { cascade: false });
-    expect(tasks.drops.map((task) => task.statements.length)).toEqual([40, 40, 1]);
+    expect(tasks.drops.map((task) => task.batches.flat().length)).toEqual([40, 40, 1]);
     expect(tasks.drops.map((task) => task.name)).toEqual([
       "redshift-views:prod:drop:",
       "redshift-views:prod:drop:",

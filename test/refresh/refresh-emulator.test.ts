@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WarehouseOptions } from "../../src/connect/options.js";
-import { renderSourceSchema } from "../../src/connect/session.js";
+import { sourceLocation } from "../../src/connect/session.js";
 import { prepareViews } from "../../src/generate/generate.js";
 import { notRefreshedSinceCreated } from "../../src/health/status-rows.js";
 import {
@@ -53,7 +53,8 @@ const key = (row: { schema: string; view?: string; name?: string }) =>
 /** The replicated tables' prefix in an environment, e.g. `"fill_…_zeroetl"."dashboard_fill"`. */
 async function sourceSchema(options: WarehouseOptions): Promise<string> {
   const prepared = await prepareViews({ cwd: options.cwd ?? "." });
-  return renderSourceSchema(prepared, options.environment);
+  const { database, schema } = sourceLocation(prepared, options.environment);
+  return schema === undefined ? `"${database}"` : `"${database}"."${schema}"`;
 }
 
 /** Re-creates the source tables with `sampleRows` rows each (rows go into empty tables only). */
@@ -61,7 +62,7 @@ async function replicate(options: WarehouseOptions, sampleRows: number) {
   const prepared = await prepareViews({ cwd: options.cwd ?? "." });
   await harness.emulator.seedSourceTables({
     schema: prepared.schema,
-    sourceSchema: renderSourceSchema(prepared, options.environment),
+    source: sourceLocation(prepared, options.environment),
     sampleRows,
   });
 }

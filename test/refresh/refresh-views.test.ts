@@ -38,6 +38,9 @@ function warehouseFor(behaviour: Record<string, "finish" | "fail" | "throw-befor
           throw NETWORK;
       }
     },
+    queryBatch: async () => {
+      throw new Error("not used here");
+    },
     async executeBatch(sqls) {
       batches.push(sqls);
       return {

@@ -16,6 +16,9 @@ const view = (schema: string, name: string): DesiredView => ({
   ddl: "CREATE MATERIALIZED VIEW …",
   grantees: [],
   hash: "a".repeat(64),
+  project: "app",
+  comments: [],
+  commentsHash: "0".repeat(16),
 });
 
 const desired = [

@@ -477,6 +477,9 @@ describe("Data API failures (warehouse client)", () => {
       ddl: `CREATE MATERIALIZED VIEW "analytics_production"."wide" AS ${huge};`,
       grantees: [],
       hash: "0".repeat(64),
+      project: "app",
+      comments: [],
+      commentsHash: "0".repeat(16),
     };
     const plan: ProvisionPlan = {
       environment: "production",

@@ -7,7 +7,7 @@ import {
 } from "../../src/schema/generator-options.js";
 import { caughtErrors } from "../helpers/index.js";
 
-const at = { file: "prisma/schema.prisma", generator: "views" };
+const at = { file: "prisma/schema.prisma", generator: "views", packageName: "app" };
 const SOURCE = '"<%= environment %>_app_zeroetl"."app"';
 
 function generator(name: string, provider: string, extra: Partial<GeneratorConfig> = {}): GeneratorConfig {
@@ -31,6 +31,7 @@ describe("parseGeneratorOptions", () => {
       piiViewSchema: "analytics_<%= environment %>_pii",
       sourceSchema: { database: "<%= environment %>_app_zeroetl", schema: "app" },
       viewNaming: "table",
+      project: "app",
     });
     expect(
       parseGeneratorOptions({ sourceSchema: "db.app", viewSchema: "v" }, "/out", at).sourceSchema,
@@ -48,6 +49,25 @@ describe("parseGeneratorOptions", () => {
     expect(errors[0]?.hint).toContain("sourceSchema =");
   });
 
+  it("takes project from the block, else package.json's name, and refuses an id that cannot be one", async () => {
+    expect(parseGeneratorOptions({ sourceSchema: SOURCE }, "/out", at).project).toBe("app");
+    expect(parseGeneratorOptions({ sourceSchema: SOURCE, project: "@acme/billing" }, "/out", at).project).toBe(
+      "@acme/billing",
+    );
+    const unnamed = { file: at.file, generator: at.generator };
+    for (const [config, message] of [
+      [{ sourceSchema: SOURCE }, /has no project, and the project's package\.json has no name/],
+      [{ sourceSchema: SOURCE, project: "two words" }, /project = "two words" is not a project id/],
+    ] as const) {
+      const errors = await caughtErrors(() => parseGeneratorOptions(config, "/out", unnamed));
+      expect(errors.map((error) => [error.code, error.location.model])).toEqual([
+        ["E_GENERATOR_PROJECT_INVALID", "generator views"],
+      ]);
+      expect(errors[0]?.message).toMatch(message);
+      expect(errors[0]?.hint).toContain('project = "<id>"');
+    }
+  });
+
   it("refuses unknown keys with a suggestion, and reports every problem at once", async () => {
     const errors = await caughtErrors(() =>
       parseGeneratorOptions({ viewSchemas: "x", piiSchema: "y", colour: "blue" }, "/out", at),
@@ -58,7 +78,7 @@ describe("parseGeneratorOptions", () => {
       [
         "E_GENERATOR_CONFIG_UNKNOWN_KEY",
         'Unknown setting "colour".',
-        'Settings are output, viewSchema, piiViewSchema, sourceSchema, viewNaming; remove "colour".',
+        'Settings are output, viewSchema, piiViewSchema, sourceSchema, viewNaming, project; remove "colour".',
       ],
       ["E_GENERATOR_SOURCE_SCHEMA_MISSING", "The generator block has no sourceSchema.", expect.any(String)],
     ]);

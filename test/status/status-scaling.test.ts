@@ -66,13 +66,18 @@ async function seedViews(environment: string, views: number): Promise<Seeded> {
   const project = await harness.project(syntheticSchema(views));
   const options = await project.options(environment, 1);
   const prepared = await prepareViews({ cwd: project.dir });
-  const desired = desiredViews(prepared.specs, environment, { nonPii: [], pii: [] });
+  const desired = desiredViews(
+    prepared.specs,
+    environment,
+    { nonPii: [], pii: [] },
+    prepared.options.project,
+  );
   expect(desired).toHaveLength(views);
   const schemas = [...new Set(desired.map((view) => view.schema))];
   await harness.emulator.query(
     [
       ...schemas.map((name) => renderStatement({ kind: "create_schema", schema: name })),
-      ...desired.flatMap((view) => rebuildStatements(view, { cascade: false }).map(renderStatement)),
+      ...desired.flatMap((view) => rebuildStatements(view, { cascade: false }).flat().map(renderStatement)),
     ].join("\n"),
   );
   return { options, desired };

@@ -305,7 +305,13 @@ describe("status output", () => {
 
   it("JSON rows validate against docs/schemas/status.schema.json", () => {
     const json = JSON.parse(
-      JSON.stringify({ version: 1, environment: "dev", history: "recorded", access: "audited", views: rows() }),
+      JSON.stringify({
+        version: 1,
+        environment: "dev",
+        history: "recorded",
+        access: "audited",
+        views: rows(),
+      }),
     );
     expect(checkJson(statusSchema, json)).toEqual([]);
     expect(

@@ -15,6 +15,7 @@ const spec: ViewSpec = {
   viewSchema: "analytics_<%= environment %>",
   source: { database: "<%= environment %>_app_zeroetl", schema: "app", table: "users" },
   columns: ["id", "country"],
+  comments: [],
   distKey: "id",
 };
 
