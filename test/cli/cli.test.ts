@@ -211,6 +211,7 @@ describe("redshift-views check", () => {
     expect(io.err).toEqual([
       "✖ generated-views is out of date with the schema:",
       "  ~ users.sql.ejs (changed)",
+      "  ~ users_pii.sql.ejs (changed)",
       "  → Run `redshift-views generate` (or `prisma generate`) and commit the result.",
     ]);
     expect(await snapshotFolder(path.join(dir, "generated-views"))).toEqual(before);

@@ -142,7 +142,7 @@ export default defineConfig({
         "environments.production.clusterIdentifer: unknown key (did you mean "clusterIdentifier"?); allowed here: target, grants, database, region, clusterIdentifier, workgroupName, dbUser, secretArn",
         "environments.development.database: unknown key; allowed here: target, grants",
         "grants.nonPII: unknown key (did you mean "nonPii"?); allowed here: nonPii, pii",
-        "concurency: unknown key (did you mean "concurrency"?); allowed here: environments, concurrency, grants",
+        "concurency: unknown key (did you mean "concurrency"?); allowed here: environments, concurrency, grants, metrics",
       ]
     `);
   });

@@ -33,7 +33,7 @@ describe("publishMetrics against a local CloudWatch", () => {
     const before = received();
     const data = statusMetrics(ROWS_WITH_ONE_FAILED, { environment: "production", now: NOW });
     const result = await publishMetrics(client, data, { namespace: DEFAULT_NAMESPACE, timestamp: NOW });
-    expect(result).toEqual({ requests: 1, metrics: 12 });
+    expect(result).toEqual({ requests: 1, metrics: 15 });
 
     const [call] = fake.received.slice(before);
     expect(call?.outcome).toBe("ok");
@@ -60,6 +60,9 @@ describe("publishMetrics against a local CloudWatch", () => {
         metric("ViewsFailedProvisioning", "Count", 1),
         metric("ViewsUnrefreshable", "Count", 0),
         metric("ViewsNeedingRebuild", "Count", 0),
+        metric("ViewsWithUnexpectedAccess", "Count", 0),
+        metric("ViewsWithMissingAccess", "Count", 0),
+        metric("ViewsWithSourceNotSynced", "Count", 0),
         metric("MaxSecondsSinceLastRefresh", "Seconds", 86_400),
         metric("MaxRefreshDurationSeconds", "Seconds", 20),
       ],

@@ -28,6 +28,9 @@ describe("statusMetrics", () => {
       ViewsFailedProvisioning: ["Count", 1],
       ViewsUnrefreshable: ["Count", 0],
       ViewsNeedingRebuild: ["Count", 0],
+      ViewsWithUnexpectedAccess: ["Count", 0],
+      ViewsWithMissingAccess: ["Count", 0],
+      ViewsWithSourceNotSynced: ["Count", 0],
       // posts: its CREATE failed, so its data is from the refresh a day ago.
       MaxSecondsSinceLastRefresh: ["Seconds", 86_400],
       // The PII view's CREATE (20 s) counts as a refresh.
@@ -48,6 +51,9 @@ describe("statusMetrics", () => {
       ViewsFailedProvisioning: ["Count", 0],
       ViewsUnrefreshable: ["Count", 0],
       ViewsNeedingRebuild: ["Count", 0],
+      ViewsWithUnexpectedAccess: ["Count", 0],
+      ViewsWithMissingAccess: ["Count", 0],
+      ViewsWithSourceNotSynced: ["Count", 0],
       MaxSecondsSinceLastRefresh: ["Seconds", 600],
       MaxRefreshDurationSeconds: ["Seconds", 3.5],
     });
