@@ -28,7 +28,12 @@ describe("a source with several schemas on the emulator", () => {
 
   async function run(sql: string) {
     const submitted = await client.send(
-      new ExecuteStatementCommand({ Sql: sql, Database: "dev", WorkgroupName: "local" }),
+      new ExecuteStatementCommand({
+        Sql: sql,
+        Database: "dev",
+        ClusterIdentifier: "local",
+        DbUser: "awsuser",
+      }),
     );
     return waitFor(client, submitted.Id);
   }

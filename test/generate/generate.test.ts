@@ -100,7 +100,6 @@ describe("changing one field's classification changes exactly the affected templ
       (text) => edit(text, userCountry, userCountry.replace("public", "restricted")),
       ["users.sql.ejs"],
       ["users_pii.sql.ejs"],
-      [],
     ],
     [
       "User.countryCode public → highly_restricted: leaves both views",

@@ -94,7 +94,8 @@ describe("the real `prisma generate`", () => {
     expect((await prismaGenerate(viaPrisma)).code).toBe(0);
     expect(await snapshotFolder(path.join(viaPrisma, "generated-views"))).toEqual(before);
 
-    // One classification edit: `check` fails, `prisma generate` changes exactly users.sql.ejs.
+    // One classification edit: `check` fails, `prisma generate` changes users.sql.ejs (the column
+    // leaves it) and users_pii.sql.ejs (its column comment states the new level).
     await writeFile(
       path.join(viaPrisma, "prisma/schema.prisma"),
       schema.replace(
@@ -105,7 +106,7 @@ describe("the real `prisma generate`", () => {
     expect(await runCli(["check"], fakeIo(viaPrisma))).toBe(1);
     expect((await prismaGenerate(viaPrisma)).code).toBe(0);
     const after = contents(await snapshotFolder(path.join(viaPrisma, "generated-views")));
-    expect(changedFiles(contents(before), after)).toEqual(["users.sql.ejs"]);
+    expect(changedFiles(contents(before), after)).toEqual(["users.sql.ejs", "users_pii.sql.ejs"]);
     expect(after["users.sql.ejs"]).not.toContain("country_code");
   });
 
@@ -261,6 +262,9 @@ describe("the real `prisma generate` on a PostgreSQL source with several schemas
         "provider",
         "last_sign_in_at"
       FROM "<%= environment %>_app"."auth"."users";
+      COMMENT ON COLUMN "analytics_<%= environment %>_pii"."auth_users"."id" IS '[public]';
+      COMMENT ON COLUMN "analytics_<%= environment %>_pii"."auth_users"."provider" IS '[public]';
+      COMMENT ON COLUMN "analytics_<%= environment %>_pii"."auth_users"."last_sign_in_at" IS '[restricted]';
       "
     `);
     // The CLI writes the same bytes, and agrees that they are up to date.

@@ -50,12 +50,18 @@ export interface TestWarehouse {
 }
 
 export interface ProjectSetup {
-  /** The config's default grants, e.g. `{ nonPii: ["GROUP analysts"] }`. */
+  /**
+   * The config's default grants, e.g. `{ nonPii: ["GROUP analysts"] }`. The groups, roles and users
+   * named are created in the emulator (as a DBA would before granting to them: Redshift refuses a
+   * GRANT to a principal that does not exist), unless `createPrincipals` is false.
+   */
   readonly grants?: { readonly nonPii?: readonly string[]; readonly pii?: readonly string[] };
   /** The database user the library connects as. Default `awsuser`. */
   readonly dbUser?: string;
   /** The config's `concurrency`: views (and statements) in flight at once. Default the tool's. */
   readonly concurrency?: number;
+  /** Create the principals named in `grants` (default true). */
+  readonly createPrincipals?: boolean;
 }
 
 export interface TestProject {
@@ -108,6 +114,8 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
       let versions = 0;
       let config: string | undefined;
       const writeConfig = async () => {
+        if (setup.createPrincipals !== false)
+          await createPrincipals(emulator, [...(setup.grants?.nonPii ?? []), ...(setup.grants?.pii ?? [])]);
         const file = versions === 0 ? "redshift-views.config.json" : `redshift-views.config.${versions}.json`;
         versions++;
         await writeFile(
@@ -172,6 +180,26 @@ export async function startTestWarehouse(): Promise<TestWarehouse> {
       await Promise.all(dirs.map(removeDir));
     },
   };
+}
+
+/** Creates each `GROUP x` / `ROLE x` / `USER x` that does not exist yet. */
+async function createPrincipals(emulator: RunningEmulator, grantees: readonly string[]): Promise<void> {
+  for (const grantee of grantees) {
+    const match = /^(GROUP|ROLE|USER)\s+(\w+)$/i.exec(grantee.trim());
+    if (match === null) continue;
+    const [, kind = "", name = ""] = match;
+    const exists = {
+      GROUP: `SELECT 1 FROM pg_group WHERE groname = '${name}'`,
+      ROLE: `SELECT 1 FROM svv_roles WHERE role_name = '${name}'`,
+      USER: `SELECT 1 FROM pg_user WHERE usename = '${name}'`,
+    }[kind.toUpperCase()];
+    if (exists === undefined || (await emulator.query(exists)).length > 0) continue;
+    await emulator.query(
+      kind.toUpperCase() === "USER"
+        ? `CREATE USER "${name}" PASSWORD DISABLE`
+        : `CREATE ${kind.toUpperCase()} "${name}"`,
+    );
+  }
 }
 
 /** pg_class oids of the materialized views in a schema: a rebuilt view gets a new one. */

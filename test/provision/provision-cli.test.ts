@@ -173,11 +173,12 @@ describe("redshift-views provision (CLI)", () => {
     const again = await provision(["--yes"]);
     expect(again.code).toBe(0);
     expect(again.io.err.join("\n")).toContain("Nothing to apply: every view matches its template.");
-    // One CREATE SCHEMA batch, then one transaction per view; nothing by the second run.
+    // One batch per view schema (CREATE SCHEMA), then one transaction per view; nothing by the second run.
     const history = await changes();
     expect(history.filter((name) => name.includes(":create:"))).toHaveLength(19);
     expect(history.filter((name) => !name.includes(":create:"))).toEqual([
-      "redshift-views:development:schema:",
+      "redshift-views:development:schema:learning_platform_development",
+      "redshift-views:development:schema:learning_platform_development_pii",
     ]);
   });
 
@@ -202,7 +203,8 @@ describe("redshift-views provision (CLI)", () => {
     expect(failed.code).toBe(1);
     expect(failed.stats.injectedFailures).toBe(1);
     const err = failed.io.err.join("\n");
-    expect(err).toContain("1 view applied, 1 failed.");
+    // courses rebuilt; both PII views only had their column comments (the levels) updated.
+    expect(err).toContain("3 views applied, 1 failed.");
     expect(err).toContain("✖ learning_platform_development.users (update): ERROR: injected failure");
     expect(err).toContain('      in: CREATE MATERIALIZED VIEW "learning_platform_development"."users" …');
     expect(err).toContain("Views that failed keep their previous definition.");

@@ -39,7 +39,16 @@ describe("provision against the emulator", () => {
     const project = await harness.project(example);
     const options = await project.options("fresh", 20);
     const report = await provision(options);
-    expect(report.summary).toEqual({ add: 19, update: 0, drop: 0, conflict: 0, unchanged: 0, unmanaged: 0 });
+    expect(report.summary).toEqual({
+      add: 19,
+      update: 0,
+      comment: 0,
+      drop: 0,
+      conflict: 0,
+      unchanged: 0,
+      unmanaged: 0,
+      foreign: 0,
+    });
     expect(report.schemas).toEqual(["learning_platform_fresh", "learning_platform_fresh_pii"]);
     expect(failed(report)).toEqual([]);
     expect(report.result?.outcomes).toHaveLength(19);
@@ -50,14 +59,17 @@ describe("provision against the emulator", () => {
     expect(planned.value.summary).toEqual({
       add: 0,
       update: 0,
+      comment: 0,
       drop: 0,
       conflict: 0,
       unchanged: 19,
       unmanaged: 0,
+      foreign: 0,
     });
-    // One statement: the catalog query. Nothing else was submitted.
-    expect(planned.statements).toBe(1);
-    expect(planned.requests.ExecuteStatement).toBe(1);
+    // Two statements: the catalog query and the privileges query (who holds USAGE and SELECT).
+    // Nothing else was submitted.
+    expect(planned.statements).toBe(2);
+    expect(planned.requests.ExecuteStatement).toBe(2);
     expect(planned.requests.BatchExecuteStatement).toBeUndefined();
     expect(planned.requests.ListStatements).toBeUndefined();
     // Provisioning a plan with nothing to do submits nothing more than the lock and the plan's reads.
@@ -92,7 +104,8 @@ describe("provision against the emulator", () => {
     const history = (await harness.warehouse.listStatements({ namePrefix: statementNamePrefix("reclass") }))
       .length;
 
-    // Course.title public → restricted: it leaves the non-PII view; the PII view keeps it (same DDL).
+    // Course.title public → restricted: it leaves the non-PII view; the PII view keeps it (same DDL),
+    // and only its column comment, which states the level, changes: no rebuild.
     await project.setSchema(
       edit(
         example,
@@ -102,22 +115,25 @@ describe("provision against the emulator", () => {
     );
     const report = await provision(options);
     expect(names(report, "update")).toEqual(["learning_platform_reclass.courses"]);
-    expect(report.summary).toMatchObject({ add: 0, update: 1, drop: 0, unchanged: 18 });
+    expect(names(report, "comment")).toEqual(["learning_platform_reclass_pii.courses"]);
+    expect(report.summary).toMatchObject({ add: 0, update: 1, comment: 1, drop: 0, unchanged: 17 });
     expect(failed(report)).toEqual([]);
 
     const after = await oids();
     const changed = Object.keys(before).filter((name) => before[name] !== after[name]);
     expect(changed).toEqual(["courses"]);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    // The statement history agrees: one schema batch, one rebuild and the operation history's write since.
+    // The statement history agrees: one schema batch, one rebuild, one comment batch and the operation
+    // history's write since.
     const since = (await harness.warehouse.listStatements({ namePrefix: statementNamePrefix("reclass") }))
       .slice(0, -history)
       .map((statement) => statement.name)
       .filter((name) => !name?.includes(":catalog") && !name?.includes(":lock"));
     expect(since.sort()).toEqual([
+      "redshift-views:reclass:comment:learning_platform_reclass_pii.courses",
       "redshift-views:reclass:create:learning_platform_reclass.courses",
       "redshift-views:reclass:history:",
-      "redshift-views:reclass:schema:",
+      "redshift-views:reclass:schema:learning_platform_reclass",
     ]);
     const columns = await harness.emulator.query(
       `SELECT column_name FROM svv_columns WHERE table_schema = 'learning_platform_reclass' AND table_name = 'courses' ORDER BY ordinal_position`,
@@ -223,7 +239,12 @@ describe("provision against the emulator", () => {
     );
     expect(result.outcomes.find((outcome) => outcome.name === "courses")?.kind).toBe("applied");
     const summary = formatApplySummary(result, plain);
-    expect(summary).toContain("1 view applied, 1 failed.");
+    // courses rebuilt; the PII views of both only had their comments (the levels) updated.
+    expect(names(run, "comment")).toEqual([
+      "learning_platform_failing_pii.courses",
+      "learning_platform_failing_pii.users",
+    ]);
+    expect(summary).toContain("3 views applied, 1 failed.");
     expect(summary).toContain("learning_platform_failing.users (update): ERROR: injected failure");
     expect(summary).toContain('in: CREATE MATERIALIZED VIEW "learning_platform_failing"."users" …');
 

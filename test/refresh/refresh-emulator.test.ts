@@ -137,7 +137,8 @@ describe("refresh against the emulator", () => {
     await refresh({ ...options, all: true });
     expect((await statusRows(options)).filter((row) => row.stale !== false)).toEqual([]);
 
-    await harness.emulator.query(
+    // Zero-ETL writes the replicated tables; no database user may.
+    await harness.emulator.replicate(
       `INSERT INTO "one_learningplatform_mysql_zeroetl"."dashboard_one"."courses"
          (id, slug, title, description, published, price, created_at, updated_at)
        VALUES (21, 'new-course', 'New', 'A new course', true, 10.00, '2024-03-01', '2024-03-01')`,

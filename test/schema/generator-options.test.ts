@@ -51,9 +51,9 @@ describe("parseGeneratorOptions", () => {
 
   it("takes project from the block, else package.json's name, and refuses an id that cannot be one", async () => {
     expect(parseGeneratorOptions({ sourceSchema: SOURCE }, "/out", at).project).toBe("app");
-    expect(parseGeneratorOptions({ sourceSchema: SOURCE, project: "@acme/billing" }, "/out", at).project).toBe(
-      "@acme/billing",
-    );
+    expect(
+      parseGeneratorOptions({ sourceSchema: SOURCE, project: "@acme/billing" }, "/out", at).project,
+    ).toBe("@acme/billing");
     const unnamed = { file: at.file, generator: at.generator };
     for (const [config, message] of [
       [{ sourceSchema: SOURCE }, /has no project, and the project's package\.json has no name/],

@@ -143,11 +143,11 @@ describe("status cost", () => {
         ),
       ).toEqual([]);
     }
-    // Three queries (hashes, SVV_MV_INFO, history): each submitted once and read in one page; never
-    // the Data API's statement list.
-    expect(few.statements).toBe(3);
-    expect(few.calls).toEqual({ ExecuteStatement: 3, GetStatementResult: 3 });
-    expect(lots.statements).toBe(3);
+    // Four queries (catalog, SVV_MV_INFO, history, privileges): each submitted once and read in one
+    // page; never the Data API's statement list.
+    expect(few.statements).toBe(4);
+    expect(few.calls).toEqual({ ExecuteStatement: 4, GetStatementResult: 4 });
+    expect(lots.statements).toBe(4);
     expect(lots.calls).toEqual(few.calls);
 
     // Two more rounds in the operation history, and a Data API statement history grown by hundreds of
