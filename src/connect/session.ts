@@ -7,6 +7,7 @@ import { type PreparedViews, prepareViews } from "../generate/generate.js";
 import { renderTemplate } from "../templates/render-template.js";
 import type { Warehouse } from "../warehouse/index.js";
 import { LOCAL_DEPLOY_USER } from "./connection-fields.js";
+import { hasLocalState, localStateWarning } from "./local-state.js";
 import { openWarehouse } from "./open-warehouse.js";
 import type { SessionEvent, WarehouseOptions } from "./options.js";
 
@@ -48,6 +49,7 @@ export async function openSession(
   });
   const target = resolveTarget(config, options.environment, env);
   const onEvent = options.onEvent;
+  const freshState = target.kind === "local" && !hasLocalState(prepared.projectRoot);
   const opened = await openWarehouse(target, {
     concurrency: config.concurrency,
     env,
@@ -59,6 +61,8 @@ export async function openSession(
   try {
     if (opened.emulator !== undefined) {
       await seedLocalWarehouse(opened.emulator, prepared, options.environment);
+      const warning = freshState ? await localStateWarning(prepared.projectRoot) : undefined;
+      if (warning !== undefined) onEvent?.(warning);
     }
   } catch (error) {
     await opened.close();

@@ -2,10 +2,11 @@ import path from "node:path";
 import { defineCommand } from "citty";
 import { assertEnvironmentName, LOCAL_STATE_DIR } from "../../config/index.js";
 import { LOCAL_DEPLOY_USER } from "../../connect/connection-fields.js";
+import { hasLocalState, localStateWarning } from "../../connect/local-state.js";
 import { seedLocalWarehouse } from "../../connect/session.js";
 import { DEFAULT_SUPERUSER, faultsFromEnv, startEmulator } from "../../emulator/index.js";
 import { prepareViews } from "../../generate/generate.js";
-import { schemaArgs } from "../args.js";
+import { printSessionEvent, schemaArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 import { UsageError } from "../usage-error.js";
 
@@ -39,12 +40,15 @@ export const emulatorCommand = defineCommand({
       generatorName: args.generator,
     });
     const dataDir = path.join(prepared.projectRoot, LOCAL_STATE_DIR, environment);
+    const freshState = args.memory !== true && !hasLocalState(prepared.projectRoot);
     const emulator = await startEmulator({
       port,
       faults: faultsFromEnv(io.env),
       ...(args.memory === true ? {} : { dataDir }),
     });
     await seedLocalWarehouse(emulator, prepared, environment);
+    const warning = freshState ? await localStateWarning(prepared.projectRoot) : undefined;
+    if (warning !== undefined) printSessionEvent(io, warning);
     io.stdout(
       [
         `${io.colors.green("✔")} Redshift Data API emulator listening on ${io.colors.bold(emulator.endpoint)}`,
