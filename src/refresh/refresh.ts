@@ -80,7 +80,17 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
       (view) => view.marker !== undefined && (view.marker.project ?? project) === project,
     );
     const desired = desiredViews(prepared.specs, environment, target.grants, project);
-    const selection = selectRefreshTargets(desired, mvInfo, {
+    // SVV_MV_INFO shows a regular user only the views it owns; a view another user owns still exists
+    // (the catalog says so), its staleness unknown: selected, then refused as not owned.
+    // https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_MV_INFO.html
+    const listed = new Set(mvInfo.map(key));
+    const visible = [
+      ...mvInfo,
+      ...catalog.views
+        .filter((view) => !listed.has(key(view)))
+        .map((view) => ({ schema: view.schema, name: view.name, isStale: undefined, state: undefined })),
+    ];
+    const selection = selectRefreshTargets(desired, visible, {
       all: options.all === true,
       view: options.view,
       managed: new Set(ours.map(key)),

@@ -24,7 +24,7 @@ describe("global flags", () => {
     expect(await runCli(["provision", "development", "--dry-run", "--verbose"], io)).toBe(0);
     const err = io.err.join("\n");
     expect(err).toContain("-- redshift-views:development:catalog");
-    expect(err).toContain("FROM svv_columns");
+    expect(err).toContain("FROM pg_class c");
   });
 
   it("--quiet and -q are accepted anywhere and leave results alone", async () => {

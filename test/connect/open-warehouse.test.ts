@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedTarget } from "../../src/config/index.js";
+import { LOCAL_DEPLOY_USER } from "../../src/connect/connection-fields.js";
 import { type OpenedWarehouse, openWarehouse } from "../../src/connect/open-warehouse.js";
 import { statementName, statementNamePrefix } from "../../src/warehouse/index.js";
 
@@ -22,6 +23,8 @@ describe("openWarehouse (local emulator)", () => {
       grants: { nonPii: [], pii: [] },
     };
     opened = await openWarehouse(target, { poll: { initialDelayMs: 5, maxDelayMs: 20 } });
+    // The local target connects as the deploy user, which a session seeds with the source tables.
+    await opened.emulator?.seedDeployUser({ user: LOCAL_DEPLOY_USER, sources: [] });
   });
 
   afterAll(async () => {

@@ -74,7 +74,9 @@ describe("packaged install", () => {
     const installed = path.join(project, "node_modules/prisma-redshift-views");
     // npm may nest dependencies it could not hoist; everything else is what `files` lets through.
     const entries = (await readdir(installed)).filter((entry) => entry !== "node_modules").sort();
-    expect(entries).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
+    expect(entries).toEqual(["LICENSE", "README.md", "dist", "docs", "package.json"]);
+    // docs/ carries the JSON Schemas only (the config's, for editors; the outputs', for consumers).
+    expect(await readdir(path.join(installed, "docs"))).toEqual(["schemas"]);
   });
 
   it("runs as a Prisma generator and as a CLI, with the same result", async () => {

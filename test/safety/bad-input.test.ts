@@ -327,6 +327,20 @@ describe("config and environment (provision --dry-run): exit 1 before anything r
       /production/,
     ],
     [
+      "provision production --yes in a project without a config",
+      undefined,
+      ["provision", "production", "--yes"],
+      "E_ENVIRONMENT_UNKNOWN",
+      /REDSHIFT_TARGET=local/,
+    ],
+    [
+      "provision production --dry-run in a project without a config",
+      undefined,
+      ["provision", "production", "--dry-run"],
+      "E_ENVIRONMENT_UNKNOWN",
+      /REDSHIFT_TARGET=local/,
+    ],
+    [
       "environment name crafted to inject SQL",
       JSON.stringify(CLUSTER_CONFIG),
       ["provision", 'dev"; DROP TABLE x; --', "--dry-run"],

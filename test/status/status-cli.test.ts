@@ -71,14 +71,14 @@ describe("refresh and status (CLI)", () => {
     expect(csv.code).toBe(1);
     const lines = csv.out.split("\r\n");
     expect(lines[0]).toBe(
-      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error",
+      "schema,view,tier,model,exists,stale,state,state_text,last_operation,last_status,last_at,last_duration_s,conditions,last_statement_id,last_error,last_by,create_status,create_error,refresh_status,refresh_error,foreign_project",
     );
     expect(lines).toHaveLength(21); // header, 19 rows, and the empty string after the final CRLF
     expect(lines[1]).toMatch(
       /^learning_platform_development,courses,non_pii,Course,true,false,1,incremental refresh,refresh,FINISHED,/,
     );
     expect(lines.find((line) => line.includes(",units,"))).toMatch(
-      /^learning_platform_development,units,non_pii,Unit,false,,,does not exist,refresh,FINISHED,[^,]+,[\d.]+,missing,[\w:-]+,,[^,]+@[^,]+,FINISHED,,FINISHED,$/,
+      /^learning_platform_development,units,non_pii,Unit,false,,,does not exist,refresh,FINISHED,[^,]+,[\d.]+,missing,[\w:-]+,,[^,]+@[^,]+,FINISHED,,FINISHED,,$/,
     );
   }, 180_000);
 });

@@ -171,7 +171,7 @@ describe("status cost", () => {
         (row) => row.lastOperation?.statementId !== `refresh-3-${row.view}` || row.conditions.length > 0,
       ),
     ).toEqual([]);
-    expect(later.statements).toBe(3);
+    expect(later.statements).toBe(4);
     expect(later.calls).toEqual(few.calls);
   });
 });
