@@ -3,7 +3,7 @@ import type { DataFilterPlan, DataFilterWarning } from "./plan-data-filter.js";
 
 /**
  * Pure: the plan for people, one line each: `Remove:` and `Add:` rules (as the original tool printed
- * them), the rules kept because this tool did not write them, then the warnings. For `unchanged`,
+ * them), the rules kept because this tool did not write them (`Kept:`), then the warnings. For `unchanged`,
  * "No changes needed." The caller adds "[DRY RUN] No changes applied." or the outcome.
  */
 export function formatDataFilterPlan(plan: DataFilterPlan): string[] {
@@ -11,7 +11,7 @@ export function formatDataFilterPlan(plan: DataFilterPlan): string[] {
   if (plan.kind === "unchanged") lines.push("No changes needed.");
   for (const rule of plan.remove) lines.push(`Remove: ${renderRule(rule)}`);
   for (const rule of plan.add) lines.push(`Add: ${renderRule(rule)}`);
-  for (const rule of plan.keep) lines.push(`Keep (not written by this tool): ${renderRule(rule)}`);
+  for (const rule of plan.keep) lines.push(`Kept (not written by this tool): ${renderRule(rule)}`);
   for (const warning of plan.warnings) lines.push(`Warning: ${describeWarning(warning)}`);
   return lines;
 }
