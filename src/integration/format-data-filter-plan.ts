@@ -16,7 +16,7 @@ export function formatDataFilterPlan(plan: DataFilterPlan): string[] {
   return lines;
 }
 
-export function describeWarning(warning: DataFilterWarning): string {
+function describeWarning(warning: DataFilterWarning): string {
   switch (warning.kind) {
     case "filter-was-empty":
       return "the integration has no data filter, so it replicates every table of every database; with this filter zero-ETL stops replicating, and removes from Redshift, every table the filter does not include.";
