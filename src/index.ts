@@ -1,13 +1,14 @@
 /**
  * prisma-redshift-views: the library behind the `redshift-views` CLI and the Prisma generator.
  *
- * `generate`, `check`, `plan`, `provision`, `refresh` and `status` do what the commands of the same
- * name do and return their documented JSON shapes (`docs/schemas/`). Each loads what it needs when it
+ * `generate`, `check`, `plan`, `provision`, `refresh`, `status` and `dataFilter` do what the commands
+ * of the same name do and return their documented JSON shapes (`docs/schemas/`). Each loads what it needs when it
  * is called, so importing this module (e.g. for `defineConfig` in `redshift-views.config.ts`) loads
  * neither Prisma's schema engine, the AWS SDK, nor the local emulator (`prisma-redshift-views/emulator`).
  */
 
 import type { GenerateOptions, GenerateReport } from "./generate/generate.js";
+import type { DataFilterOptions, DataFilterReport } from "./integration/data-filter.js";
 import type { ProvisionPlanJson } from "./plan/plan-json.js";
 import type { ProvisionOptions, ProvisionReport } from "./provision/provision.js";
 import type { RefreshOptions, RefreshReport } from "./refresh/refresh.js";
@@ -30,6 +31,9 @@ export type { ProjectOptions } from "./generate/project-options.js";
 export type { ErrorCondition, LastOperation, StatusRow } from "./health/status-rows.js";
 export type { RecordedStatus, ViewOperation } from "./history/operation-record.js";
 export type { HistoryWrite } from "./history/record-operations.js";
+export type { DataFilterOptions, DataFilterReport } from "./integration/data-filter.js";
+export type { IntegrationInfo } from "./integration/integration-info.js";
+export type { DataFilterPlan, DataFilterWarning } from "./integration/plan-data-filter.js";
 export type { PlanKind } from "./plan/plan.js";
 export type { DependentJson, PlanViewJson, ProvisionPlanJson } from "./plan/plan-json.js";
 export type { ApplyResult } from "./provision/apply.js";
@@ -72,4 +76,12 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
 /** One row per view: state, last operation, problems (`redshift-views status`). */
 export async function status(options: StatusOptions): Promise<StatusReport> {
   return (await import("./status/status.js")).status(options);
+}
+
+/**
+ * The zero-ETL data filter of the exported tables; with `integration`, the integration's filter
+ * updated (rules this tool did not write are kept) once `confirm` agrees (`redshift-views data-filter`).
+ */
+export async function dataFilter(options: DataFilterOptions): Promise<DataFilterReport> {
+  return (await import("./integration/data-filter.js")).dataFilter(options);
 }

@@ -9,7 +9,7 @@ import { type FilterRule, renderDataFilter } from "./filter-rule.js";
  * - `DataFilter`: "Length Constraints: Minimum length of 1. Maximum length of 25600."
  *   https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Integration.html
  */
-export const DATA_FILTER_LIMITS = {
+const DATA_FILTER_LIMITS = {
   minLength: 1,
   maxLength: 25_600,
   maxPatterns: 99,

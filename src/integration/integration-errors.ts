@@ -1,5 +1,6 @@
 import { describeAwsFailure, formatAwsFailure, genericAwsHint } from "../aws/aws-failure.js";
 import { RedshiftViewsError } from "../errors.js";
+import { integrationArn } from "./integration-arn.js";
 
 export type IntegrationAction = "DescribeIntegrations" | "ModifyIntegration";
 
@@ -42,11 +43,17 @@ export function integrationError(
 }
 
 export function notFound(identifier: string, cause?: unknown): RedshiftViewsError {
+  const arn = integrationArn(identifier);
+  const where =
+    arn === undefined ? "this account and region" : `account ${arn.account}, region ${arn.region}`;
   return new RedshiftViewsError(
     "E_INTEGRATION_NOT_FOUND",
-    `No zero-ETL integration ${identifier} in this account and region.`,
+    `No zero-ETL integration ${identifier} in ${where}.`,
     {
-      hint: "Check --integration (the ARN from the RDS console, Zero-ETL integrations) and the region (AWS_REGION, or the region in the ARN).",
+      hint:
+        arn === undefined
+          ? "Check --integration (the ARN from the RDS console, Zero-ETL integrations) and the region (AWS_REGION)."
+          : `Check --integration (the ARN from the RDS console, Zero-ETL integrations): it is looked up in the region the ARN names, with the AWS credentials in use, which must be for account ${arn.account}.`,
       ...(cause === undefined ? {} : { cause }),
     },
   );

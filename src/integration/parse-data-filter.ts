@@ -14,8 +14,8 @@ import type { FilterPart, FilterRule, FilterRuleKind } from "./filter-rule.js";
  * or a backtick, as Maxwell's tokenizer allows. Keywords are case-insensitive.
  *
  * A pattern without a keyword takes the previous pattern's type: that is the console's grouped form
- * (`include: db.a, db.b`), which `redshift-views data-filter` prints; the RDS API wants one keyword
- * per pattern, and this tool always renders it that way.
+ * (`include: db.a, db.b`), which a filter written in the console may hold; the RDS API wants one
+ * keyword per pattern, and this tool always renders it that way.
  *
  * Maxwell's `blacklist:` and column-value filters (`db.table.column=value`) are refused: zero-ETL
  * supports neither ("You can't include column-level filters or denylists").

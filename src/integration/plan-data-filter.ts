@@ -1,22 +1,26 @@
-import { RedshiftViewsError } from "../errors.js";
 import { evaluateFilter } from "./evaluate-filter.js";
 import { checkedDataFilter } from "./filter-limits.js";
 import { type FilterRule, renderRule } from "./filter-rule.js";
-import { type FilterSource, includeRule, tableReference } from "./filter-source.js";
 import { parseDataFilter } from "./parse-data-filter.js";
+import {
+  includeRule,
+  referenceKey,
+  referenceText,
+  sortedReferences,
+  type TableReference,
+  unwritableTable,
+} from "./table-reference.js";
 
 export interface DataFilterPlanInput {
   /** The integration's current `DataFilter` (`undefined` or empty: none, so every table replicates). */
   readonly current: string | undefined;
-  readonly source: FilterSource;
-  /** The tables of the exported models: the filter must replicate them. */
-  readonly exportedTables: readonly string[];
+  /** The tables of the exported models, wherever they are: the filter must replicate them. */
+  readonly exported: readonly TableReference[];
   /**
-   * Every table the Prisma schema declares in that source database/schema, exported or not. Only
-   * rules about these tables can be this tool's (see `planDataFilter`); exported tables count as
-   * declared even when missing here.
+   * Every table the Prisma schema declares, exported or not. Only rules about these tables can be
+   * this tool's (see `planDataFilter`); exported tables count as declared even when missing here.
    */
-  readonly declaredTables: readonly string[];
+  readonly declared: readonly TableReference[];
 }
 
 /** Something the user must know before applying, though it does not stop the plan. */
@@ -52,13 +56,13 @@ export interface DataFilterPlan {
  * Pure: the data filter that replicates the exported tables, merged into the integration's current
  * filter without disturbing rules others wrote.
  *
- * Which rules are this tool's: an `include` of exactly one table — a literal `database.table`
- * (PostgreSQL: `database.schema.table`) in this project's source database (and schema) — whose table
- * the Prisma schema declares. That is the only kind of rule this tool writes, and the schema is the
- * authority on its own tables: a declared table that is not exported must not be replicated, so its
- * include is removed. Every other rule is someone else's and is kept as written: excludes, wildcards,
- * regular expressions, other databases and schemas, and tables the Prisma schema does not declare
- * (another application's tables in the same database, or the table of a model since deleted).
+ * Which rules are this tool's: an `include` of exactly one table by its literal names (what
+ * `includeRule` writes) whose table the Prisma schema declares, in whichever database and schema.
+ * That is the only kind of rule this tool writes, and the schema is the authority on its own tables:
+ * a declared table that is not exported must not be replicated, so its include is removed. Every
+ * other rule is someone else's and is kept as written: excludes, wildcards, regular expressions, and
+ * tables the Prisma schema does not declare (another application's tables in the same database, or
+ * the table of a model since deleted).
  *
  * Where rules go: zero-ETL applies rules in order and a later one overrides an earlier one, so the
  * tool's new includes go first and can never override a rule someone else wrote (an exclusion put
@@ -71,18 +75,19 @@ export interface DataFilterPlan {
 export function planDataFilter(input: DataFilterPlanInput): DataFilterPlan {
   const current = input.current ?? "";
   const rules = parseDataFilter(current);
-  const exported = [...new Set(input.exportedTables)].sort();
-  const exportedSet = new Set(exported);
-  const declared = new Set([...input.declaredTables, ...exported]);
+  const exported = sortedReferences(input.exported);
+  const exportedKeys = new Set(exported.map(referenceKey));
+  const declared = sortedReferences([...input.declared, ...exported]);
+  const declaredKeys = new Set(declared.map(referenceKey));
 
   const remove: FilterRule[] = [];
   const keep: FilterRule[] = [];
   const retain: FilterRule[] = [];
   const covered = new Set<string>();
   for (const rule of rules) {
-    const table = ownTable(rule, input.source, declared);
+    const table = ownTable(rule, declaredKeys);
     if (table === undefined) keep.push(rule);
-    else if (exportedSet.has(table)) {
+    else if (exportedKeys.has(table)) {
       retain.push(rule);
       covered.add(table);
     } else remove.push(rule);
@@ -91,24 +96,15 @@ export function planDataFilter(input: DataFilterPlanInput): DataFilterPlan {
 
   const add: FilterRule[] = [];
   for (const table of exported) {
-    if (covered.has(table)) continue;
-    const rule = includeRule(input.source, table);
+    if (covered.has(referenceKey(table))) continue;
+    const rule = includeRule(table);
     if (rule !== undefined) {
       add.push(rule);
       continue;
     }
     // A name this tool cannot write safely: fine if a rule someone wrote by hand replicates it.
-    if (evaluateFilter(remaining, tableReference(input.source, table)).replicated && remaining.length > 0) {
-      continue;
-    }
-    throw new RedshiftViewsError(
-      "E_DATA_FILTER_NAME",
-      `Cannot write a data filter pattern for table "${tableReference(input.source, table).join(".")}": only names of letters, digits and underscores can be matched exactly within the characters the RDS API accepts.`,
-      {
-        location: { model: table },
-        hint: "Rename the table with @@map, or add a rule for it yourself in the RDS console (this tool keeps rules it did not write).",
-      },
-    );
+    if (remaining.length > 0 && evaluateFilter(remaining, table).replicated) continue;
+    throw unwritableTable(table);
   }
 
   const kind = add.length === 0 && remove.length === 0 ? "unchanged" : "update";
@@ -122,45 +118,46 @@ export function planDataFilter(input: DataFilterPlanInput): DataFilterPlan {
     remove,
     keep,
     retain,
-    warnings: warnings({ rules, nextRules, kind, source: input.source, exported, declared }),
+    warnings: warnings({ rules, nextRules, kind, exported, declared, exportedKeys }),
   };
 }
 
-/** The table an include rule of this tool names, or `undefined` when the rule is someone else's. */
-function ownTable(rule: FilterRule, source: FilterSource, declared: ReadonlySet<string>): string | undefined {
+/** The key of the table an include rule of this tool names, or `undefined` when the rule is someone else's. */
+function ownTable(rule: FilterRule, declared: ReadonlySet<string>): string | undefined {
   if (rule.kind !== "include") return undefined;
-  const names = rule.parts.map((part) => (part.kind === "name" ? part.name : undefined));
-  const expected = tableReference(source, "");
-  if (names.length !== expected.length) return undefined;
-  const table = names[names.length - 1];
-  const prefixMatches = expected.slice(0, -1).every((name, index) => names[index] === name);
-  return prefixMatches && table !== undefined && declared.has(table) ? table : undefined;
+  const names = rule.parts.flatMap((part) => (part.kind === "name" ? [part.name] : []));
+  if (names.length !== rule.parts.length) return undefined;
+  const key = referenceKey(names);
+  return declared.has(key) ? key : undefined;
 }
 
 function warnings(input: {
   rules: readonly FilterRule[];
   nextRules: readonly FilterRule[];
   kind: DataFilterPlan["kind"];
-  source: FilterSource;
-  exported: readonly string[];
-  declared: ReadonlySet<string>;
+  exported: readonly TableReference[];
+  declared: readonly TableReference[];
+  exportedKeys: ReadonlySet<string>;
 }): DataFilterWarning[] {
   const found: DataFilterWarning[] = [];
   if (input.rules.length === 0 && input.kind === "update") found.push({ kind: "filter-was-empty" });
   for (const table of input.exported) {
-    const verdict = evaluateFilter(input.nextRules, tableReference(input.source, table));
+    const verdict = evaluateFilter(input.nextRules, table);
     if (!verdict.replicated && verdict.decidedBy !== undefined) {
-      found.push({ kind: "exported-table-excluded", table, rule: renderRule(verdict.decidedBy) });
+      found.push({
+        kind: "exported-table-excluded",
+        table: referenceText(table),
+        rule: renderRule(verdict.decidedBy),
+      });
     }
   }
-  const exported = new Set(input.exported);
-  for (const table of [...input.declared].sort()) {
-    if (exported.has(table)) continue;
-    const verdict = evaluateFilter(input.nextRules, tableReference(input.source, table));
+  for (const table of input.declared) {
+    if (input.exportedKeys.has(referenceKey(table))) continue;
+    const verdict = evaluateFilter(input.nextRules, table);
     if (verdict.replicated) {
       found.push({
         kind: "unexported-table-replicated",
-        table,
+        table: referenceText(table),
         rule: verdict.decidedBy === undefined ? null : renderRule(verdict.decidedBy),
       });
     }

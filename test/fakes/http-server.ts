@@ -64,8 +64,14 @@ export async function startHttpServer(
 /** Static credentials the SDK signs with: the fakes only check that requests are signed for their service. */
 export const FAKE_CREDENTIALS = { accessKeyId: "AKIAFAKEFAKEFAKEFAKE", secretAccessKey: "fake-secret" };
 
+const CREDENTIAL_SCOPE = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
 /** The SigV4 credential scope's service name (`monitoring`, `rds`) from the Authorization header. */
 export function signedService(headers: http.IncomingHttpHeaders): string | undefined {
-  const authorization = headers.authorization ?? "";
-  return /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization)?.[1];
+  return CREDENTIAL_SCOPE.exec(headers.authorization ?? "")?.[2];
+}
+
+/** The SigV4 credential scope's region: the region the client sent the request to. */
+export function signedRegion(headers: http.IncomingHttpHeaders): string | undefined {
+  return CREDENTIAL_SCOPE.exec(headers.authorization ?? "")?.[1];
 }

@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type HttpReply, type ReceivedHttpRequest, signedService, startHttpServer } from "./http-server.js";
+import {
+  type HttpReply,
+  type ReceivedHttpRequest,
+  signedRegion,
+  signedService,
+  startHttpServer,
+} from "./http-server.js";
 
 /**
  * A local stand-in for the RDS API's zero-ETL integration calls, spoken to by the real
@@ -29,6 +35,8 @@ export interface ReceivedRdsCall {
   readonly action: string;
   /** The decoded form parameters, `Action` and `Version` included. */
   readonly params: Readonly<Record<string, string>>;
+  /** The region the request was signed for (the client's region). */
+  readonly region: string | undefined;
   /** What the fake answered: `ok`, or the error code. */
   readonly outcome: string;
 }
@@ -89,7 +97,7 @@ export async function startRdsFake(options: { integrations: FakeIntegration[] })
     const params = Object.fromEntries(new URLSearchParams(request.body.toString("utf8")));
     const action = params.Action ?? "";
     const answer = (reply: HttpReply, outcome: string) => {
-      calls.push({ action, params, outcome });
+      calls.push({ action, params, region: signedRegion(request.headers), outcome });
       return reply;
     };
     if (params.Version !== "2014-10-31") {

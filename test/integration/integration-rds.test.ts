@@ -48,9 +48,11 @@ describe("the data filter through the RDS API (local fake, real SDK client)", ()
 
     const plan = planDataFilter({
       current: current.dataFilter,
-      source: { kind: "mysql", database: "app" },
-      exportedTables: ["users", "posts"],
-      declaredTables: ["users", "posts", "password_resets"],
+      exported: [
+        ["app", "users"],
+        ["app", "posts"],
+      ],
+      declared: [["app", "password_resets"]],
     });
     expect(plan.kind).toBe("update");
     const applied = await applyDataFilter(client, ARN, plan.next);
@@ -75,9 +77,11 @@ describe("the data filter through the RDS API (local fake, real SDK client)", ()
     fake.settle(ARN);
     const again = planDataFilter({
       current: (await readIntegration(client, ARN)).dataFilter,
-      source: { kind: "mysql", database: "app" },
-      exportedTables: ["users", "posts"],
-      declaredTables: ["users", "posts", "password_resets"],
+      exported: [
+        ["app", "users"],
+        ["app", "posts"],
+      ],
+      declared: [["app", "password_resets"]],
     });
     expect(again.kind).toBe("unchanged");
   });

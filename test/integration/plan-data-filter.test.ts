@@ -4,15 +4,15 @@ import { formatDataFilterPlan } from "../../src/integration/format-data-filter-p
 import { type DataFilterPlanInput, planDataFilter } from "../../src/integration/plan-data-filter.js";
 import { codeOf } from "./errors.js";
 
-const MYSQL = { kind: "mysql", database: "app" } as const;
+/** MySQL references in the database `app`. */
+const app = (...tables: string[]) => tables.map((table) => ["app", table]);
 
 /** The app's Prisma schema declares users, posts and password_resets; it exports users and posts. */
 const plan = (current: string | undefined, overrides: Partial<DataFilterPlanInput> = {}) =>
   planDataFilter({
     current,
-    source: MYSQL,
-    exportedTables: ["users", "posts"],
-    declaredTables: ["users", "posts", "password_resets"],
+    exported: app("users", "posts"),
+    declared: app("users", "posts", "password_resets"),
     ...overrides,
   });
 
@@ -71,32 +71,34 @@ describe("planDataFilter", () => {
     ]);
     expect(result.remove).toEqual([]);
     expect(result.next).toBe(`include: app.posts, ${current}`);
-    expect(formatDataFilterPlan(result)).toContain("Keep (not written by this tool): include: billing.*");
+    expect(formatDataFilterPlan(result)).toContain("Kept (not written by this tool): include: billing.*");
   });
 
   it("never lets its own rules override an exclusion someone wrote, and warns that it hides an exported table", () => {
     const result = plan("include: app.users, exclude: app.posts");
     expect(result.next).toBe("include: app.posts, include: app.users, exclude: app.posts");
     expect(result.warnings).toEqual([
-      { kind: "exported-table-excluded", table: "posts", rule: "exclude: app.posts" },
+      { kind: "exported-table-excluded", table: "app.posts", rule: "exclude: app.posts" },
     ]);
   });
 
   it("warns when a rule it did not write replicates a declared table that is not exported", () => {
     const result = plan("include: app.*");
     expect(result.warnings).toEqual([
-      { kind: "unexported-table-replicated", table: "password_resets", rule: "include: app.*" },
+      { kind: "unexported-table-replicated", table: "app.password_resets", rule: "include: app.*" },
     ]);
     expect(formatDataFilterPlan(result).at(-1)).toBe(
-      'Warning: table password_resets is not exported but is replicated by "include: app.*", a rule this tool did not write.',
+      'Warning: table app.password_resets is not exported but is replicated by "include: app.*", a rule this tool did not write.',
     );
   });
 
   it("works the same way for PostgreSQL sources (database.schema.table)", () => {
+    const shop = (schema: string, ...tables: string[]) => tables.map((table) => ["shop", schema, table]);
     const result = plan(
       "include: shop.public.password_resets, include: shop.audit.users, include: shop.public.users",
       {
-        source: { kind: "postgresql", database: "shop", schema: "public" },
+        exported: shop("public", "users", "posts"),
+        declared: shop("public", "users", "posts", "password_resets"),
       },
     );
     expect(texts(result.remove)).toEqual(["include: shop.public.password_resets"]);
@@ -106,17 +108,45 @@ describe("planDataFilter", () => {
     );
   });
 
-  it("refuses a filter over the service's limits", () => {
-    const many = Array.from({ length: 100 }, (_, index) => `t${index}`);
-    expect(codeOf(() => plan("", { exportedTables: many, declaredTables: many }))).toBe(
-      "E_DATA_FILTER_LIMIT",
+  it("handles tables of several schemas (and MySQL databases) in one plan: each rule names its own", () => {
+    const exported = [
+      ["shop", "auth", "users"],
+      ["shop", "public", "users"],
+      ["shop", "billing", "invoices"],
+    ];
+    const declared = [...exported, ["shop", "auth", "sessions"], ["shop", "billing", "cards"]];
+    const result = plan(
+      "include: shop.auth.sessions, include: shop.public.users, include: shop.billing.refunds, exclude: shop.billing.cards",
+      { exported, declared },
     );
+    // sessions is declared and no longer exported: this tool's; refunds is not declared: someone else's.
+    expect(texts(result.remove)).toEqual(["include: shop.auth.sessions"]);
+    expect(texts(result.add)).toEqual(["include: shop.auth.users", "include: shop.billing.invoices"]);
+    expect(texts(result.retain)).toEqual(["include: shop.public.users"]);
+    expect(texts(result.keep)).toEqual(["include: shop.billing.refunds", "exclude: shop.billing.cards"]);
+    expect(result.next).toBe(
+      "include: shop.auth.users, include: shop.billing.invoices, include: shop.public.users, include: shop.billing.refunds, exclude: shop.billing.cards",
+    );
+
+    const mysql = plan("include: shop.users", {
+      exported: [
+        ["shop", "users"],
+        ["billing", "invoices"],
+      ],
+      declared: [],
+    });
+    expect(mysql.next).toBe("include: billing.invoices, include: shop.users");
+  });
+
+  it("refuses a filter over the service's limits", () => {
+    const many = app(...Array.from({ length: 100 }, (_, index) => `t${index}`));
+    expect(codeOf(() => plan("", { exported: many, declared: many }))).toBe("E_DATA_FILTER_LIMIT");
     // 99 patterns are allowed…
-    expect(codeOf(() => plan("", { exportedTables: many.slice(1), declaredTables: many }))).toBe("none");
+    expect(codeOf(() => plan("", { exported: many.slice(1), declared: many }))).toBe("none");
     // …and a pattern of 256 characters, but not 257.
     const longest = "t".repeat(256 - "app.".length);
-    expect(codeOf(() => plan("", { exportedTables: [longest], declaredTables: [] }))).toBe("none");
-    expect(codeOf(() => plan("", { exportedTables: [`${longest}x`], declaredTables: [] }))).toBe(
+    expect(codeOf(() => plan("", { exported: app(longest), declared: [] }))).toBe("none");
+    expect(codeOf(() => plan("", { exported: app(`${longest}x`), declared: [] }))).toBe(
       "E_DATA_FILTER_LIMIT",
     );
     // 99 patterns of 256 characters are within both pattern limits but over 25,600 characters.
@@ -124,15 +154,15 @@ describe("planDataFilter", () => {
       { length: 99 },
       (_, index) => `${String(index).padStart(2, "0")}${longest.slice(2)}`,
     );
-    expect(() => plan("", { exportedTables: wide, declaredTables: [] })).toThrow(/25600/);
+    expect(() => plan("", { exported: app(...wide), declared: [] })).toThrow(/25600/);
   });
 
   it("refuses to leave the integration without a filter (that would replicate every table)", () => {
-    expect(codeOf(() => plan("include: app.users", { exportedTables: [] }))).toBe("E_DATA_FILTER_LIMIT");
+    expect(codeOf(() => plan("include: app.users", { exported: [] }))).toBe("E_DATA_FILTER_LIMIT");
   });
 
   it("refuses a table name it cannot match exactly within the API's characters, unless a hand-written rule covers it", () => {
-    const input = { exportedTables: ["order-items"], declaredTables: ["order-items"] };
+    const input = { exported: app("order-items"), declared: app("order-items") };
     expect(codeOf(() => plan("", input))).toBe("E_DATA_FILTER_NAME");
     const covered = plan('include: app."order-items"', input);
     expect(covered).toMatchObject({ kind: "unchanged", add: [] });

@@ -73,30 +73,4 @@ describe("a source with several schemas", () => {
       /AuthUser\.passwordHash\s+auth\s+password_hash\s+String\s+highly_restricted/,
     );
   });
-
-  it("data-filter includes each table under its own schema", async () => {
-    const io = fakeIo(REPO_ROOT);
-    expect(
-      await runCli(["data-filter", "production", "--schema", FIXTURE, "--source-database", "app"], io),
-    ).toBe(0);
-    expect(io.out.join("\n")).toBe("include: app.auth.users, app.billing.invoices, app.public.users");
-  });
-});
-
-describe("redshift-views data-filter", () => {
-  it("prints the include filter of the example app's exported tables", async () => {
-    const io = fakeIo(REPO_ROOT);
-    expect(await runCli(["data-filter", "production"], io)).toBe(0);
-    const filter = io.out.join("\n");
-    expect(filter).toMatch(/^include: dashboard_production\.courses, /);
-    expect(filter).toContain("dashboard_production.users");
-    expect(filter).not.toContain("sessions");
-    expect(filter).not.toContain("certificates");
-  });
-
-  it("refuses an environment name that could not be part of an identifier", async () => {
-    const io = fakeIo(REPO_ROOT);
-    expect(await runCli(["data-filter", "Prod; drop"], io)).toBe(1);
-    expect(io.err.join("\n")).toContain("E_ENVIRONMENT_INVALID");
-  });
 });

@@ -1,11 +1,11 @@
 import { defineCommand } from "citty";
-import { RedshiftViewsError } from "../../errors.js";
 import { formatPlanMarkdown, formatPlanTable } from "../../plan/format-plan.js";
 import type { ProvisionPlanJson } from "../../plan/plan-json.js";
 import { applySucceeded } from "../../provision/apply.js";
 import { formatApplySummary } from "../../provision/format-apply.js";
 import { provision } from "../../provision/provision.js";
 import { printSessionEvent, schemaArgs, warehouseArgs, warehouseOptions } from "../args.js";
+import { confirmChange } from "../confirm.js";
 import type { CliIo } from "../io.js";
 import { isTruthy, type Progress, progressReporter } from "../progress.js";
 import { INTERRUPTED_EXIT_CODE, interruptSignal } from "./interrupt.js";
@@ -58,20 +58,11 @@ export const provisionCommand = defineCommand({
         cascade: args.cascade === true,
         force: args.force === true,
         signal: interrupt.signal,
-        confirm: async (plan) => {
-          if (args.yes === true) return true;
-          if (!io.interactive)
-            throw new RedshiftViewsError(
-              "E_CONFIRMATION_REQUIRED",
-              "Refusing to apply without confirmation: no terminal to ask on.",
-              {
-                hint: `Review the plan (DRY_RUN=1 or --dry-run), then run again with --yes: redshift-views provision ${plan.environment} --yes`,
-              },
-            );
-          const yes = await io.confirm("Proceed?");
-          if (!yes) io.stderr("Nothing was applied.");
-          return yes;
-        },
+        confirm: (plan) =>
+          confirmChange(io, {
+            yes: args.yes === true,
+            rerun: `redshift-views provision ${plan.environment}`,
+          }),
         onEvent: (event) => {
           switch (event.kind) {
             case "planned":
