@@ -13,7 +13,6 @@ import { REPO_ROOT } from "../helpers/index.js";
 import { AS_SUPERUSER, clientFor, waitFor } from "./helpers.js";
 
 const TEMPLATES = path.join(REPO_ROOT, "generated-views");
-const SOURCE = '"development_learningplatform_mysql_zeroetl"."dashboard_development"';
 /** Where the replicated tables are, as the seeding API takes it. */
 const SOURCE_LOCATION = {
   database: "development_learningplatform_mysql_zeroetl",
