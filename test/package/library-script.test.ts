@@ -33,11 +33,20 @@ describe("the library from a script", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(first).toEqual({
-      planned: { add: 19, update: 0, drop: 0, conflict: 0, unchanged: 0, unmanaged: 0 },
+      planned: {
+        add: 19,
+        update: 0,
+        comment: 0,
+        drop: 0,
+        conflict: 0,
+        unchanged: 0,
+        unmanaged: 0,
+        foreign: 0,
+      },
       failed: [],
     });
     expect(second).toEqual({
-      after: { add: 0, update: 0, drop: 0, conflict: 0, unchanged: 19, unmanaged: 0 },
+      after: { add: 0, update: 0, comment: 0, drop: 0, conflict: 0, unchanged: 19, unmanaged: 0, foreign: 0 },
     });
   });
 });
