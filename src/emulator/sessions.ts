@@ -58,7 +58,9 @@ const MAX_SESSION_MS = 24 * 60 * 60 * 1000;
 /**
  * Active sessions per warehouse before `ActiveSessionsExceededException` ("the maximum number of active
  * sessions exceeded", https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html#API_ExecuteStatement_Errors).
- * The number is not in the API reference; 500 is the figure given with the launch of sessions.
+ * The number is not in the API reference; 500 per cluster or workgroup is the limit given with the
+ * launch of sessions (as summarised in https://datadomain.blog/?p=675 from the AWS Big Data blog post
+ * cited in session-isolation.ts).
  */
 export const DEFAULT_MAX_ACTIVE_SESSIONS = 500;
 

@@ -71,7 +71,7 @@ async function openSession(user: string, sql = "SELECT 1"): Promise<string> {
 
 describe("a session", () => {
   it("keeps its temporary tables for its own statements, away from every other statement", async () => {
-    const first = await openSession("alice", "CREATE TEMP TABLE staging (id int)");
+    const first = await openSession("alice", "CREATE TEMP TABLE staging (id int PRIMARY KEY)");
     expect((await run({ SessionId: first }, "INSERT INTO staging VALUES (1), (2)")).Error).toBeUndefined();
     expect(await value({ SessionId: first }, "SELECT count(*) FROM staging")).toBe(2);
 
@@ -80,7 +80,9 @@ describe("a session", () => {
 
     const second = await openSession("alice");
     expect((await run({ SessionId: second }, "SELECT * FROM staging")).Error).toMatch(/does not exist/);
-    expect((await run({ SessionId: second }, "CREATE TEMP TABLE staging (id int)")).Error).toBeUndefined();
+    expect(
+      (await run({ SessionId: second }, "CREATE TEMP TABLE staging (id int PRIMARY KEY)")).Error,
+    ).toBeUndefined();
     expect(await value({ SessionId: second }, "SELECT count(*) FROM staging")).toBe(0);
     expect(await value({ SessionId: first }, "SELECT count(*) FROM staging")).toBe(2);
   });
