@@ -26,11 +26,6 @@ export function integerMember(body: Body, key: string): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-export function booleanMember(body: Body, key: string): boolean | undefined {
-  const value = body[key];
-  return typeof value === "boolean" ? value : undefined;
-}
-
 /** Timestamps travel as epoch seconds in AWS JSON 1.1. */
 export function epochSeconds(ms: number): number {
   return ms / 1000;

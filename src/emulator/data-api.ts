@@ -30,8 +30,7 @@ import { validateRequest } from "./validation.js";
 
 export { ApiError } from "./api-error.js";
 
-export const MAX_BATCH_STATEMENTS = 40;
-export const MAX_STATEMENT_BYTES = 100 * 1024;
+const MAX_STATEMENT_BYTES = 100 * 1024;
 export const DEFAULT_MAX_ACTIVE_STATEMENTS = 200;
 const DEFAULT_LIST_STATEMENTS = 100;
 

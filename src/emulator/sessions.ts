@@ -62,7 +62,7 @@ const MAX_SESSION_MS = 24 * 60 * 60 * 1000;
  * launch of sessions (as summarised in https://datadomain.blog/?p=675 from the AWS Big Data blog post
  * cited in session-isolation.ts).
  */
-export const DEFAULT_MAX_ACTIVE_SESSIONS = 500;
+const DEFAULT_MAX_ACTIVE_SESSIONS = 500;
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, DataApiSession>();

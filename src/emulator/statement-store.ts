@@ -14,7 +14,7 @@ export const RETENTION_MS = 24 * 60 * 60 * 1000;
  * "The maximum retention time for a client token used in ExecuteStatement or BatchExecuteStatement API
  * operation is 8 hours" (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html).
  */
-export const CLIENT_TOKEN_RETENTION_MS = 8 * 60 * 60 * 1000;
+const CLIENT_TOKEN_RETENTION_MS = 8 * 60 * 60 * 1000;
 
 /** One SQL statement: the whole of an `ExecuteStatement`, or one `<id>:N` part of a batch. */
 export interface StatementPart {
