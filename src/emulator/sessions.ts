@@ -51,6 +51,8 @@ export interface DataApiSession extends NewSession {
   keepAliveSeconds: number;
   /** The statement it runs or ran last. */
   statementId: string | undefined;
+  /** The statement that opened it: a session whose login failed never was one. */
+  openedBy: string | undefined;
 }
 
 /** "The maximum time a session can keep alive is 24 hours." */
@@ -90,6 +92,7 @@ export class SessionRegistry {
       createdAt: now,
       updatedAt: now,
       statementId: undefined,
+      openedBy: undefined,
     };
     this.sessions.set(session.id, session);
     return session;
@@ -115,6 +118,7 @@ export class SessionRegistry {
   /** Marks the session busy with a statement just created. */
   attach(session: DataApiSession, statementId: string, keepAliveSeconds: number | undefined): void {
     session.statementId = statementId;
+    session.openedBy ??= statementId;
     if (keepAliveSeconds !== undefined) session.keepAliveSeconds = keepAliveSeconds;
     session.updatedAt = this.now();
   }
@@ -129,7 +133,7 @@ export class SessionRegistry {
   }
 
   status(session: DataApiSession): SessionStatus {
-    if (this.now() >= this.expiresAt(session)) return "CLOSED";
+    if (this.now() >= this.expiresAt(session) || this.neverConnected(session)) return "CLOSED";
     return this.runningStatement(session) === undefined ? "AVAILABLE" : "BUSY";
   }
 
@@ -150,6 +154,15 @@ export class SessionRegistry {
     const last = session.statementId === undefined ? undefined : this.store.find(session.statementId)?.record;
     const idleSince = last === undefined ? session.updatedAt : last.updatedAt;
     return Math.min(cap, idleSince + session.keepAliveSeconds * 1000);
+  }
+
+  /**
+   * The statement that opened the session could not log in (`FATAL: user "…" does not exist`): there is
+   * no database session to keep, so the Data API one is closed from the start.
+   */
+  private neverConnected(session: DataApiSession): boolean {
+    const opening = session.openedBy === undefined ? undefined : this.store.find(session.openedBy)?.record;
+    return opening?.error?.startsWith("FATAL:") === true;
   }
 
   /** Sessions opened in the last 24 hours, newest first. */

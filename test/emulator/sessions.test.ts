@@ -179,6 +179,14 @@ describe("the end of a session", () => {
     expect(await hiddenRelations()).toBe(kept - 1);
   });
 
+  it("is closed from the start when its user cannot log in", async () => {
+    const opened = await run({ ...asUser("nobody"), SessionKeepAliveSeconds: 600 }, "SELECT 1");
+    expect(opened.Error).toMatch(/^FATAL: user "IAM:nobody" does not exist/);
+    await expect(
+      client.send(new ExecuteStatementCommand({ SessionId: opened.SessionId, Sql: "SELECT 1" })),
+    ).rejects.toMatchObject({ name: "ValidationException", message: "Session is not available" });
+  });
+
   it("tells a session that never existed from one that closed", async () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
     await expect(
