@@ -23,7 +23,7 @@ import { quoteIdentifier } from "./sql-tokens.js";
  * - prepared statements (`PREPARE`) are deallocated when their statement ends, in a session too.
  *
  * Reading every setting costs more than the statement itself on PGlite, so settings are read after a
- * statement only when its SQL could have changed them (it says SET, RESET, DISCARD or set_config).
+ * statement only when its SQL could have changed them (it says SET, RESET or set_config).
  *
  * Limits (see docs/emulator.md): the renamed relations stay in `pg_class`, reachable by their
  * emulator-given names (privileges still apply: only their owner and superusers may read them); a
@@ -199,7 +199,7 @@ function keywordOf(relation: TempRelation): string {
 const ENGINE_SETTINGS = ["session_authorization", "role"];
 
 /** The words of SQL that changes run-time settings of the session (UPDATE … SET matches too: harmless). */
-const SETTING_WORDS = /\b(?:set|reset|discard|set_config)\b/i;
+const SETTING_WORDS = /\b(?:set|reset|set_config)\b/i;
 
 function mayChangeSettings(statement: IsolatedStatement): boolean {
   return [statement, ...statement.parts].some((part) => SETTING_WORDS.test(part.queryString));

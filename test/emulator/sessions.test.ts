@@ -87,6 +87,14 @@ describe("a session", () => {
     expect(await value({ SessionId: first }, "SELECT count(*) FROM staging")).toBe(2);
   });
 
+  it("cannot be reached past: DISCARD, which Redshift does not have, is a syntax error", async () => {
+    const session = await openSession("bob", "CREATE TEMP TABLE guarded (a int)");
+    expect((await run(asUser("bob"), "DISCARD TEMP")).Error).toMatch(
+      /^ERROR: syntax error at or near "DISCARD"/,
+    );
+    expect(await value({ SessionId: session }, "SELECT count(*) FROM guarded")).toBe(0);
+  });
+
   it("drops a sessionless statement's temporary tables when it ends", async () => {
     expect((await run(asUser("bob"), "CREATE TEMP TABLE lone (a int)")).Error).toBeUndefined();
     expect((await run(asUser("bob"), "SELECT * FROM lone")).Error).toMatch(/relation "lone" does not exist/);
