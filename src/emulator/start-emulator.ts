@@ -38,7 +38,7 @@ export interface EmulatorOptions {
   readonly maxActiveStatements?: number | undefined;
   /** Open sessions before `ActiveSessionsExceededException`. Default 500 (see sessions.ts). */
   readonly maxActiveSessions?: number | undefined;
-  /** Clock (ms since epoch), for tests of the 24-hour retention. Default `Date.now`. */
+  /** Clock (ms since epoch), for tests of the 24-hour retention and of sessions' expiry. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
 
