@@ -111,6 +111,11 @@ export function refuseIdentityChanges(statement: Statement): void {
     // Redshift has no anonymous code blocks; a block could also change the session's identity.
     throw syntaxError(first?.text ?? "DO");
   }
+  if (isKeyword(first, "DISCARD")) {
+    // Not a Redshift command (https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_commands.html); on
+    // the emulator's one connection, DISCARD TEMP would drop every Data API session's temporary tables.
+    throw syntaxError(first?.text ?? "DISCARD");
+  }
   for (let p = 0; p < statement.sig.length; p++) {
     if (!(isKeyword(statement.at(p), "SET_CONFIG") && statement.at(p + 1)?.text === "(")) continue;
     const argument = statement.at(p + 2);

@@ -1,6 +1,22 @@
 import { ApiError } from "./api-error.js";
+import {
+  type Body,
+  credentialsOf,
+  epochSeconds,
+  integerMember,
+  type Operation,
+  type RequestContext,
+  requiredString,
+  stringMember,
+  withoutUndefined,
+} from "./api-members.js";
 import type { Engine } from "./engine.js";
+import { metadataOperations } from "./metadata-operations.js";
+import { decodeToken, encodeToken } from "./pagination.js";
 import { requestIdentity } from "./request-identity.js";
+import { sessionOperations } from "./session-operations.js";
+import type { Connection, DataApiSession, SessionRegistry } from "./sessions.js";
+import { findStatement, resultOperations } from "./statement-results.js";
 import {
   isActive,
   type SqlParameter,
@@ -9,25 +25,19 @@ import {
   type StatementStatus,
   type StatementStore,
 } from "./statement-store.js";
+import { waitForEnd } from "./statement-wait.js";
+import { validateRequest } from "./validation.js";
 
 export { ApiError } from "./api-error.js";
 
-export const MAX_BATCH_STATEMENTS = 40;
-export const MAX_STATEMENT_BYTES = 100 * 1024;
+const MAX_STATEMENT_BYTES = 100 * 1024;
 export const DEFAULT_MAX_ACTIVE_STATEMENTS = 200;
-const RESULT_PAGE_ROWS = 1000;
-const STATUSES: readonly StatementStatus[] = [
-  "SUBMITTED",
-  "PICKED",
-  "STARTED",
-  "FINISHED",
-  "FAILED",
-  "ABORTED",
-];
+const DEFAULT_LIST_STATEMENTS = 100;
 
 export interface DataApiOptions {
   readonly engine: Engine;
   readonly store: StatementStore;
+  readonly sessions: SessionRegistry;
   readonly database: string;
   readonly maxActiveStatements: number;
   /** Starts running a created statement (after any injected latency). */
@@ -37,62 +47,98 @@ export interface DataApiOptions {
   readonly now: () => number;
 }
 
-type Body = Readonly<Record<string, unknown>>;
-
-/** What the emulator knows of a request besides its body. */
-export interface RequestContext {
-  /** The access key id of the request's SigV4 signature. */
-  readonly accessKeyId: string | undefined;
+/**
+ * The Data API operations, as functions from request body to response body. Every request is first
+ * checked against the service model (see validation.ts).
+ */
+export function dataApiOperations(options: DataApiOptions): Readonly<Record<string, Operation>> {
+  const operations: Record<string, Operation> = {
+    ...statementOperations(options),
+    ...resultOperations(options.store),
+    ...metadataOperations({ engine: options.engine, database: options.database }),
+    ...sessionOperations(options.sessions),
+  };
+  return Object.fromEntries(
+    Object.entries(operations).map(([name, run]): [string, Operation] => [
+      name,
+      (body, request) => {
+        validateRequest(name, body);
+        return run(body, request);
+      },
+    ]),
+  );
 }
 
-/** The Data API operations, as plain functions from request body to response body. */
-export function dataApiOperations(
-  options: DataApiOptions,
-): Readonly<Record<string, (body: Body, request: RequestContext) => unknown>> {
-  const { store } = options;
+/**
+ * A `SessionId` stands for the warehouse: `ClusterIdentifier` and `WorkgroupName` cannot come with it.
+ * The Data API reference does not say so; Apache Airflow's Data API hook refuses the combination
+ * ("Exactly one of cluster_identifier, workgroup_name, or session_id must be provided",
+ * https://github.com/apache/airflow/blob/main/providers/amazon/src/airflow/providers/amazon/aws/hooks/redshift_data.py)
+ * and the emulator follows it. `Database`, `DbUser` and `SecretArn`, which that hook passes along, are
+ * accepted when they are the session's and refused when they are not (not documented either way: the
+ * emulator refuses what it would have to choose between).
+ */
+const WAREHOUSE_MEMBERS = ["ClusterIdentifier", "WorkgroupName"];
+const SESSION_MEMBERS = [
+  ["Database", (session: DataApiSession) => session.database],
+  ["DbUser", (session: DataApiSession) => session.dbUser],
+  ["SecretArn", (session: DataApiSession) => session.secretArn],
+] as const;
 
-  const submit = (
-    body: Body,
-    request: RequestContext,
-    sqls: readonly string[],
-    isBatch: boolean,
-    operation: string,
-  ): Body => {
-    const clusterIdentifier = optionalString(body, "ClusterIdentifier");
-    const workgroupName = optionalString(body, "WorkgroupName");
-    const secretArn = optionalString(body, "SecretArn");
-    const dbUser = optionalString(body, "DbUser");
-    const identity = requestIdentity({
-      clusterIdentifier,
-      workgroupName,
-      dbUser,
-      secretArn,
-      accessKeyId: request.accessKeyId,
-    });
-    const statementName = optionalString(body, "StatementName");
-    if (statementName !== undefined && statementName.length > 500) {
-      throw validation(statementName, "statementName", "Member must have length less than or equal to 500");
+function statementOperations(options: DataApiOptions): Readonly<Record<string, Operation>> {
+  const { store, sessions } = options;
+
+  const connectionOf = (body: Body, request: RequestContext, session: DataApiSession | undefined) => {
+    if (session === undefined) {
+      return {
+        identity: requestIdentity(credentialsOf(body, request)),
+        database: stringMember(body, "Database") ?? options.database,
+        clusterIdentifier: stringMember(body, "ClusterIdentifier"),
+        workgroupName: stringMember(body, "WorkgroupName"),
+        dbUser: stringMember(body, "DbUser"),
+        secretArn: stringMember(body, "SecretArn"),
+      } satisfies Connection;
     }
-    sqls.forEach((sql, index) => {
-      if (sql.trim() === "") throw new ApiError("ValidationException", "The SQL statement is empty.");
-      if (Buffer.byteLength(sql, "utf8") > MAX_STATEMENT_BYTES) {
+    const named = WAREHOUSE_MEMBERS.filter((member) => body[member] !== undefined);
+    if (named.length > 0) {
+      throw new ApiError(
+        "ValidationException",
+        `${named.join(" and ")} cannot be specified with SessionId: the session's statements run in the warehouse the session was opened in.`,
+      );
+    }
+    for (const [member, ofSession] of SESSION_MEMBERS) {
+      const value = stringMember(body, member);
+      if (value !== undefined && value !== ofSession(session)) {
         throw new ApiError(
           "ValidationException",
-          `The SQL statement${isBatch ? ` at index ${index}` : ""} is ${Buffer.byteLength(sql, "utf8")} bytes; the maximum size of a query string is 100 KB.`,
+          `${member} ${value} is not the session's (${ofSession(session) ?? "none"}): a session's statements run as the session was opened; omit ${member}, or open another session.`,
+        );
+      }
+    }
+    return session satisfies Connection;
+  };
+
+  const submit = async (body: Body, request: RequestContext, sqls: readonly string[], isBatch: boolean) => {
+    const clientToken = stringMember(body, "ClientToken");
+    const repeated = clientToken === undefined ? undefined : store.findByClientToken(clientToken);
+    if (repeated !== undefined) return submitted(repeated, body);
+    const sessionId = stringMember(body, "SessionId");
+    const keepAliveSeconds = integerMember(body, "SessionKeepAliveSeconds");
+    const joined = sessionId === undefined ? undefined : sessions.take(sessionId);
+    const connection = connectionOf(body, request, joined);
+    sqls.forEach((sql, index) => {
+      if (sql.trim() === "") throw new ApiError("ValidationException", "The SQL statement is empty.");
+      const bytes = Buffer.byteLength(sql, "utf8");
+      if (bytes > MAX_STATEMENT_BYTES) {
+        throw new ApiError(
+          "ValidationException",
+          `The SQL statement${isBatch ? ` at index ${index}` : ""} is ${bytes} bytes; the maximum size of a query string is 100 KB.`,
         );
       }
     });
-    const executionMode = optionalString(body, "ExecutionMode") ?? "TRANSACTION";
-    if (executionMode !== "TRANSACTION" && executionMode !== "AUTO_COMMIT") {
-      throw validation(
-        executionMode,
-        "executionMode",
-        "Member must satisfy enum value set: [TRANSACTION, AUTO_COMMIT]",
-      );
-    }
     if (options.isStopping()) {
       throw new ApiError(
-        `${operation}Exception`,
+        `${isBatch ? "BatchExecuteStatement" : "ExecuteStatement"}Exception`,
         "The emulator is shutting down and accepts no statements.",
         500,
       );
@@ -103,64 +149,64 @@ export function dataApiOperations(
         `Active statements exceeded the allowed quota (${options.maxActiveStatements}).`,
       );
     }
+    const session =
+      joined ??
+      (keepAliveSeconds === undefined
+        ? undefined
+        : sessions.open({ ...connection, owner: request.accessKeyId, keepAliveSeconds }));
+    const { identity } = connection;
     const record = store.create({
       sqls,
       isBatch,
-      statementName,
+      statementName: stringMember(body, "StatementName"),
       parameters: parameters(body),
-      database: optionalString(body, "Database") ?? options.database,
-      clusterIdentifier,
-      workgroupName,
-      secretArn,
-      dbUser,
+      database: connection.database,
+      clusterIdentifier: connection.clusterIdentifier,
+      workgroupName: connection.workgroupName,
+      secretArn: connection.secretArn,
+      dbUser: connection.dbUser,
       user: identity.user,
       loginName: identity.loginName,
       autoCreateUser: identity.autoCreate,
-      executionMode,
+      executionMode: stringMember(body, "ExecutionMode") === "AUTO_COMMIT" ? "AUTO_COMMIT" : "TRANSACTION",
+      resultFormat: stringMember(body, "ResultFormat") === "CSV" ? "CSV" : undefined,
+      sessionId: session?.id,
+      clientToken,
     });
+    if (session !== undefined) sessions.attach(session, record.id, keepAliveSeconds);
     options.onStatementsSubmitted(sqls.length);
     options.schedule(record);
+    return submitted(record, body);
+  };
+
+  /** The response to a submission; with `WaitTimeSeconds`, once the statement ended or the time is up. */
+  const submitted = async (record: StatementRecord, body: Body): Promise<Body> => {
+    const wait = integerMember(body, "WaitTimeSeconds");
+    await waitForEnd(store, record, wait);
     return withoutUndefined({
       Id: record.id,
-      CreatedAt: seconds(record.createdAt),
+      CreatedAt: epochSeconds(record.createdAt),
       Database: record.database,
       ClusterIdentifier: record.clusterIdentifier,
       WorkgroupName: record.workgroupName,
       DbUser: record.dbUser,
       SecretArn: record.secretArn,
+      SessionId: record.sessionId,
+      // What the statement became while the request waited (the members came with WaitTimeSeconds).
+      ...(wait === undefined
+        ? {}
+        : { Status: record.status, HasResultSet: record.hasResultSet, RedshiftPid: record.redshiftPid }),
     });
   };
 
-  const find = (body: Body): { record: StatementRecord; part: StatementPart } => {
-    const id = requiredString(body, "Id");
-    const found = store.find(id);
-    if (found === undefined) throw new ApiError("ResourceNotFoundException", `Query ${id} does not exist.`);
-    return found;
-  };
-
   return {
-    ExecuteStatement: (body, request) =>
-      submit(body, request, [requiredString(body, "Sql")], false, "ExecuteStatement"),
+    ExecuteStatement: (body, request) => submit(body, request, [requiredString(body, "Sql")], false),
 
-    BatchExecuteStatement: (body, request) => {
-      const sqls = body.Sqls;
-      if (!Array.isArray(sqls) || sqls.some((sql) => typeof sql !== "string")) {
-        throw validation(String(sqls), "sqls", "Member must not be null");
-      }
-      if (sqls.length === 0)
-        throw validation("[]", "sqls", "Member must have length greater than or equal to 1");
-      if (sqls.length > MAX_BATCH_STATEMENTS) {
-        throw validation(
-          `[${sqls.length} statements]`,
-          "sqls",
-          `Member must have length less than or equal to ${MAX_BATCH_STATEMENTS}`,
-        );
-      }
-      return submit(body, request, sqls as string[], true, "BatchExecuteStatement");
-    },
+    BatchExecuteStatement: (body, request) => submit(body, request, body.Sqls as string[], true),
 
-    DescribeStatement: (body) => {
-      const { record, part } = find(body);
+    DescribeStatement: async (body) => {
+      const { record, part } = findStatement(store, requiredString(body, "Id"));
+      await waitForEnd(store, record, integerMember(body, "WaitTimeSeconds"));
       const common = describePart(part);
       if (part !== record) return common;
       return withoutUndefined({
@@ -174,55 +220,32 @@ export function dataApiOperations(
         RedshiftPid: record.redshiftPid,
         QueryParameters: record.parameters,
         SubStatements: record.isBatch ? record.parts.map(describePart) : undefined,
-        ResultFormat: "JSON",
-      });
-    },
-
-    GetStatementResult: (body) => {
-      const { record, part } = find(body);
-      if (record.isBatch && part === record) {
-        throw new ApiError(
-          "ValidationException",
-          "This is a batch statement; get the results of a sub-statement (<id>:<n>) instead.",
-        );
-      }
-      if (part.status !== "FINISHED" || part.result === undefined) {
-        throw new ApiError(
-          "ResourceNotFoundException",
-          "Query does not have result. Please check query status with DescribeStatement.",
-        );
-      }
-      const offset = decodeToken(optionalString(body, "NextToken"));
-      const records = part.result.records.slice(offset, offset + RESULT_PAGE_ROWS);
-      const next = offset + RESULT_PAGE_ROWS;
-      return withoutUndefined({
-        Records: records,
-        ColumnMetadata: part.result.columns,
-        TotalNumRows: part.result.records.length,
-        NextToken: next < part.result.records.length ? encodeToken(next) : undefined,
+        ResultFormat: record.resultFormat ?? "JSON",
+        SessionId: record.sessionId,
+        ExecutionMode: record.isBatch ? record.executionMode : undefined,
       });
     },
 
     ListStatements: (body) => {
-      const maxResults = body.MaxResults;
-      const limit = typeof maxResults === "number" && maxResults > 0 ? Math.min(maxResults, 100) : 100;
-      const status = optionalString(body, "Status");
-      if (status !== undefined && status !== "ALL" && !STATUSES.includes(status as StatementStatus)) {
-        throw validation(
-          status,
-          "status",
-          `Member must satisfy enum value set: [ALL, ${STATUSES.join(", ")}]`,
+      // "When providing ClusterIdentifier, then WorkgroupName can't be specified."
+      // (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html)
+      if (body.ClusterIdentifier !== undefined && body.WorkgroupName !== undefined) {
+        throw new ApiError(
+          "ValidationException",
+          "Specify either ClusterIdentifier or WorkgroupName, not both.",
         );
       }
-      const token = optionalString(body, "NextToken");
+      const maxResults = integerMember(body, "MaxResults");
+      const status = stringMember(body, "Status");
+      const token = stringMember(body, "NextToken");
       const { statements, more } = store.list({
-        statementNamePrefix: optionalString(body, "StatementName"),
+        statementNamePrefix: stringMember(body, "StatementName"),
         status: status === undefined || status === "ALL" ? undefined : (status as StatementStatus),
-        beforeSeq: token === undefined ? undefined : decodeToken(token),
-        database: optionalString(body, "Database"),
-        clusterIdentifier: optionalString(body, "ClusterIdentifier"),
-        workgroupName: optionalString(body, "WorkgroupName"),
-        limit,
+        beforeSeq: token === undefined ? undefined : decodeToken("ListStatements", token),
+        database: stringMember(body, "Database"),
+        clusterIdentifier: stringMember(body, "ClusterIdentifier"),
+        workgroupName: stringMember(body, "WorkgroupName"),
+        limit: maxResults === undefined || maxResults === 0 ? DEFAULT_LIST_STATEMENTS : maxResults,
       });
       const last = statements[statements.length - 1];
       return withoutUndefined({
@@ -231,22 +254,23 @@ export function dataApiOperations(
             Id: record.id,
             StatementName: record.statementName,
             Status: record.status,
-            CreatedAt: seconds(record.createdAt),
-            UpdatedAt: seconds(record.updatedAt),
+            CreatedAt: epochSeconds(record.createdAt),
+            UpdatedAt: epochSeconds(record.updatedAt),
             IsBatchStatement: record.isBatch,
             QueryString: record.isBatch ? undefined : record.queryString,
             QueryStrings: record.isBatch ? record.parts.map((part) => part.queryString) : undefined,
             QueryParameters: record.parameters,
             SecretArn: record.secretArn,
-            ResultFormat: "JSON",
+            ResultFormat: record.resultFormat ?? "JSON",
+            SessionId: record.sessionId,
           }),
         ),
-        NextToken: more && last !== undefined ? encodeToken(last.seq) : undefined,
+        NextToken: more && last !== undefined ? encodeToken("ListStatements", last.seq) : undefined,
       });
     },
 
     CancelStatement: (body) => {
-      const { record, part } = find(body);
+      const { record, part } = findStatement(store, requiredString(body, "Id"));
       if (part !== record)
         throw new ApiError("ValidationException", "Cancel the batch statement, not a sub-statement.");
       if (!isActive(record.status)) {
@@ -275,8 +299,8 @@ function describePart(part: StatementPart): Body {
     Id: part.id,
     Status: part.status,
     QueryString: part.queryString,
-    CreatedAt: seconds(part.createdAt),
-    UpdatedAt: seconds(part.updatedAt),
+    CreatedAt: epochSeconds(part.createdAt),
+    UpdatedAt: epochSeconds(part.updatedAt),
     Duration: part.durationNs,
     Error: part.error,
     HasResultSet: part.hasResultSet,
@@ -286,60 +310,8 @@ function describePart(part: StatementPart): Body {
   });
 }
 
-function seconds(ms: number): number {
-  return ms / 1000;
-}
-
-function encodeToken(value: number): string {
-  return Buffer.from(JSON.stringify({ v: value })).toString("base64url");
-}
-
-function decodeToken(token: string | undefined): number {
-  if (token === undefined) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown };
-    if (typeof parsed.v === "number") return parsed.v;
-  } catch {
-    // fall through
-  }
-  throw new ApiError("ValidationException", "The NextToken is invalid.");
-}
-
-function validation(value: string, member: string, constraint: string): ApiError {
-  return new ApiError(
-    "ValidationException",
-    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
-function requiredString(body: Body, key: string): string {
-  const value = body[key];
-  if (typeof value !== "string") {
-    throw validation(String(value), key.charAt(0).toLowerCase() + key.slice(1), "Member must not be null");
-  }
-  return value;
-}
-
-function optionalString(body: Body, key: string): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new ApiError("SerializationException", `${key} must be a string.`);
-  return value;
-}
-
 function parameters(body: Body): SqlParameter[] | undefined {
   const value = body.Parameters;
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new ApiError("SerializationException", "Parameters must be a list.");
-  return value.map((item: unknown) => {
-    const parameter = item as { name?: unknown; value?: unknown };
-    if (typeof parameter.name !== "string" || typeof parameter.value !== "string") {
-      throw new ApiError("ValidationException", "Every parameter needs a string name and value.");
-    }
-    return { name: parameter.name, value: parameter.value };
-  });
-}
-
-function withoutUndefined(value: Record<string, unknown>): Body {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+  if (!Array.isArray(value)) return undefined;
+  return value.map((item: { name: string; value: string }) => ({ name: item.name, value: item.value }));
 }

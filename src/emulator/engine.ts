@@ -12,7 +12,9 @@ import { type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-
 import { bindNamedParameters } from "./named-parameters.js";
 import { DEFAULT_SUPERUSER, postgresRoleFor, presentRoleNames } from "./principals.js";
 import type { Parsers, Queryable } from "./queryable.js";
+import type { RequestIdentity } from "./request-identity.js";
 import { type RawResult, redshiftTypeName, resultSize, toDataApiResult } from "./result-format.js";
+import type { SessionIsolation } from "./session-isolation.js";
 import { formatStatementError, SqlError, toSqlError } from "./sql-error.js";
 import { quoteIdentifier, quoteLiteral } from "./sql-tokens.js";
 import {
@@ -32,6 +34,8 @@ export interface EngineOptions {
   /** Matching statements fail with an injected error (fault injection). */
   readonly failPattern: () => RegExp | undefined;
   readonly onInjectedFailure: () => void;
+  /** Keeps Data API sessions' temporary tables and settings apart (see session-isolation.ts). */
+  readonly isolation?: SessionIsolation | undefined;
 }
 
 /** Who a job runs as: a Redshift user, or the emulator itself (seeding, bookkeeping, `replicate`). */
@@ -125,6 +129,18 @@ export class Engine {
       } catch (error) {
         throw this.presentable(toSqlError(error));
       }
+    });
+  }
+
+  /**
+   * Reads the catalog on behalf of a Data API user (the metadata operations): the user logs in as for a
+   * statement (see login), then `job` runs as the emulator in one transaction, serialised with statements,
+   * given the Postgres role standing for the user.
+   */
+  onBehalfOf<T>(who: RequestIdentity, job: (q: Queryable, role: string) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      const identity = await this.login(who.user, who.loginName, who.autoCreate);
+      return this.inTransaction(undefined, (tx) => job(tx, identity.role));
     });
   }
 
@@ -238,6 +254,7 @@ export class Engine {
         }
       };
       try {
+        await this.options.isolation?.enter(this.db, record);
         if (record.database !== this.database) {
           throw new SqlError("3D000", `database "${record.database}" does not exist`);
         }
@@ -276,11 +293,17 @@ export class Engine {
           record.error = text;
           record.updatedAt = now;
         }
+      } finally {
+        await this.options.isolation?.leave(this.db, record);
       }
       await this.ensureTypes([...raws.values()]);
       for (const [part, raw] of raws) {
         if (raw.fields.length === 0) continue;
-        part.result = toDataApiResult(raw, (oid) => redshiftTypeName(this.typeNames.get(oid) ?? "unknown"));
+        part.result = toDataApiResult(
+          raw,
+          (oid) => redshiftTypeName(this.typeNames.get(oid) ?? "unknown"),
+          record.resultFormat ?? "JSON",
+        );
         part.resultSize = resultSize(part.result);
       }
       record.durationNs = Number(process.hrtime.bigint() - started);

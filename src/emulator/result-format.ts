@@ -1,3 +1,11 @@
+import {
+  type DataApiColumnMetadata,
+  isFloatType,
+  isIntegerType,
+  resultColumnMetadata,
+} from "./column-metadata.js";
+import { csvLine } from "./csv-records.js";
+
 /** The Data API's wire shapes for results (`GetStatementResult`), as JSON. */
 export type DataApiField =
   | { readonly isNull: true }
@@ -6,25 +14,24 @@ export type DataApiField =
   | { readonly doubleValue: number }
   | { readonly booleanValue: boolean };
 
-export interface DataApiColumnMetadata {
-  readonly isCaseSensitive: boolean;
-  readonly isCurrency: boolean;
-  readonly isSigned: boolean;
-  readonly label: string;
-  readonly name: string;
-  readonly nullable: number;
-  readonly precision: number;
-  readonly scale: number;
-  readonly schemaName: string;
-  readonly tableName: string;
-  readonly typeName: string;
-  readonly length: number;
-}
+/** How a statement's result is kept: `ResultFormat` of the request (JSON by default). */
+export type ResultFormat = "JSON" | "CSV";
 
-export interface StoredResult {
-  readonly columns: readonly DataApiColumnMetadata[];
-  readonly records: readonly (readonly DataApiField[])[];
-}
+/**
+ * A kept result: typed fields for JSON (absent `format`: results kept before CSV existed), one CSV line
+ * per row for CSV. The API serves each only in its own format, so only that one is kept.
+ */
+export type StoredResult =
+  | {
+      readonly format?: "JSON";
+      readonly columns: readonly DataApiColumnMetadata[];
+      readonly records: readonly (readonly DataApiField[])[];
+    }
+  | {
+      readonly format: "CSV";
+      readonly columns: readonly DataApiColumnMetadata[];
+      readonly lines: readonly string[];
+    };
 
 /** A query result as PGlite returns it with every value left as Postgres text. */
 export interface RawResult {
@@ -32,51 +39,37 @@ export interface RawResult {
   readonly rows: readonly (readonly unknown[])[];
 }
 
-const INTEGER_TYPES = new Set(["int2", "int4", "int8", "oid", "xid"]);
-const FLOAT_TYPES = new Set(["float4", "float8"]);
-const TEXT_TYPES = new Set(["varchar", "text", "bpchar", "name", "char"]);
-const PRECISION: Readonly<Record<string, number>> = {
-  int2: 5,
-  int4: 10,
-  int8: 19,
-  float4: 8,
-  float8: 17,
-  bool: 1,
-};
-
 /**
  * Converts Postgres text values into the Data API's typed fields, the way Redshift reports them:
  * integers as `longValue`, floating point as `doubleValue`, booleans as `booleanValue`, everything
- * else (numeric, dates, timestamps, SUPER) as `stringValue`.
+ * else (numeric, dates, timestamps, SUPER) as `stringValue`; or, for CSV, into CSV lines of the text.
  */
-export function toDataApiResult(raw: RawResult, typeNameOf: (oid: number) => string): StoredResult {
+export function toDataApiResult(
+  raw: RawResult,
+  typeNameOf: (oid: number) => string,
+  format: ResultFormat = "JSON",
+): StoredResult {
   const types = raw.fields.map((field) => typeNameOf(field.dataTypeID));
-  const columns = raw.fields.map((field, index): DataApiColumnMetadata => {
-    const typeName = types[index] ?? "unknown";
-    return {
-      isCaseSensitive: TEXT_TYPES.has(typeName),
-      isCurrency: false,
-      isSigned: INTEGER_TYPES.has(typeName) || FLOAT_TYPES.has(typeName) || typeName === "numeric",
-      label: field.name,
-      name: field.name,
-      nullable: 1,
-      precision: PRECISION[typeName] ?? 0,
-      scale: 0,
-      schemaName: "",
-      tableName: "",
-      typeName,
-      length: 0,
-    };
-  });
+  const columns = raw.fields.map((field, index) =>
+    resultColumnMetadata({ name: field.name, typeName: types[index] ?? "unknown" }),
+  );
+  if (format === "CSV") {
+    return { format, columns, lines: raw.rows.map((row) => csvLine(row.map(textOf))) };
+  }
   const records = raw.rows.map((row) => row.map((value, index) => toField(value, types[index] ?? "unknown")));
   return { columns, records };
 }
 
+function textOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 function toField(value: unknown, typeName: string): DataApiField {
-  if (value === null || value === undefined) return { isNull: true };
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  if (INTEGER_TYPES.has(typeName)) return { longValue: Number(text) };
-  if (FLOAT_TYPES.has(typeName)) {
+  const text = textOf(value);
+  if (text === null) return { isNull: true };
+  if (isIntegerType(typeName)) return { longValue: Number(text) };
+  if (isFloatType(typeName)) {
     const number = Number(text);
     return Number.isFinite(number) ? { doubleValue: number } : { stringValue: text };
   }
@@ -89,6 +82,12 @@ export function redshiftTypeName(postgresTypeName: string): string {
   return postgresTypeName === "jsonb" ? "super" : postgresTypeName;
 }
 
+/** Rows of a kept result, whichever its format. */
+export function rowCount(result: StoredResult): number {
+  return result.format === "CSV" ? result.lines.length : result.records.length;
+}
+
 export function resultSize(result: StoredResult): number {
-  return Buffer.byteLength(JSON.stringify(result.records), "utf8");
+  const body = result.format === "CSV" ? result.lines.join("\n") : JSON.stringify(result.records);
+  return Buffer.byteLength(body, "utf8");
 }

@@ -14,6 +14,8 @@ import { Engine } from "./engine.js";
 import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
 import { DEFAULT_SUPERUSER } from "./principals.js";
 import { accessKeyIdOf } from "./request-identity.js";
+import { SessionIsolation } from "./session-isolation.js";
+import { SessionRegistry } from "./sessions.js";
 import { type SkippedModel, type SourceTable, sourceTables, sourceTablesSql } from "./source-tables.js";
 import { formatStatementError, SqlError } from "./sql-error.js";
 import { quoteIdentifier } from "./sql-tokens.js";
@@ -34,7 +36,9 @@ export interface EmulatorOptions {
   readonly faults?: FaultOptions | undefined;
   /** Statements active at once before `ActiveStatementsExceededException`. Default 200, like the Data API. */
   readonly maxActiveStatements?: number | undefined;
-  /** Clock (ms since epoch), for tests of the 24-hour retention. Default `Date.now`. */
+  /** Open sessions before `ActiveSessionsExceededException`. Default 500 (see sessions.ts). */
+  readonly maxActiveSessions?: number | undefined;
+  /** Clock (ms since epoch), for tests of the 24-hour retention and of sessions' expiry. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
 
@@ -177,6 +181,7 @@ async function serve(
   let stopping = false;
   const pendingTimers = new Map<NodeJS.Timeout, StatementRecord>();
 
+  const sessions = new SessionRegistry(store, now, options.maxActiveSessions);
   const engine = new Engine({
     db,
     database,
@@ -186,6 +191,7 @@ async function serve(
     onInjectedFailure: () => {
       stats = { ...stats, injectedFailures: stats.injectedFailures + 1 };
     },
+    isolation: new SessionIsolation((sessionId) => sessions.isOpen(sessionId)),
   });
   await engine.bootstrap();
 
@@ -219,6 +225,7 @@ async function serve(
   const operations = dataApiOperations({
     engine,
     store,
+    sessions,
     database,
     maxActiveStatements: options.maxActiveStatements ?? DEFAULT_MAX_ACTIVE_STATEMENTS,
     schedule,
@@ -262,7 +269,7 @@ async function serve(
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new ApiError("SerializationException", "The request body must be a JSON object.");
       }
-      const result = run(parsed as Record<string, unknown>, { accessKeyId });
+      const result = await run(parsed as Record<string, unknown>, { accessKeyId });
       if (POLL_OPERATIONS.has(operation) && (faults.pollDelayMs ?? 0) > 0)
         await delay(faults.pollDelayMs ?? 0);
       send(response, 200, result);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
-import type { StoredResult } from "./result-format.js";
+import type { ResultFormat, StoredResult } from "./result-format.js";
 
 export type StatementStatus = "SUBMITTED" | "PICKED" | "STARTED" | "FINISHED" | "FAILED" | "ABORTED";
 
@@ -9,6 +9,12 @@ export const isActive = (status: StatementStatus): boolean => ACTIVE.has(status)
 
 /** Results (and the statements themselves) are kept for 24 hours, as by the Data API. */
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * "The maximum retention time for a client token used in ExecuteStatement or BatchExecuteStatement API
+ * operation is 8 hours" (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html).
+ */
+const CLIENT_TOKEN_RETENTION_MS = 8 * 60 * 60 * 1000;
 
 /** One SQL statement: the whole of an `ExecuteStatement`, or one `<id>:N` part of a batch. */
 export interface StatementPart {
@@ -53,6 +59,12 @@ export interface StatementRecord extends StatementPart {
   readonly redshiftPid: number;
   /** `TRANSACTION` (default) or `AUTO_COMMIT` for batches. */
   readonly executionMode: "TRANSACTION" | "AUTO_COMMIT";
+  /** `CSV` when the request asked for it; absent: JSON (also for statements kept before CSV existed). */
+  readonly resultFormat?: ResultFormat;
+  /** The Data API session the statement runs in (`SessionId`). */
+  readonly sessionId?: string;
+  /** The request's `ClientToken`: a request repeated with it gets this statement back. */
+  readonly clientToken?: string;
   /** The `<id>:N` parts of a batch; empty for a single statement (the record is its own part). */
   readonly parts: StatementPart[];
   cancelRequested?: boolean;
@@ -72,6 +84,9 @@ export interface NewStatement {
   readonly loginName: string;
   readonly autoCreateUser: boolean;
   readonly executionMode: "TRANSACTION" | "AUTO_COMMIT";
+  readonly resultFormat?: ResultFormat | undefined;
+  readonly sessionId?: string | undefined;
+  readonly clientToken?: string | undefined;
 }
 
 export interface ListFilter {
@@ -101,6 +116,7 @@ export class StatementStore {
   private nextQueryId = 1000;
   private saving: Promise<void> | undefined;
   private dirty = false;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly file: string | undefined,
@@ -160,6 +176,9 @@ export class StatementStore {
       ...optional("workgroupName", input.workgroupName),
       ...optional("secretArn", input.secretArn),
       ...optional("dbUser", input.dbUser),
+      ...(input.resultFormat === "CSV" ? { resultFormat: input.resultFormat } : {}),
+      ...optional("sessionId", input.sessionId),
+      ...optional("clientToken", input.clientToken),
     };
     this.records.set(id, record);
     this.changed();
@@ -176,6 +195,22 @@ export class StatementStore {
     const parent = this.records.get(match[1] ?? "");
     const part = parent?.isBatch === true ? parent.parts[Number(match[2]) - 1] : undefined;
     return parent === undefined || part === undefined ? undefined : { record: parent, part };
+  }
+
+  /** The statement a request with this `ClientToken` created in the last 8 hours. */
+  findByClientToken(token: string): StatementRecord | undefined {
+    this.prune();
+    const cutoff = this.now() - CLIENT_TOKEN_RETENTION_MS;
+    for (const record of this.records.values()) {
+      if (record.clientToken === token && record.createdAt >= cutoff) return record;
+    }
+    return undefined;
+  }
+
+  /** Calls `listener` after every change of a statement, until the returned function is called. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   list(filter: ListFilter): { statements: StatementRecord[]; more: boolean } {
@@ -206,6 +241,7 @@ export class StatementStore {
 
   /** Call after mutating a record; the file is rewritten soon after (coalesced). */
   changed(): void {
+    for (const listener of [...this.listeners]) listener();
     if (this.file === undefined) return;
     this.dirty = true;
     if (this.saving === undefined) this.saving = this.saveLoop();

@@ -96,8 +96,12 @@ describe("statements through the real SDK client", () => {
     await expect(client.send(new GetStatementResultCommand({ Id: described.Id }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );
+    await expect(
+      client.send(new DescribeStatementCommand({ Id: "00000000-0000-4000-8000-000000000000" })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    // Not an id at all: the service model's pattern refuses it before any lookup.
     await expect(client.send(new DescribeStatementCommand({ Id: "no-such-id" }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
+      ValidationException,
     );
   });
 
