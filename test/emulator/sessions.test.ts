@@ -39,7 +39,10 @@ afterAll(async () => {
 
 type Input = Omit<ExecuteStatementCommandInput, "Sql">;
 
-async function run(input: Input, sql: string): Promise<DescribeStatementResponse & { SessionId?: string | undefined }> {
+async function run(
+  input: Input,
+  sql: string,
+): Promise<DescribeStatementResponse & { SessionId?: string | undefined }> {
   const submitted = await client.send(new ExecuteStatementCommand({ ...input, Sql: sql }));
   const described = await waitFor(client, submitted.Id);
   return { ...described, ...(submitted.SessionId === undefined ? {} : { SessionId: submitted.SessionId }) };
