@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { plan, provision, refresh } from "../../src/index.js";
-import { statementNamePrefix } from "../../src/warehouse/index.js";
+import { plan, provision, refresh, status } from "../../src/index.js";
+import { createWarehouse, statementNamePrefix } from "../../src/warehouse/index.js";
 import { MODELS, schema } from "../helpers/index.js";
 import {
   countRequests,
   edit,
+  FAST_POLL,
   startTestWarehouse,
   statusRows,
   type TestWarehouse,
@@ -95,5 +96,74 @@ describe("a grantee that does not exist", () => {
       );
     // Nothing was rebuilt: each view is its old relation.
     expect(await viewOids(harness.emulator, "analytics_ghosts")).toEqual(before);
+  });
+});
+
+/** Whether `user` may SELECT from `relation`, asked as that user through the Data API. */
+async function canRead(user: string, relation: string): Promise<boolean> {
+  const warehouse = createWarehouse({
+    client: harness.client,
+    connection: { ClusterIdentifier: "local", DbUser: user, Database: harness.emulator.database },
+    poll: FAST_POLL,
+  });
+  const outcome = await warehouse.execute(`SELECT count(*) FROM ${relation}`);
+  if (outcome.kind === "failed" && !/permission denied/.test(outcome.error)) throw new Error(outcome.error);
+  return outcome.kind === "finished";
+}
+
+describe("who can read the views", () => {
+  it("each tier's grantees read their tier and nothing else; status audits it", async () => {
+    const project = await harness.project(schema(MODELS), {
+      grants: { nonPii: ["GROUP analysts"], pii: ["ROLE pii_readers"] },
+    });
+    const options = await project.options("tiers");
+    await harness.emulator.query(`CREATE USER ana PASSWORD DISABLE; ALTER GROUP analysts ADD USER ana;
+      CREATE USER pia PASSWORD DISABLE; GRANT ROLE pii_readers TO pia;
+      CREATE USER nobody PASSWORD DISABLE;`);
+    expect((await provision(options)).result?.outcomes.every((outcome) => outcome.kind === "applied")).toBe(
+      true,
+    );
+
+    const relations = [
+      "analytics_tiers.users",
+      "analytics_tiers.posts",
+      "analytics_tiers_pii.users",
+      "analytics_tiers_pii.posts",
+      '"tiers_app_zeroetl"."app"."users"',
+    ];
+    const readable = async (user: string) =>
+      (
+        await Promise.all(
+          relations.map(async (relation) => [relation, await canRead(user, relation)] as const),
+        )
+      )
+        .filter(([, ok]) => ok)
+        .map(([relation]) => relation);
+    expect(await readable("ana")).toEqual(["analytics_tiers.users", "analytics_tiers.posts"]);
+    expect(await readable("pia")).toEqual(["analytics_tiers_pii.users", "analytics_tiers_pii.posts"]);
+    expect(await readable("nobody")).toEqual([]);
+
+    const audited = await status(options);
+    expect(audited.access).toBe("audited");
+    expect(audited.views.filter((row) => row.conditions.length > 0)).toEqual([]);
+
+    // A hand-made grant of a PII view to the analysts: status reports it, the plan names what removes it.
+    await harness.emulator.query(`GRANT SELECT ON analytics_tiers_pii.users TO GROUP analysts;
+      GRANT USAGE ON SCHEMA analytics_tiers_pii TO GROUP analysts;`);
+    expect(await canRead("ana", "analytics_tiers_pii.users")).toBe(true);
+    const leaked = await status(options);
+    expect(
+      leaked.views
+        .filter((row) => row.conditions.length > 0)
+        .map((row) => [`${row.schema}.${row.view}`, row.conditions]),
+    ).toEqual([["analytics_tiers_pii.users", ["unexpected_access"]]]);
+    const planned = await plan(options);
+    expect(planned.access?.find((access) => access.schema === "analytics_tiers_pii")?.revoke).toEqual([
+      'GROUP "analysts"',
+    ]);
+    // Applying takes the schema's USAGE back: the analysts read no PII view again.
+    await provision(options);
+    expect(await canRead("ana", "analytics_tiers_pii.users")).toBe(false);
+    expect((await status(options)).views.filter((row) => row.conditions.length > 0)).toEqual([]);
   });
 });
