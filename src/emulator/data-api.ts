@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { ApiError } from "./api-error.js";
 import type { Engine } from "./engine.js";
 import { requestIdentity } from "./request-identity.js";
 import {
+  type Caller,
   isActive,
   type SqlParameter,
   type StatementPart,
@@ -43,6 +45,8 @@ type Body = Readonly<Record<string, unknown>>;
 export interface RequestContext {
   /** The access key id of the request's SigV4 signature. */
   readonly accessKeyId: string | undefined;
+  /** The `X-Amz-Security-Token` of temporary credentials. */
+  readonly sessionToken: string | undefined;
 }
 
 /** The Data API operations, as plain functions from request body to response body. */
@@ -117,6 +121,7 @@ export function dataApiOperations(
       loginName: identity.loginName,
       autoCreateUser: identity.autoCreate,
       executionMode,
+      caller: callerOf(request),
     });
     options.onStatementsSubmitted(sqls.length);
     options.schedule(record);
@@ -203,7 +208,15 @@ export function dataApiOperations(
       });
     },
 
-    ListStatements: (body) => {
+    /**
+     * "RoleLevel … If true, all statements run by the caller's IAM role are returned. If false, only
+     * statements run by the caller's IAM role in the current IAM session are returned. The default is
+     * true." (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html).
+     * The emulator sees the SigV4 access key id, not the role behind it: a caller is its access key,
+     * and a session its session token. Two sessions of one role (temporary credentials each with a
+     * key of their own) see each other's statements on AWS, not here.
+     */
+    ListStatements: (body, request) => {
       const maxResults = body.MaxResults;
       const limit = typeof maxResults === "number" && maxResults > 0 ? Math.min(maxResults, 100) : 100;
       const status = optionalString(body, "Status");
@@ -222,6 +235,8 @@ export function dataApiOperations(
         database: optionalString(body, "Database"),
         clusterIdentifier: optionalString(body, "ClusterIdentifier"),
         workgroupName: optionalString(body, "WorkgroupName"),
+        caller: callerOf(request),
+        sameSession: optionalBoolean(body, "RoleLevel") === false,
         limit,
       });
       const last = statements[statements.length - 1];
@@ -325,6 +340,22 @@ function optionalString(body: Body, key: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw new ApiError("SerializationException", `${key} must be a string.`);
   return value;
+}
+
+function optionalBoolean(body: Body, key: string): boolean | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw new ApiError("SerializationException", `${key} must be a boolean.`);
+  return value;
+}
+
+function callerOf(request: RequestContext): Caller {
+  return {
+    ...(request.accessKeyId === undefined ? {} : { accessKeyId: request.accessKeyId }),
+    ...(request.sessionToken === undefined
+      ? {}
+      : { session: createHash("sha256").update(request.sessionToken).digest("hex").slice(0, 16) }),
+  };
 }
 
 function parameters(body: Body): SqlParameter[] | undefined {

@@ -188,6 +188,7 @@ async function serve(
     },
   });
   await engine.bootstrap();
+  await engine.setResyncing(faults.resyncing ?? []);
 
   const schedule = (record: StatementRecord): void => {
     const gate = faults.onStatement?.({
@@ -262,7 +263,11 @@ async function serve(
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new ApiError("SerializationException", "The request body must be a JSON object.");
       }
-      const result = run(parsed as Record<string, unknown>, { accessKeyId });
+      const token = request.headers["x-amz-security-token"];
+      const result = run(parsed as Record<string, unknown>, {
+        accessKeyId,
+        sessionToken: typeof token === "string" ? token : undefined,
+      });
       if (POLL_OPERATIONS.has(operation) && (faults.pollDelayMs ?? 0) > 0)
         await delay(faults.pollDelayMs ?? 0);
       send(response, 200, result);
@@ -304,6 +309,9 @@ async function serve(
     database,
     setFaults(next) {
       faults = next;
+      // Queued like a statement: statements submitted after this call see the new set. It fails only
+      // once the emulator has stopped, when no statement runs any more.
+      engine.setResyncing(next.resyncing ?? []).catch(() => undefined);
       failPattern = next.failPattern === undefined ? undefined : toPattern(next.failPattern);
       random = seededRandom(next.seed ?? 1);
     },
