@@ -32,7 +32,8 @@ export type WarningCode =
   | "history_row_unreadable"
   | "lock_taken_over"
   | "lock_not_released"
-  | "access_unaudited";
+  | "access_unaudited"
+  | "source_states_unread";
 
 /** Something the user should know that does not stop the run. */
 export interface Warning {
