@@ -5,7 +5,8 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
-import { sqlStateOf } from "../../src/emulator/index.js";
+import { type RunningEmulator, sqlStateOf, startEmulator } from "../../src/emulator/index.js";
+import { MODELS, parseText, schema } from "../helpers/index.js";
 
 export function clientFor(endpoint: string, maxAttempts = 1, accessKeyId = "local"): RedshiftDataClient {
   return new RedshiftDataClient({
@@ -90,4 +91,21 @@ export async function statementFailure(
     throw new Error(`${sql} was expected to fail; it ended ${described.Status}`);
   const error = described.Error ?? "";
   return { error, state: sqlStateOf(error) };
+}
+
+/** Where `startModelsEmulator` replicates the tables of `MODELS` (users, posts), two rows each. */
+export const MODELS_SOURCE = { database: "dev_app_zeroetl", schema: "app" } as const;
+
+/** An in-memory emulator with the replicated tables of test/helpers' `MODELS`, and a client for it. */
+export async function startModelsEmulator(): Promise<{
+  emulator: RunningEmulator;
+  client: RedshiftDataClient;
+}> {
+  const emulator = await startEmulator();
+  await emulator.seedSourceTables({
+    schema: await parseText(schema(MODELS)),
+    source: MODELS_SOURCE,
+    sampleRows: 2,
+  });
+  return { emulator, client: clientFor(emulator.endpoint) };
 }

@@ -1,11 +1,10 @@
 import type { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../../src/emulator/index.js";
 import { readDependents } from "../../src/state/read-state.js";
 import { createWarehouse } from "../../src/warehouse/index.js";
-import { MODELS, parseText, schema } from "../helpers/index.js";
 import { FAST_POLL } from "../helpers/warehouse.js";
-import { AS_SUPERUSER, clientFor, statementFailure, statementRows } from "./helpers.js";
+import { AS_SUPERUSER, startModelsEmulator, statementFailure, statementRows } from "./helpers.js";
 
 // The catalog as Redshift presents it to a tool that reads pg_class and pg_depend: a materialized
 // view is a view (relkind 'v'), and what is built on a materialized view is recorded in
@@ -17,13 +16,7 @@ let emulator: RunningEmulator;
 let client: RedshiftDataClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  client = clientFor(emulator.endpoint);
-  await emulator.seedSourceTables({
-    schema: await parseText(schema(MODELS)),
-    source: { database: "dev_app_zeroetl", schema: "app" },
-    sampleRows: 2,
-  });
+  ({ emulator, client } = await startModelsEmulator());
   // A managed-looking view, a materialized view built on it by an admin, a plain view on that one,
   // and a late-binding view on the first.
   await emulator.query(`CREATE SCHEMA managed;

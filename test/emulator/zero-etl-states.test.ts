@@ -1,8 +1,14 @@
 import type { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { faultsFromEnv, type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
-import { MODELS, parseText, schema } from "../helpers/index.js";
-import { AS_SUPERUSER, asUser, clientFor, statementFailure, statementRows } from "./helpers.js";
+import { faultsFromEnv, type RunningEmulator } from "../../src/emulator/index.js";
+import {
+  AS_SUPERUSER,
+  asUser,
+  MODELS_SOURCE,
+  startModelsEmulator,
+  statementFailure,
+  statementRows,
+} from "./helpers.js";
 
 // Zero-ETL table states: SVV_INTEGRATION_TABLE_STATE (superusers only), and the refusal to read a
 // replicated table that is not Synced, whether the statement names it, reads it through a view, or
@@ -14,16 +20,10 @@ let emulator: RunningEmulator;
 let client: RedshiftDataClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  client = clientFor(emulator.endpoint);
-  await emulator.seedSourceTables({
-    schema: await parseText(schema(MODELS)),
-    source: { database: "dev_app_zeroetl", schema: "app" },
-    sampleRows: 2,
-  });
+  ({ emulator, client } = await startModelsEmulator());
   await emulator.seedDeployUser({
     user: "deployer",
-    sources: [{ database: "dev_app_zeroetl", schema: "app" }],
+    sources: [MODELS_SOURCE],
   });
   for (const sql of [
     "CREATE SCHEMA analytics",
