@@ -116,7 +116,7 @@ export class Engine {
   /** Waits for queued work and the records being executed (their later transactions are aborted), then refuses more. */
   async drain(): Promise<void> {
     this.closing = true;
-    await Promise.all([...this.running]);
+    await Promise.allSettled([...this.running]);
     await this.tail;
   }
 

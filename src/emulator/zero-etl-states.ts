@@ -26,9 +26,14 @@ export function notSyncedMessage(table: string, state: string): string {
   return `table "${table}" of a zero-ETL integration cannot be queried while it is ${state}: only Synced tables can be queried (emulator's wording; Redshift's text is not documented)`;
 }
 
-/** A statement the planner can EXPLAIN: what it reads can be known before it runs. */
+/**
+ * A query or DML statement, which the planner can EXPLAIN: what it reads is known before it runs.
+ * (`CREATE TABLE … AS` is not recognised: its reads are not checked.)
+ */
 export function isExplainable(sql: string): boolean {
-  return /^\s*(?:\(\s*)*(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|VALUES|TABLE)\b/i.test(sql);
+  return /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|VALUES|TABLE)\b/i.test(
+    sql,
+  );
 }
 
 /** `EXPLAIN` that names the schema of every relation a plan scans. */
