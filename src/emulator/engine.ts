@@ -203,7 +203,9 @@ export class Engine {
   /**
    * Seeds a non-superuser deploy user the way a DBA would (idempotent): the user (password disabled)
    * if missing, CREATE on the database, USAGE on each replicated schema and SELECT on its tables,
-   * present and future. Nothing else.
+   * present and future, and SELECT on SVV_INTEGRATION_TABLE_STATE, which is visible only to superusers
+   * unless granted (https://docs.aws.amazon.com/redshift/latest/dg/c_visibility-of-data.html), so the
+   * tool can tell whether the replicated tables are Synced. Nothing else.
    */
   seedDeployUser(user: string, sourceSchemas: readonly DatabaseSchema[]): Promise<void> {
     return this.serial(async () => {
@@ -226,6 +228,7 @@ export class Engine {
           }
           const grantee = quoteIdentifier(role);
           await tx.query(`GRANT CREATE ON DATABASE ${quoteIdentifier(this.postgresDatabase)} TO ${grantee}`);
+          await tx.query(`GRANT SELECT ON ${CATALOG_SCHEMA}.svv_integration_table_state TO ${grantee}`);
           for (const mapping of sourceSchemas) {
             const schema = quoteIdentifier(mapping.postgresSchema);
             if (mapping.database !== this.database) {

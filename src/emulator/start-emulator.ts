@@ -117,7 +117,8 @@ export interface RunningEmulator {
   /**
    * Seeds (idempotently) a non-superuser deploy user as a DBA would: the user (`PASSWORD DISABLE`) if
    * missing, `CREATE` on the database, `USAGE` on each source schema and `SELECT` on its tables (present
-   * and future). Nothing else: it owns what it creates, and reads nothing else.
+   * and future), and `SELECT` on `SVV_INTEGRATION_TABLE_STATE`. Nothing else: it owns what it creates,
+   * and reads nothing else.
    */
   seedDeployUser(input: SeedDeployUserInput): Promise<void>;
   /** Closes the HTTP server (keep-alive sockets included) and PGlite; releases the data folder. */

@@ -99,7 +99,9 @@ BEGIN
   END IF;
 END
 $fn$;
-REVOKE EXECUTE ON FUNCTION ${internal}.table_states(), ${internal}.require_synced(oid[]) FROM PUBLIC;
+-- table_states() stays executable: SVV_INTEGRATION_TABLE_STATE calls it as its reader, and a reader
+-- granted SELECT on the view must be able to read it. Nobody else can name it (no USAGE on the schema).
+REVOKE EXECUTE ON FUNCTION ${internal}.require_synced(oid[]) FROM PUBLIC;
 
 -- For reads the engine does not see before they run (a late-binding view's SELECT, planned when the
 -- view is read). Qualified names only, as late-binding views require.
@@ -114,7 +116,8 @@ BEGIN
 END
 $fn$;
 
--- Columns as documented; "visible only to superusers": regular users are not granted SELECT on it
+-- Columns as documented; "visible only to superusers": regular users are not granted SELECT on it,
+-- and "to give a regular user access to superuser-visible tables, GRANT SELECT privilege on that table"
 -- (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_INTEGRATION_TABLE_STATE.html,
 -- https://docs.aws.amazon.com/redshift/latest/dg/c_visibility-of-data.html).
 CREATE VIEW ${catalog}.svv_integration_table_state AS

@@ -77,14 +77,20 @@ describe("SVV_INTEGRATION_TABLE_STATE", () => {
     ]);
   });
 
-  it("is visible to superusers only", async () => {
+  it("is visible to superusers, and to users granted SELECT on it (the seeded deploy user is)", async () => {
+    await emulator.query("CREATE USER analyst PASSWORD DISABLE");
     const { error, state } = await statementFailure(
       client,
-      deployer,
+      asUser("analyst"),
       "SELECT * FROM svv_integration_table_state",
     );
     expect(state).toBe("42501");
     expect(error).toContain("permission denied for relation svv_integration_table_state");
+    expect(await statementRows(client, deployer, STATES)).toEqual(
+      await statementRows(client, AS_SUPERUSER, STATES),
+    );
+    await emulator.query("GRANT SELECT ON svv_integration_table_state TO analyst");
+    expect(await statementRows(client, asUser("analyst"), STATES)).toHaveLength(2);
   });
 
   it("shows the tables named by the resyncing fault as ResyncInitiated, by any form of their name", async () => {

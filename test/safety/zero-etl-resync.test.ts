@@ -117,6 +117,8 @@ describe("a source table being resynced", () => {
       user: "deployer",
       sources: [{ database: "unseen_app_zeroetl", schema: "app" }],
     });
+    // A DBA who did not let the deploy user see the table states.
+    await harness.emulator.query("REVOKE SELECT ON svv_integration_table_state FROM deployer");
     harness.emulator.setFaults({ resyncing: ["users"] });
     try {
       const warnings: string[] = [];
