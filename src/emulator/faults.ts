@@ -95,7 +95,7 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): FaultOptions {
  * quotes); blanks around names are ignored. A name with quotes or an empty part is refused, since it
  * could match nothing.
  */
-export function tableNames(raw: string | undefined, source: string): string[] {
+function tableNames(raw: string | undefined, source: string): string[] {
   if (raw === undefined || raw.trim() === "") return [];
   const names = raw.split(",").map((name) => name.trim());
   const bad = names.find(

@@ -13,16 +13,16 @@ import { quoteLiteral } from "./sql-tokens.js";
  */
 
 /** Tables whose state is not Synced cannot be read: object_not_in_prerequisite_state. */
-export const NOT_SYNCED_SQLSTATE = "55000";
+const NOT_SYNCED_SQLSTATE = "55000";
 
 /** The state the `resyncing` fault gives a table: a resync has started. */
-export const RESYNC_STATE = "ResyncInitiated";
+const RESYNC_STATE = "ResyncInitiated";
 
 /**
  * The error of a statement that reads a table that is not Synced. Redshift's text for it is not
  * documented; this wording is the emulator's (and says so), the SQLSTATE too.
  */
-export function notSyncedMessage(table: string, state: string): string {
+function notSyncedMessage(table: string, state: string): string {
   return `table "${table}" of a zero-ETL integration cannot be queried while it is ${state}: only Synced tables can be queried (emulator's wording; Redshift's text is not documented)`;
 }
 

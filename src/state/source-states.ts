@@ -33,14 +33,14 @@ export function sourceKey(source: SourceTable): string {
  * Synced" (a CREATE or REFRESH over one fails while it resyncs), and the view is "visible only to
  * superusers" (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_INTEGRATION_TABLE_STATE.html).
  */
-export function sourceStatesQuery(): string {
+function sourceStatesQuery(): string {
   return `SELECT target_database, schema_name, table_name, table_state, reason
 FROM svv_integration_table_state
 WHERE table_state <> 'Synced'
 ORDER BY 1, 2, 3;`;
 }
 
-export function parseSourceStates(rows: readonly ResultRow[]): Map<string, UnsyncedTable> {
+function parseSourceStates(rows: readonly ResultRow[]): Map<string, UnsyncedTable> {
   const unsynced = new Map<string, UnsyncedTable>();
   for (const row of rows) {
     const database = catalogText(row.target_database);
@@ -77,7 +77,7 @@ export async function readSourceStates(warehouse: Warehouse, environment: string
 }
 
 /** Why a view over `table` failed, in plain words. */
-export function notSyncedCause(table: UnsyncedTable): string {
+function notSyncedCause(table: UnsyncedTable): string {
   return `source table ${table.table} is not Synced (${table.state}) in the zero-ETL integration; retry after it syncs`;
 }
 

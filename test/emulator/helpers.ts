@@ -51,7 +51,7 @@ export type Connection = Partial<
 };
 
 /** Runs one statement through the Data API and waits for its end. */
-export async function runStatement(
+async function runStatement(
   client: RedshiftDataClient,
   connection: Connection,
   sql: string,
