@@ -33,7 +33,8 @@ export type WarningCode =
   | "lock_taken_over"
   | "lock_not_released"
   | "access_unaudited"
-  | "local_state_not_ignored";
+  | "local_state_not_ignored"
+  | "source_states_unread";
 
 /** Something the user should know that does not stop the run. */
 export interface Warning {

@@ -17,6 +17,8 @@ export interface DesiredView {
   readonly model: string;
   readonly fileName: string;
   readonly firstColumn: string;
+  /** The replicated table it reads, the environment filled in. */
+  readonly source: { readonly database: string; readonly schema: string; readonly table: string };
   /** `CREATE MATERIALIZED VIEW …;` with the environment filled in: what the hash covers, with the grants. */
   readonly ddl: string;
   /** Granted SELECT with every rebuild (the tier's configured grantees). */
@@ -51,6 +53,11 @@ export function desiredViews(
       model: spec.model,
       fileName: spec.fileName,
       firstColumn: spec.columns[0] ?? "",
+      source: {
+        database: renderTemplate(spec.source.database, environment),
+        schema: renderTemplate(spec.source.schema, environment),
+        table: spec.source.table,
+      },
       ddl,
       grantees,
       hash: hashDdl([ddl, ...grantSql].join("\n")),

@@ -11,6 +11,8 @@ export type Body = Readonly<Record<string, unknown>>;
 export interface RequestContext {
   /** The access key id of the request's SigV4 signature. */
   readonly accessKeyId: string | undefined;
+  /** The `X-Amz-Security-Token` of temporary credentials. */
+  readonly sessionToken?: string | undefined;
 }
 
 /** A Data API operation: request body to response body. */

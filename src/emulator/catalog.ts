@@ -2,6 +2,7 @@ import { READ_ONLY_SQLSTATE, readOnlyDatabaseMessage } from "./database-schemas.
 import { CATALOG_SCHEMA } from "./dialect-shim.js";
 import { DEFAULT_SUPERUSER } from "./principals.js";
 import { quoteIdentifier, quoteLiteral } from "./sql-tokens.js";
+import { zeroEtlStatesSql } from "./zero-etl-states.js";
 
 /** Internal bookkeeping (write tracking, view metadata, database mapping); hidden from the catalog views. */
 export const INTERNAL_SCHEMA = "redshift_emulator";
@@ -247,13 +248,20 @@ CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.nvl(anyelement, anyelement) RETURNS a
   $fn$ SELECT coalesce($1, $2) $fn$;
 CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.len(text) RETURNS integer LANGUAGE sql IMMUTABLE AS
   $fn$ SELECT length($1) $fn$;
--- Runs a late-binding view's SELECT when the view is read, as the reader (see Engine.lateBindingViewSql).
-CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.late_binding(sql text) RETURNS SETOF record
-  LANGUAGE plpgsql AS $fn$ BEGIN RETURN QUERY EXECUTE sql; END $fn$;
 GRANT USAGE ON SCHEMA ${TYPES_SCHEMA} TO PUBLIC;
 
 DROP SCHEMA IF EXISTS ${CATALOG_SCHEMA} CASCADE;
 CREATE SCHEMA ${CATALOG_SCHEMA};
+${zeroEtlStatesSql({ internal: INTERNAL_SCHEMA, types: TYPES_SCHEMA, catalog: CATALOG_SCHEMA })}
+-- Runs a late-binding view's SELECT when the view is read, as the reader (see Engine.lateBindingViewSql).
+CREATE OR REPLACE FUNCTION ${TYPES_SCHEMA}.late_binding(sql text) RETURNS SETOF record
+  LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM ${TYPES_SCHEMA}.require_synced_reads(sql);
+  RETURN QUERY EXECUTE sql;
+END
+$fn$;
+${presentedCatalogSql()}
 
 -- SVV_COLUMNS and SVV_TABLES: "Superusers can see all rows; regular users can see only metadata to
 -- which they have access" (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_COLUMNS.html,
@@ -377,6 +385,7 @@ ${privilegeViews(hidden, isSuper, notFolded)}
 ${principalViews(isSuper)}
 GRANT USAGE ON SCHEMA ${CATALOG_SCHEMA} TO PUBLIC;
 GRANT SELECT ON ALL TABLES IN SCHEMA ${CATALOG_SCHEMA} TO PUBLIC;
+REVOKE SELECT ON ${CATALOG_SCHEMA}.svv_integration_table_state FROM PUBLIC;
 
 DO $do$
 BEGIN
@@ -384,6 +393,46 @@ BEGIN
 END
 $do$;
 SET search_path TO "$user", public, ${CATALOG_SCHEMA}, ${TYPES_SCHEMA};
+`;
+}
+
+/**
+ * PG catalog tables as Redshift presents them, which the dialect shim reads instead of Postgres' own
+ * (see CATALOG_RELATIONS):
+ *
+ * - `pg_class`: a materialized view is a view, `relkind = 'v'`: Redshift implements it as a view
+ *   over an internal table `mv_tbl__<name>__<n>`, and tools tell the two apart by the definition
+ *   (dbt-redshift: `relkind = 'v'` and a definition containing `create materialized view`,
+ *   https://github.com/dbt-labs/dbt-redshift/blob/main/dbt/include/redshift/macros/catalog/catalog.sql).
+ *   The internal tables themselves are not shown.
+ * - `pg_depend`: a materialized view's rewrite rule does not depend on the relations it reads (on
+ *   Redshift it reads its internal table); materialized views built on materialized views are
+ *   recorded in STV_MV_DEPS and SVV_MV_DEPENDENCY instead
+ *   (https://docs.aws.amazon.com/redshift/latest/dg/r_STV_MV_DEPS.html,
+ *   https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_MV_DEPENDENCY.html). Dependencies of plain
+ *   views (on tables, views and materialized views) are as in Postgres.
+ */
+function presentedCatalogSql(): string {
+  const relkind = `'(CASE WHEN c.relkind = ''m'' THEN ''v'' ELSE c.relkind END)::"char" AS relkind'`;
+  return `
+DO $do$
+DECLARE
+  columns text;
+BEGIN
+  SELECT string_agg(CASE WHEN attname = 'relkind' THEN ${relkind} ELSE 'c.' || quote_ident(attname) END, ', ' ORDER BY attnum)
+  INTO columns
+  FROM pg_attribute WHERE attrelid = 'pg_catalog.pg_class'::regclass AND attnum > 0 AND NOT attisdropped;
+  EXECUTE format('CREATE VIEW ${CATALOG_SCHEMA}.pg_class AS SELECT %s FROM pg_catalog.pg_class c', columns);
+END
+$do$;
+
+CREATE VIEW ${CATALOG_SCHEMA}.pg_depend AS
+SELECT d.* FROM pg_catalog.pg_depend d
+WHERE NOT EXISTS (
+  SELECT 1 FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+  WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = d.objid
+    AND c.relkind = 'm' AND d.refobjid <> r.ev_class
+);
 `;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ApiError } from "./api-error.js";
 import {
   type Body,
@@ -18,6 +19,7 @@ import { sessionOperations } from "./session-operations.js";
 import type { Connection, DataApiSession, SessionRegistry } from "./sessions.js";
 import { findStatement, resultOperations } from "./statement-results.js";
 import {
+  type Caller,
   isActive,
   type SqlParameter,
   type StatementPart,
@@ -169,6 +171,7 @@ function statementOperations(options: DataApiOptions): Readonly<Record<string, O
       loginName: identity.loginName,
       autoCreateUser: identity.autoCreate,
       executionMode: stringMember(body, "ExecutionMode") === "AUTO_COMMIT" ? "AUTO_COMMIT" : "TRANSACTION",
+      caller: callerOf(request),
       resultFormat: stringMember(body, "ResultFormat") === "CSV" ? "CSV" : undefined,
       sessionId: session?.id,
       clientToken,
@@ -226,7 +229,15 @@ function statementOperations(options: DataApiOptions): Readonly<Record<string, O
       });
     },
 
-    ListStatements: (body) => {
+    /**
+     * "RoleLevel … If true, all statements run by the caller's IAM role are returned. If false, only
+     * statements run by the caller's IAM role in the current IAM session are returned. The default is
+     * true." (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html).
+     * The emulator sees the SigV4 access key id, not the role behind it: a caller is its access key,
+     * and a session its session token. Two sessions of one role (temporary credentials each with a
+     * key of their own) see each other's statements on AWS, not here.
+     */
+    ListStatements: (body, request) => {
       // "When providing ClusterIdentifier, then WorkgroupName can't be specified."
       // (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html)
       if (body.ClusterIdentifier !== undefined && body.WorkgroupName !== undefined) {
@@ -245,6 +256,8 @@ function statementOperations(options: DataApiOptions): Readonly<Record<string, O
         database: stringMember(body, "Database"),
         clusterIdentifier: stringMember(body, "ClusterIdentifier"),
         workgroupName: stringMember(body, "WorkgroupName"),
+        caller: callerOf(request),
+        sameSession: body.RoleLevel === false,
         limit: maxResults === undefined || maxResults === 0 ? DEFAULT_LIST_STATEMENTS : maxResults,
       });
       const last = statements[statements.length - 1];
@@ -314,4 +327,14 @@ function parameters(body: Body): SqlParameter[] | undefined {
   const value = body.Parameters;
   if (!Array.isArray(value)) return undefined;
   return value.map((item: { name: string; value: string }) => ({ name: item.name, value: item.value }));
+}
+
+/** Who a request is, as far as the emulator can tell: its access key, and its session token if any. */
+function callerOf(request: RequestContext): Caller {
+  return {
+    ...(request.accessKeyId === undefined ? {} : { accessKeyId: request.accessKeyId }),
+    ...(request.sessionToken === undefined
+      ? {}
+      : { session: createHash("sha256").update(request.sessionToken).digest("hex").slice(0, 16) }),
+  };
 }

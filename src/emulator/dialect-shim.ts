@@ -26,10 +26,11 @@ import {
  * `CREATE MATERIALIZED VIEW` / `CREATE TABLE`; three- and four-part names (see
  * {@link postgresSchemaFor}); `COMMENT ON VIEW` on a materialized view; user, group and role
  * statements, GRANT/REVOKE and `OWNER TO` (see `access-statements.ts`); `ALTER MATERIALIZED VIEW … AUTO
- * REFRESH`; `WITH NO SCHEMA BINDING`; Redshift catalog views (`SVV_COLUMNS`, `SVV_MV_INFO`, …) also
- * when written `pg_catalog.svv_…`.
+ * REFRESH`; `WITH NO SCHEMA BINDING`; `LOCK`; Redshift catalog views (`SVV_COLUMNS`, `SVV_MV_INFO`,
+ * …) also when written `pg_catalog.svv_…`, and `pg_class` / `pg_depend` as Redshift presents them.
  * Rejected like Redshift: `COMMENT ON MATERIALIZED VIEW`, `ALTER MATERIALIZED VIEW … ADD COLUMN` (and
- * other unsupported actions), identifiers over 127 bytes, GRANT on another database's objects.
+ * other unsupported actions), identifiers over 127 bytes, GRANT on another database's objects,
+ * Postgres' `LOCK` modes, `pg_matviews`.
  * Rejected by the emulator: statements that would change the session's identity or end its
  * transaction (see `refuseIdentityChanges`).
  */
@@ -61,6 +62,8 @@ export type ShimEffect =
   | { readonly kind: "autoRefreshChanged"; readonly relation: string; readonly autoRefresh: boolean }
   /** Instead of `sql` when `relation` turns out to be a materialized view: run `materializedViewSql`. */
   | { readonly kind: "commentOnView"; readonly relation: string; readonly materializedViewSql: string }
+  /** Before the statement: `LOCK` takes tables only. */
+  | { readonly kind: "lockTables"; readonly relations: readonly string[] }
   /**
    * Instead of `sql`: a late-binding view, built so that Postgres records no dependency on what it
    * reads (as in Redshift, a DROP of its source is not blocked) and resolves its source at query time.
@@ -75,8 +78,15 @@ export interface ShimmedStatement {
 
 const MAX_IDENTIFIER_BYTES = 127;
 
-/** Redshift catalog relations the emulator serves from its `redshift_catalog` schema. */
+/**
+ * Redshift catalog relations the emulator serves from its `redshift_catalog` schema, PG catalog
+ * tables included where Redshift presents them differently from Postgres (`pg_class`, `pg_depend`:
+ * see catalog.ts).
+ */
 export const CATALOG_RELATIONS: readonly string[] = [
+  "pg_class",
+  "pg_depend",
+  "svv_integration_table_state",
   "svv_columns",
   "svv_tables",
   "svv_mv_info",
@@ -93,6 +103,13 @@ export const CATALOG_RELATIONS: readonly string[] = [
   "pg_group",
 ];
 export const CATALOG_SCHEMA = "redshift_catalog";
+
+/**
+ * PG catalog relations Redshift does not have: its catalog is PostgreSQL 8.0's
+ * (https://docs.aws.amazon.com/redshift/latest/dg/c_redshift-and-postgres-sql.html), and
+ * materialized views are views there (see catalog.ts), so `pg_matviews` (PostgreSQL 9.3) is absent.
+ */
+const ABSENT_CATALOG_RELATIONS: readonly string[] = ["pg_matviews"];
 
 const RELATION_KEYWORDS = ["FROM", "JOIN", "INTO", "UPDATE", "TABLE", "VIEW", "EXISTS", "ONLY", "REFERENCES"];
 
@@ -192,11 +209,14 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
       }
     } else if (parts.length === 1 && first !== undefined) {
       const name = identifierValue(first);
-      if (CATALOG_RELATIONS.includes(name) && isKeyword(previous, "FROM", "JOIN")) {
-        emit(position, end, `${CATALOG_SCHEMA}.${name}`);
+      if (isKeyword(previous, "FROM", "JOIN")) {
+        if (ABSENT_CATALOG_RELATIONS.includes(name)) throw missingRelation(name);
+        if (CATALOG_RELATIONS.includes(name)) emit(position, end, `${CATALOG_SCHEMA}.${name}`);
       }
     } else if (parts.length === 2 && first !== undefined && second !== undefined) {
       const name = identifierValue(second);
+      if (identifierValue(first) === "pg_catalog" && ABSENT_CATALOG_RELATIONS.includes(name))
+        throw missingRelation(`pg_catalog.${name}`);
       if (identifierValue(first) === "pg_catalog" && CATALOG_RELATIONS.includes(name)) {
         emit(position, end, `${CATALOG_SCHEMA}.${name}`);
       }
@@ -205,6 +225,10 @@ function rewriteNames(tokens: readonly Token[], context: ShimContext, effects: S
   }
   output.push(...tokens.slice(copied));
   return output;
+}
+
+function missingRelation(name: string): SqlError {
+  return new SqlError("42P01", `relation "${name}" does not exist`);
 }
 
 const WRITE_STATEMENTS = [
@@ -290,6 +314,28 @@ function translateByKind(statement: Statement, effects: ShimEffect[]): string {
     return alterMaterializedView(statement, effects);
   if (statement.keywordsAt(0, "REFRESH", "MATERIALIZED", "VIEW"))
     return refreshMaterializedView(statement, effects);
+  if (statement.keywordsAt(0, "LOCK")) return lockTables(statement, effects);
+  return statement.toSql();
+}
+
+/**
+ * `LOCK [ TABLE ] table_name [, ...]` (https://docs.aws.amazon.com/redshift/latest/dg/r_LOCK.html):
+ * ACCESS EXCLUSIVE, which is also what Postgres takes when no mode is given, until the transaction
+ * ends. Postgres' lock modes, `ONLY` and `NOWAIT` are not Redshift syntax. "You can't lock views":
+ * the engine refuses views and materialized views (the `lockTables` effect).
+ */
+function lockTables(statement: Statement, effects: ShimEffect[]): string {
+  let position = isKeyword(statement.at(1), "TABLE") ? 2 : 1;
+  const relations: string[] = [];
+  for (;;) {
+    const end = statement.nameEnd(position);
+    if (end === position) throw syntaxError(statement.at(position)?.text ?? "end of input");
+    relations.push(statement.text(position, end));
+    if (end >= statement.sig.length) break;
+    if (statement.at(end)?.text !== ",") throw syntaxError(statement.at(end)?.text ?? "end of input");
+    position = end + 1;
+  }
+  effects.push({ kind: "lockTables", relations });
   return statement.toSql();
 }
 

@@ -8,7 +8,7 @@ import {
 } from "./access-control.js";
 import { bootstrapSql, INTERNAL_SCHEMA, TYPES_SCHEMA } from "./catalog.js";
 import type { DatabaseSchema } from "./database-schemas.js";
-import { type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-shim.js";
+import { CATALOG_SCHEMA, type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-shim.js";
 import { bindNamedParameters } from "./named-parameters.js";
 import { DEFAULT_SUPERUSER, postgresRoleFor, presentRoleNames } from "./principals.js";
 import type { Parsers, Queryable } from "./queryable.js";
@@ -23,6 +23,7 @@ import {
   type StatementRecord,
   type StatementStore,
 } from "./statement-store.js";
+import { explainSql, isExplainable } from "./zero-etl-states.js";
 
 class Cancelled extends Error {}
 
@@ -41,9 +42,18 @@ export interface EngineOptions {
 /** Who a job runs as: a Redshift user, or the emulator itself (seeding, bookkeeping, `replicate`). */
 type RunAs = Identity | undefined;
 
+/** What the transactions of one record share. */
+interface RecordRun {
+  readonly raws: Map<StatementPart, RawResult>;
+  /** When its first transaction started; undefined until then. */
+  started: bigint | undefined;
+  identity: Identity | undefined;
+  failure?: { readonly part: StatementPart; readonly error: SqlError };
+}
+
 /**
- * Runs statements one at a time against PGlite (a single connection), applying the dialect shim and
- * its effects, and moves statement records through their lifecycle.
+ * Runs statements against PGlite, one transaction at a time (PGlite is a single connection), applying
+ * the dialect shim and its effects, and moves statement records through their lifecycle.
  *
  * Identity: every job runs in a transaction that starts with `SET LOCAL SESSION AUTHORIZATION <user>`,
  * so Postgres checks the Redshift user's privileges and ownership, `current_user` and `session_user`
@@ -56,6 +66,11 @@ export class Engine {
   private readonly db: PGlite;
   private readonly database: string;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Records being executed: stopping waits for them, not only for the jobs queued so far. */
+  private readonly running = new Set<Promise<void>>();
+  /** Names of the replicated tables shown as resyncing (the `resyncing` fault). */
+  private resyncing: readonly string[] = [];
+  private resyncingWritten = false;
   private readonly typeNames = new Map<number, string>();
   private rawParsers: Parsers = {};
   private readonly schemas = new Map<string, DatabaseSchema>();
@@ -102,10 +117,36 @@ export class Engine {
     return run;
   }
 
-  /** Waits for queued work, then refuses more. */
+  /** Waits for queued work and the records being executed (their later transactions are aborted), then refuses more. */
   async drain(): Promise<void> {
     this.closing = true;
+    await Promise.allSettled([...this.running]);
     await this.tail;
+  }
+
+  /**
+   * Shows the replicated tables named (`<table>`, `<schema>.<table>` or `<database>.<schema>.<table>`)
+   * as resyncing: in SVV_INTEGRATION_TABLE_STATE, and to every read of them (see zero-etl-states.ts).
+   * Statements queued after this call see the new set.
+   */
+  setResyncing(names: readonly string[]): Promise<void> {
+    const unique = [...new Set(names)].sort();
+    if (unique.join(",") === this.resyncing.join(",") && this.resyncingWritten) return Promise.resolve();
+    this.resyncing = unique;
+    this.resyncingWritten = true;
+    return this.serial(async () => {
+      if (this.closing) return;
+      await this.inTransaction(undefined, async (tx) => {
+        await tx.query(`DELETE FROM ${INTERNAL_SCHEMA}.resyncing WHERE NOT (name = ANY ($1::text[]))`, [
+          unique,
+        ]);
+        await tx.query(
+          `INSERT INTO ${INTERNAL_SCHEMA}.resyncing (name, since)
+           SELECT unnest($1::text[]), date_trunc('second', localtimestamp) ON CONFLICT (name) DO NOTHING`,
+          [unique],
+        );
+      });
+    });
   }
 
   translate(sql: string, replicating = false): ShimmedStatement[] {
@@ -178,7 +219,9 @@ export class Engine {
   /**
    * Seeds a non-superuser deploy user the way a DBA would (idempotent): the user (password disabled)
    * if missing, CREATE on the database, USAGE on each replicated schema and SELECT on its tables,
-   * present and future. Nothing else.
+   * present and future, and SELECT on SVV_INTEGRATION_TABLE_STATE, which is visible only to superusers
+   * unless granted (https://docs.aws.amazon.com/redshift/latest/dg/c_visibility-of-data.html), so the
+   * tool can tell whether the replicated tables are Synced. Nothing else.
    */
   seedDeployUser(user: string, sourceSchemas: readonly DatabaseSchema[]): Promise<void> {
     return this.serial(async () => {
@@ -201,6 +244,7 @@ export class Engine {
           }
           const grantee = quoteIdentifier(role);
           await tx.query(`GRANT CREATE ON DATABASE ${quoteIdentifier(this.postgresDatabase)} TO ${grantee}`);
+          await tx.query(`GRANT SELECT ON ${CATALOG_SCHEMA}.svv_integration_table_state TO ${grantee}`);
           for (const mapping of sourceSchemas) {
             const schema = quoteIdentifier(mapping.postgresSchema);
             if (mapping.database !== this.database) {
@@ -220,100 +264,146 @@ export class Engine {
     });
   }
 
-  /** Executes a submitted statement or batch, updating its record as it goes. */
+  /**
+   * Executes a submitted statement or batch, updating its record as it goes. Each of its transactions
+   * is a job of its own on the serial queue (a single statement or a batch is one; a batch in
+   * `AUTO_COMMIT` mode is one per statement), so the transactions of other requests run between
+   * them, as concurrent sessions would interleave on Redshift. A transaction itself runs whole: PGlite
+   * has one connection (see docs/emulator.md, "Concurrency and isolation").
+   */
   execute(record: StatementRecord): Promise<void> {
     if (record.status === "SUBMITTED") this.touch(record, "PICKED");
-    return this.serial(async () => {
-      if (record.status === "ABORTED") return;
-      if (this.closing) {
-        abortAll(record, "ERROR: the emulator stopped before the statement ran", this.options.now());
-        this.options.store.changed();
-        return;
-      }
-      const started = process.hrtime.bigint();
-      this.touch(record, "STARTED");
-      const parts = record.isBatch ? record.parts : [record];
-      const raws = new Map<StatementPart, RawResult>();
-      let failure: { part: StatementPart; error: SqlError } | undefined;
-      const runPart = async (session: AccessSession, part: StatementPart): Promise<void> => {
-        if (record.cancelRequested === true) throw new Cancelled();
-        const partStarted = process.hrtime.bigint();
-        this.touch(part, "STARTED");
-        try {
-          const raw = await this.runSql(session, part.queryString, record);
-          if (raw !== undefined) raws.set(part, raw);
-          part.resultRows = raw?.rowCount ?? 0;
-          part.hasResultSet = raw !== undefined && raw.fields.length > 0;
-          part.durationNs = Number(process.hrtime.bigint() - partStarted);
-          this.touch(part, "FINISHED");
-        } catch (error) {
-          if (error instanceof Cancelled) throw error;
-          part.durationNs = Number(process.hrtime.bigint() - partStarted);
-          failure = { part, error: this.presentable(toSqlError(error)) };
-          throw error;
-        }
-      };
-      try {
-        await this.options.isolation?.enter(this.db, record);
-        if (record.database !== this.database) {
-          throw new SqlError("3D000", `database "${record.database}" does not exist`);
-        }
-        const identity = await this.login(record.user, record.loginName, record.autoCreateUser);
-        const inOne = (job: (session: AccessSession) => Promise<void>): Promise<void> =>
-          this.inTransaction(identity, (tx) => job(this.session(tx, identity)));
-        if (!record.isBatch) {
-          await inOne((session) => runPart(session, record));
-        } else if (record.executionMode === "AUTO_COMMIT") {
-          for (const part of parts) await inOne((session) => runPart(session, part));
-        } else {
-          await inOne(async (session) => {
-            for (const part of parts) await runPart(session, part);
-          });
-        }
-      } catch (error) {
-        const now = this.options.now();
-        if (error instanceof Cancelled) {
-          abortAll(record, "ERROR: Query cancelled on user's request", now);
-        } else {
-          const sqlError = failure?.error ?? this.presentable(toSqlError(error));
-          const text = formatStatementError(sqlError);
-          if (failure !== undefined) {
-            failure.part.error = text;
-            failure.part.status = "FAILED";
-            failure.part.updatedAt = now;
-          }
-          abortAll(
-            record,
-            failure === undefined
-              ? text
-              : "ERROR: the transaction was rolled back because an earlier statement of the batch failed",
-            now,
-          );
-          record.status = "FAILED";
-          record.error = text;
-          record.updatedAt = now;
-        }
-      } finally {
-        await this.options.isolation?.leave(this.db, record);
-      }
-      await this.ensureTypes([...raws.values()]);
-      for (const [part, raw] of raws) {
-        if (raw.fields.length === 0) continue;
-        part.result = toDataApiResult(
-          raw,
-          (oid) => redshiftTypeName(this.typeNames.get(oid) ?? "unknown"),
-          record.resultFormat ?? "JSON",
-        );
-        part.resultSize = resultSize(part.result);
-      }
-      record.durationNs = Number(process.hrtime.bigint() - started);
-      if (record.isBatch) {
-        record.hasResultSet = parts.some((part) => part.hasResultSet);
-        record.resultRows = parts.reduce((sum, part) => sum + Math.max(part.resultRows, 0), 0);
-      }
-      if (record.status === "STARTED") this.touch(record, "FINISHED");
+    const run = this.executeRecord(record);
+    this.running.add(run);
+    return run.finally(() => this.running.delete(run));
+  }
+
+  private async executeRecord(record: StatementRecord): Promise<void> {
+    const parts = record.isBatch ? record.parts : [record];
+    const transactions =
+      record.isBatch && record.executionMode === "AUTO_COMMIT" ? parts.map((part) => [part]) : [parts];
+    const run: RecordRun = { raws: new Map(), started: undefined, identity: undefined };
+    for (const transaction of transactions) {
+      if (!(await this.serial(() => this.runTransaction(record, transaction, run)))) break;
+    }
+    if (run.started !== undefined) await this.serial(() => this.finish(record, run));
+  }
+
+  /** Runs one transaction of a record; false when the record ended (failed, cancelled, stopped). */
+  private async runTransaction(
+    record: StatementRecord,
+    parts: readonly StatementPart[],
+    run: RecordRun,
+  ): Promise<boolean> {
+    if (record.status === "ABORTED") return false;
+    if (this.closing) {
+      abortAll(
+        record,
+        run.started === undefined
+          ? "ERROR: the emulator stopped before the statement ran"
+          : "ERROR: the emulator stopped before the statement completed",
+        this.options.now(),
+      );
       this.options.store.changed();
-    });
+      return false;
+    }
+    if (run.started === undefined) {
+      run.started = process.hrtime.bigint();
+      this.touch(record, "STARTED");
+    }
+    try {
+      // A session's temporary tables and settings are in reach only while its transaction runs.
+      await this.options.isolation?.enter(this.db, record);
+      if (record.database !== this.database) {
+        throw new SqlError("3D000", `database "${record.database}" does not exist`);
+      }
+      run.identity ??= await this.login(record.user, record.loginName, record.autoCreateUser);
+      const identity = run.identity;
+      await this.inTransaction(identity, async (tx) => {
+        const session = this.session(tx, identity);
+        for (const part of parts) await this.runPart(session, record, part, run);
+      });
+      return true;
+    } catch (error) {
+      this.endFailed(record, error, run);
+      return false;
+    } finally {
+      await this.options.isolation?.leave(this.db, record);
+    }
+  }
+
+  private async runPart(
+    session: AccessSession,
+    record: StatementRecord,
+    part: StatementPart,
+    run: RecordRun,
+  ): Promise<void> {
+    if (record.cancelRequested === true) throw new Cancelled();
+    const partStarted = process.hrtime.bigint();
+    this.touch(part, "STARTED");
+    try {
+      const raw = await this.runSql(session, part.queryString, record);
+      if (raw !== undefined) run.raws.set(part, raw);
+      part.resultRows = raw?.rowCount ?? 0;
+      part.hasResultSet = raw !== undefined && raw.fields.length > 0;
+      part.durationNs = Number(process.hrtime.bigint() - partStarted);
+      this.touch(part, "FINISHED");
+    } catch (error) {
+      if (error instanceof Cancelled) throw error;
+      part.durationNs = Number(process.hrtime.bigint() - partStarted);
+      run.failure = { part, error: this.presentable(toSqlError(error)) };
+      throw error;
+    }
+  }
+
+  /** A record whose transaction failed or was cancelled: its parts still active end with it. */
+  private endFailed(record: StatementRecord, error: unknown, run: RecordRun): void {
+    const now = this.options.now();
+    if (error instanceof Cancelled) {
+      abortAll(record, "ERROR: Query cancelled on user's request", now);
+      return;
+    }
+    const { failure } = run;
+    const text = formatStatementError(failure?.error ?? this.presentable(toSqlError(error)));
+    if (failure !== undefined) {
+      failure.part.error = text;
+      failure.part.status = "FAILED";
+      failure.part.updatedAt = now;
+    }
+    abortAll(
+      record,
+      failure === undefined
+        ? text
+        : record.executionMode === "AUTO_COMMIT"
+          ? "ERROR: not run because an earlier statement of the batch failed (the statements before it were committed)"
+          : "ERROR: the transaction was rolled back because an earlier statement of the batch failed",
+      now,
+    );
+    record.status = "FAILED";
+    record.error = text;
+    record.updatedAt = now;
+  }
+
+  /** Results, duration and the final status of a record whose first transaction started. */
+  private async finish(record: StatementRecord, run: RecordRun): Promise<void> {
+    const parts = record.isBatch ? record.parts : [record];
+    await this.ensureTypes([...run.raws.values()]);
+    for (const [part, raw] of run.raws) {
+      if (raw.fields.length === 0) continue;
+      part.result = toDataApiResult(
+        raw,
+        (oid) => redshiftTypeName(this.typeNames.get(oid) ?? "unknown"),
+        record.resultFormat ?? "JSON",
+      );
+      part.resultSize = resultSize(part.result);
+    }
+    record.durationNs = Number(process.hrtime.bigint() - (run.started ?? process.hrtime.bigint()));
+    if (record.isBatch) {
+      record.hasResultSet = parts.some((part) => part.hasResultSet);
+      record.resultRows = parts.reduce((sum, part) => sum + Math.max(part.resultRows, 0), 0);
+    }
+    if (record.status === "STARTED") this.touch(record, "FINISHED");
+    this.options.store.changed();
   }
 
   /**
@@ -434,6 +524,7 @@ export class Engine {
   ): Promise<Results<unknown> | undefined> {
     let sql = statement.sql;
     for (const effect of statement.effects) sql = await this.before(session, effect, sql);
+    if (sql !== "" && isExplainable(sql)) await this.requireSyncedReads(session, sql, values);
     const result =
       sql === ""
         ? undefined
@@ -475,8 +566,14 @@ export class Engine {
       case "lateBindingView":
         return this.lateBindingViewSql(q, effect.head, effect.select);
       case "materializedViewRefreshed":
+        await this.requireOwner(session, effect.relation);
+        await this.requireSyncedSources(session, effect.relation);
+        return sql;
       case "autoRefreshChanged":
         await this.requireOwner(session, effect.relation);
+        return sql;
+      case "lockTables":
+        await this.requireTables(q, effect.relations);
         return sql;
       case "materializedViewCreated":
         return sql;
@@ -492,6 +589,8 @@ export class Engine {
           "SELECT attname FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped",
           [oid],
         );
+        await this.requireTableSources(session, effect.relation, oid);
+        await this.requireSyncedSources(session, effect.relation);
         const names = new Set(columns.rows.map((row) => row.attname));
         for (const [key, list] of [
           ["DISTKEY", effect.distKey === undefined ? [] : [effect.distKey]],
@@ -549,6 +648,7 @@ export class Engine {
       case "registerSchema":
       case "commentOnView":
       case "lateBindingView":
+      case "lockTables":
         return;
     }
   }
@@ -569,6 +669,83 @@ export class Engine {
     const row = found.rows[0];
     if (row === undefined || row.owned || (await isSuperuser(session))) return;
     throw new SqlError("42501", `must be owner of relation ${row.relname}`);
+  }
+
+  /**
+   * "You can't lock views" (https://docs.aws.amazon.com/redshift/latest/dg/r_LOCK.html), and on
+   * Redshift a materialized view is a view. Postgres would lock a view and its base relations.
+   * Redshift's error text is not documented; this is Postgres' wording for a relation of the wrong
+   * kind. A relation that does not exist is left for the statement to report.
+   */
+  private async requireTables(q: Queryable, relations: readonly string[]): Promise<void> {
+    for (const relation of relations) {
+      const found = await q.query<{ relname: string; relkind: string }>(
+        "SELECT c.relname, c.relkind FROM pg_class c WHERE c.oid = to_regclass($1)",
+        [relation],
+      );
+      const row = found.rows[0];
+      if (row !== undefined && (row.relkind === "v" || row.relkind === "m")) {
+        throw new SqlError("42809", `"${row.relname}" is not a table: LOCK locks tables only`);
+      }
+    }
+  }
+
+  /**
+   * "You can't define a materialized view that references or includes … standard views, or system
+   * tables and views" (https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-create-sql-command.html,
+   * Limitations): a materialized view reads tables and materialized views only, which is why
+   * SVV_MV_DEPENDENCY is enough to find what is built on one. Redshift's error text is not
+   * documented; this wording is the emulator's.
+   */
+  private async requireTableSources(session: AccessSession, relation: string, oid: number): Promise<void> {
+    const views = await session.asAdmin(() =>
+      session.q.query<{ schema: string; name: string }>(
+        `SELECT n.nspname AS schema, c.relname AS name
+       FROM ${INTERNAL_SCHEMA}.direct_relations($1::oid) d
+       JOIN pg_class c ON c.oid = d.relid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'v' ORDER BY 1, 2 LIMIT 1`,
+        [oid],
+      ),
+    );
+    const view = views.rows[0];
+    if (view === undefined) return;
+    const what =
+      view.schema === CATALOG_SCHEMA
+        ? `the system view ${view.name}`
+        : `the view ${view.schema}.${view.name}`;
+    throw new SqlError(
+      "0A000",
+      `materialized view ${relation} cannot reference ${what}: a materialized view reads tables and materialized views only`,
+    );
+  }
+
+  /** A REFRESH or CREATE of a materialized view reads its source tables: they must be Synced. */
+  private async requireSyncedSources(session: AccessSession, relation: string): Promise<void> {
+    if (this.resyncing.length === 0 || session.identity === undefined) return;
+    await session.asAdmin(() =>
+      session.q.query(
+        `SELECT ${INTERNAL_SCHEMA}.require_synced(ARRAY(
+           SELECT s.relid FROM ${INTERNAL_SCHEMA}.source_relations(to_regclass($1)::oid) s WHERE s.relkind IN ('r', 'p')))`,
+        [relation],
+      ),
+    );
+  }
+
+  /**
+   * A statement the planner can explain reads what its plan scans (plain views expanded, materialized
+   * views not): none of it may be a replicated table that is not Synced. Late-binding views check
+   * their SELECT when they are read (see catalog.ts, `late_binding`).
+   */
+  private async requireSyncedReads(session: AccessSession, sql: string, values: unknown[]): Promise<void> {
+    if (this.resyncing.length === 0 || session.identity === undefined) return;
+    const explained = await session.q.query<{ "QUERY PLAN": unknown }>(explainSql(sql), values);
+    const plan = JSON.stringify(explained.rows[0]?.["QUERY PLAN"] ?? []);
+    await session.asAdmin(() =>
+      session.q.query(
+        `SELECT ${INTERNAL_SCHEMA}.require_synced(${INTERNAL_SCHEMA}.planned_relations($1::jsonb))`,
+        [plan],
+      ),
+    );
   }
 
   /**

@@ -16,6 +16,12 @@ export interface FaultOptions {
   /** Seed of the pseudo-random throttling decisions, so a run is reproducible. Default 1. */
   readonly seed?: number;
   /**
+   * Replicated (zero-ETL) tables shown as resyncing: `ResyncInitiated` in SVV_INTEGRATION_TABLE_STATE,
+   * and every statement that reads one fails, as on Redshift while a table resyncs (see
+   * zero-etl-states.ts). Each name is `<table>`, `<schema>.<table>` or `<database>.<schema>.<table>`.
+   */
+  readonly resyncing?: readonly string[];
+  /**
    * Called as each statement or batch is accepted, before it runs; it stays SUBMITTED until the
    * returned promise settles. Lets a test act at an exact point of a run (interrupt it, keep a
    * statement in flight, look at the warehouse between statements) without racing a timer. Set in
@@ -40,6 +46,7 @@ export interface AcceptedStatement {
  * - `REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN` — regular expression; matching statements fail (`failPattern`)
  * - `REDSHIFT_VIEWS_EMULATOR_POLL_DELAY_MS` — delay of status/result/list answers in ms (`pollDelayMs`)
  * - `REDSHIFT_VIEWS_EMULATOR_SEED` — integer seed of the throttling decisions (`seed`)
+ * - `REDSHIFT_VIEWS_EMULATOR_RESYNCING` — comma-separated replicated tables shown as resyncing (`resyncing`)
  *
  * Unset or empty variables leave the fault off; invalid values throw `E_EMULATOR_FAULTS`.
  */
@@ -50,6 +57,7 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): FaultOptions {
     failPattern?: RegExp;
     pollDelayMs?: number;
     seed?: number;
+    resyncing?: readonly string[];
   } = {};
   const number = (name: string, min: number, max: number): number | undefined => {
     const raw = env[name];
@@ -74,10 +82,39 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): FaultOptions {
   if (pollDelayMs !== undefined) faults.pollDelayMs = pollDelayMs;
   const seed = number("REDSHIFT_VIEWS_EMULATOR_SEED", 0, 2 ** 32 - 1);
   if (seed !== undefined) faults.seed = seed;
+  const resyncing = tableNames(env.REDSHIFT_VIEWS_EMULATOR_RESYNCING, "REDSHIFT_VIEWS_EMULATOR_RESYNCING");
+  if (resyncing.length > 0) faults.resyncing = resyncing;
   const pattern = env.REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN;
   if (pattern !== undefined && pattern !== "")
     faults.failPattern = toPattern(pattern, "REDSHIFT_VIEWS_EMULATOR_FAIL_PATTERN");
   return faults;
+}
+
+/**
+ * A comma-separated list of table names (`users`, `app.users`, `"db"."app"."users"` without the
+ * quotes); blanks around names are ignored. A name with quotes or an empty part is refused, since it
+ * could match nothing.
+ */
+function tableNames(raw: string | undefined, source: string): string[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  const names = raw.split(",").map((name) => name.trim());
+  const bad = names.find(
+    (name) =>
+      name === "" ||
+      name.includes('"') ||
+      name.split(".").some((part) => part === "") ||
+      name.split(".").length > 3,
+  );
+  if (bad !== undefined) {
+    throw new RedshiftViewsError(
+      "E_EMULATOR_FAULTS",
+      `${source}=${raw} has an invalid table name ${JSON.stringify(bad)}.`,
+      {
+        hint: `List replicated tables separated by commas, each as <table>, <schema>.<table> or <database>.<schema>.<table> without quotes, e.g. ${source}=users,app.orders`,
+      },
+    );
+  }
+  return names;
 }
 
 export function toPattern(pattern: RegExp | string, source = "failPattern"): RegExp {

@@ -121,7 +121,8 @@ export interface RunningEmulator {
   /**
    * Seeds (idempotently) a non-superuser deploy user as a DBA would: the user (`PASSWORD DISABLE`) if
    * missing, `CREATE` on the database, `USAGE` on each source schema and `SELECT` on its tables (present
-   * and future). Nothing else: it owns what it creates, and reads nothing else.
+   * and future), and `SELECT` on `SVV_INTEGRATION_TABLE_STATE`. Nothing else: it owns what it creates,
+   * and reads nothing else.
    */
   seedDeployUser(input: SeedDeployUserInput): Promise<void>;
   /** Closes the HTTP server (keep-alive sockets included) and PGlite; releases the data folder. */
@@ -194,6 +195,7 @@ async function serve(
     isolation: new SessionIsolation((sessionId) => sessions.isOpen(sessionId)),
   });
   await engine.bootstrap();
+  await engine.setResyncing(faults.resyncing ?? []);
 
   const schedule = (record: StatementRecord): void => {
     const gate = faults.onStatement?.({
@@ -269,7 +271,11 @@ async function serve(
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new ApiError("SerializationException", "The request body must be a JSON object.");
       }
-      const result = await run(parsed as Record<string, unknown>, { accessKeyId });
+      const token = request.headers["x-amz-security-token"];
+      const result = await run(parsed as Record<string, unknown>, {
+        accessKeyId,
+        sessionToken: typeof token === "string" ? token : undefined,
+      });
       if (POLL_OPERATIONS.has(operation) && (faults.pollDelayMs ?? 0) > 0)
         await delay(faults.pollDelayMs ?? 0);
       send(response, 200, result);
@@ -311,6 +317,9 @@ async function serve(
     database,
     setFaults(next) {
       faults = next;
+      // Queued like a statement: statements submitted after this call see the new set. It fails only
+      // once the emulator has stopped, when no statement runs any more.
+      engine.setResyncing(next.resyncing ?? []).catch(() => undefined);
       failPattern = next.failPattern === undefined ? undefined : toPattern(next.failPattern);
       random = seededRandom(next.seed ?? 1);
     },

@@ -34,6 +34,16 @@ export interface StatementPart {
   result?: StoredResult;
 }
 
+/**
+ * Who submitted a statement, as far as the emulator can tell: the access key id of the request's
+ * SigV4 signature and, for temporary credentials, a digest of their session token (never the token
+ * itself: the history is written to disk).
+ */
+export interface Caller {
+  readonly accessKeyId?: string;
+  readonly session?: string;
+}
+
 export interface SqlParameter {
   readonly name: string;
   readonly value: string;
@@ -54,6 +64,8 @@ export interface StatementRecord extends StatementPart {
   readonly user: string;
   /** The name shown when the login fails, e.g. `IAM:<DbUser>`. */
   readonly loginName: string;
+  /** Who submitted it; absent in a history written before callers were recorded. */
+  readonly caller?: Caller;
   /** An IAM identity's user, created on first use. */
   readonly autoCreateUser: boolean;
   readonly redshiftPid: number;
@@ -87,6 +99,7 @@ export interface NewStatement {
   readonly resultFormat?: ResultFormat | undefined;
   readonly sessionId?: string | undefined;
   readonly clientToken?: string | undefined;
+  readonly caller: Caller;
 }
 
 export interface ListFilter {
@@ -96,6 +109,12 @@ export interface ListFilter {
   readonly database?: string | undefined;
   readonly clusterIdentifier?: string | undefined;
   readonly workgroupName?: string | undefined;
+  /**
+   * Only statements of this caller: the same access key, and with `sameSession` also the same
+   * session token (see `dataApiOperations`, ListStatements).
+   */
+  readonly caller: Caller;
+  readonly sameSession: boolean;
   readonly limit: number;
 }
 
@@ -169,6 +188,7 @@ export class StatementStore {
       autoCreateUser: input.autoCreateUser,
       redshiftPid: 1073741824 + (this.nextSeq % 100000),
       executionMode: input.executionMode,
+      caller: input.caller,
       parts,
       ...optional("statementName", input.statementName),
       ...optional("parameters", input.parameters),
@@ -217,6 +237,7 @@ export class StatementStore {
     this.prune();
     const matching = [...this.records.values()]
       .filter((record) => filter.beforeSeq === undefined || record.seq < filter.beforeSeq)
+      .filter((record) => sameCaller(record.caller, filter.caller, filter.sameSession))
       .filter((record) => filter.status === undefined || record.status === filter.status)
       .filter((record) => filter.database === undefined || record.database === filter.database)
       .filter(
@@ -290,6 +311,11 @@ export function abortAll(record: StatementRecord, error: string, now: number): v
     part.error = error;
     part.updatedAt = now;
   }
+}
+
+function sameCaller(recorded: Caller | undefined, caller: Caller, sameSession: boolean): boolean {
+  if (recorded?.accessKeyId !== caller.accessKeyId) return false;
+  return !sameSession || recorded?.session === caller.session;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

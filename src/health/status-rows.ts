@@ -14,6 +14,7 @@ import type { Grantee, Principal } from "../sql/statement.js";
 import type { Catalog } from "../state/catalog.js";
 import type { MvInfo } from "../state/mv-info.js";
 import { type Privileges, sameGrantee } from "../state/privileges.js";
+import { sourceKey, type UnsyncedTable } from "../state/source-states.js";
 import { compareText } from "../text/compare.js";
 import { describeMvState, needsRebuild } from "./mv-state.js";
 
@@ -82,6 +83,8 @@ export interface StatusRow {
    * that nobody wonders, never an orphan, never refreshed or dropped by this one.
    */
   readonly foreignProject?: string;
+  /** With `source_not_synced`: the replicated table the view reads and its zero-ETL state. */
+  readonly source?: { readonly table: string; readonly state: string };
 }
 
 const PRIORITY: Record<Operation, number> = { create: 3, refresh: 2, drop: 1 };
@@ -96,6 +99,11 @@ export function buildStatusRows(input: {
   readonly history: readonly ViewHistory[];
   /** The grants, when the session sees them all (else no access conditions are concluded). */
   readonly privileges?: Privileges | undefined;
+  /**
+   * Replicated tables that are not Synced, by `<database>.<schema>.<table>`, when the session could
+   * read their states (else `source_not_synced` is not concluded).
+   */
+  readonly unsynced?: ReadonlyMap<string, UnsyncedTable> | undefined;
 }): StatusRow[] {
   const catalog = new Map(input.catalog.views.map((view) => [`${view.schema}.${view.name}`, view]));
   const { session } = input.catalog;
@@ -145,6 +153,8 @@ export function buildStatusRows(input: {
         : viewAccess(input.privileges, schema, view, template.grantees);
     if (access !== undefined && access.unexpected.length > 0) conditions.push("unexpected_access");
     if (access !== undefined && access.missing.length > 0) conditions.push("missing_access");
+    const unsynced = template === undefined ? undefined : input.unsynced?.get(sourceKey(template.source));
+    if (unsynced !== undefined) conditions.push("source_not_synced");
     const last = recorded === undefined ? undefined : latestOperation(recorded);
     return {
       schema,
@@ -172,6 +182,7 @@ export function buildStatusRows(input: {
       conditions,
       ...(access === undefined ? {} : { access }),
       ...(foreign === undefined ? {} : { foreignProject: foreign }),
+      ...(unsynced === undefined ? {} : { source: { table: unsynced.table, state: unsynced.state } }),
     };
   };
 

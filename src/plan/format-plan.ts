@@ -125,9 +125,11 @@ function grantsDetail(view: PlanViewJson): string {
 /** What the view's DROP does to one dependent, in words. */
 function dependentLine(dependent: DependentJson): string {
   const name = `${dependent.schema}.${dependent.view} (${dependent.kind.replace(/_/g, " ")})`;
+  const through =
+    dependent.through === undefined ? "" : ` through ${dependent.through.schema}.${dependent.through.view}`;
   switch (dependent.effect) {
     case "blocks":
-      return `${name} depends on it: the view is refused unless --cascade (or drop ${dependent.view} first)`;
+      return `${name} depends on it${through}: the view is refused unless --cascade (or drop ${dependent.view} first)`;
     case "dropped_with_it":
       return `${name} will be DROPPED with it (--cascade)`;
     case "unaffected":

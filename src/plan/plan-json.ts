@@ -73,6 +73,8 @@ export interface DependentJson {
   readonly view: string;
   readonly kind: Dependent["kind"];
   readonly effect: DependentEffect;
+  /** For a dependent of a dependent: the object it reads, itself reading the view. */
+  readonly through?: { readonly schema: string; readonly view: string };
 }
 
 /** What a DROP of the view does to one dependent. */
@@ -112,6 +114,9 @@ function itemToJson(item: PlanItem, cascade: boolean): PlanViewJson {
       view: dependent.name,
       kind: dependent.kind,
       effect: dependentEffect(dependent, cascade),
+      ...(dependent.through === undefined
+        ? {}
+        : { through: { schema: dependent.through.schema, view: dependent.through.name } }),
     }),
   );
   const withDependents = dependents.length > 0 ? { dependents } : {};

@@ -50,7 +50,18 @@ export interface ApplyOptions {
   readonly interruptedHistoryMs?: number | undefined;
   /** Where the grantees of a view schema are configured (`grants.pii`…), to name when a GRANT fails. */
   readonly grantsKey?: ((schema: string) => string) | undefined;
+  /**
+   * Called once after the apply with the views whose statements failed on the warehouse: the cause
+   * of each that can be told, in plain words, by `schema.view`. It is added to the view's error and
+   * to its history record.
+   */
+  readonly explainFailures?: ExplainFailures | undefined;
 }
+
+/** Causes, in plain words, of failures the warehouse's message does not make plain, by `schema.view`. */
+export type ExplainFailures = (
+  views: readonly { readonly schema: string; readonly name: string }[],
+) => Promise<ReadonlyMap<string, string>>;
 
 /**
  * A failure whose failing statement was one of this tool's GRANTs (the Data API says which statement
@@ -176,16 +187,47 @@ export async function applyPlan(
     },
   });
 
+  const explained = await explainFailed(outcomes, history, options.explainFailures);
   return {
     environment: plan.environment,
-    outcomes: outcomes.sort(compareRelations),
+    outcomes: explained.outcomes.sort(compareRelations),
     interrupted: interrupted(),
-    history: await recordOperations(warehouse, plan.environment, history, {
+    history: await recordOperations(warehouse, plan.environment, explained.history, {
       // After Ctrl-C the user is waiting: the write gets a bounded time, then gives up.
       ...(interrupted()
         ? { signal: AbortSignal.timeout(options.interruptedHistoryMs ?? INTERRUPTED_HISTORY_MS) }
         : {}),
     }),
+  };
+}
+
+/** The outcomes and history records of views the warehouse failed, with their causes added. */
+async function explainFailed(
+  outcomes: readonly ViewOutcome[],
+  history: readonly OperationRecord[],
+  explain: ExplainFailures | undefined,
+): Promise<{ outcomes: ViewOutcome[]; history: OperationRecord[] }> {
+  const failed = outcomes.filter(
+    (outcome) =>
+      outcome.kind === "failed" && outcome.statementId !== undefined && outcome.dependents === undefined,
+  );
+  if (explain === undefined || failed.length === 0) return { outcomes: [...outcomes], history: [...history] };
+  const causes = await explain(failed);
+  const withCause = (error: string, key: string) => {
+    const cause = causes.get(key);
+    return cause === undefined ? error : `${error} (${cause})`;
+  };
+  return {
+    outcomes: outcomes.map((outcome) =>
+      outcome.kind === "failed" && failed.includes(outcome)
+        ? { ...outcome, error: withCause(outcome.error, `${outcome.schema}.${outcome.name}`) }
+        : outcome,
+    ),
+    history: history.map((record) =>
+      record.status === "FAILED" && record.error !== undefined
+        ? { ...record, error: withCause(record.error, `${record.schema}.${record.view}`) }
+        : record,
+    ),
   };
 }
 

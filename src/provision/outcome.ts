@@ -199,6 +199,9 @@ export function outcomeRecord(
 
 export function describeDependents(dependents: readonly Dependent[]): string {
   return dependents
-    .map((dependent) => `${dependent.schema}.${dependent.name} (${dependent.kind.replace(/_/g, " ")})`)
+    .map(
+      (dependent) =>
+        `${dependent.schema}.${dependent.name} (${dependent.kind.replace(/_/g, " ")}${dependent.through === undefined ? "" : `, through ${dependent.through.schema}.${dependent.through.name}`})`,
+    )
     .join(", ");
 }

@@ -18,6 +18,7 @@ import {
 import { type ProvisionPlanJson, planToJson } from "../plan/plan-json.js";
 import { notOwned, notOwnedError } from "../state/ownership.js";
 import { readCatalog, readDependents, readPrivileges } from "../state/read-state.js";
+import { explainNotSynced } from "../state/source-states.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import type { ViewOutcome } from "./outcome.js";
 
@@ -102,6 +103,8 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
         grantsKey: (schema) =>
           grantsKey(session.config, session.environment, schema === session.schemas[1] ? "pii" : "nonPii"),
         onOutcome: (outcome, done, all) => emit({ kind: "outcome", outcome, done, total: all }),
+        explainFailures: (failed) =>
+          explainNotSynced(session.warehouse, session.environment, failed, plan.desired),
       });
       if (result.history.kind === "failed")
         emit({
@@ -146,7 +149,7 @@ async function readPlan(session: WarehouseSession, cascade: boolean) {
     privileges,
     sessionUser: catalog.session.name,
   });
-  return { plan: full, catalog, json: planToJson(full, describeTarget(session.target), cascade) };
+  return { plan: full, catalog, desired, json: planToJson(full, describeTarget(session.target), cascade) };
 }
 
 /**

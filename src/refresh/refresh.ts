@@ -8,6 +8,7 @@ import { readHistory } from "../state/history.js";
 import { notOwned, notOwnedError } from "../state/ownership.js";
 import { readCatalog, readMvInfo } from "../state/read-state.js";
 import { resolveSubmitted } from "../state/resolve-submitted.js";
+import { explainNotSynced } from "../state/source-states.js";
 import { type RefreshOutcome, refreshViews } from "./run-refresh.js";
 import { type RefreshSelection, selectRefreshTargets } from "./select.js";
 
@@ -116,6 +117,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshReport> {
       wait: options.wait !== false,
       signal: options.signal,
       onOutcome: (outcome, done, total) => emit({ kind: "outcome", outcome, done, total }),
+      explainFailures: (failed) => explainNotSynced(warehouse, environment, failed, desired),
     });
     if (run.history.kind === "failed")
       emit({

@@ -58,6 +58,15 @@ export interface RunRefreshOptions {
   readonly now?: (() => Date) | undefined;
   /** Ends of operations an earlier run left running, found since: written with this run's records. */
   readonly resolved?: readonly OperationRecord[] | undefined;
+  /**
+   * Called once after the refreshes with the views whose REFRESH failed on the warehouse: the cause of
+   * each that can be told, in plain words, by `schema.view`, added to its error and history record.
+   */
+  readonly explainFailures?:
+    | ((
+        views: readonly { readonly schema: string; readonly name: string }[],
+      ) => Promise<ReadonlyMap<string, string>>)
+    | undefined;
 }
 
 /**
@@ -143,11 +152,35 @@ export async function refreshViews(
       options.onOutcome?.(outcome, outcomes.length, targets.length);
     }),
   );
+  const failed = outcomes.filter((outcome) => outcome.kind === "failed" && outcome.statementId !== undefined);
+  const causes =
+    options.explainFailures === undefined || failed.length === 0
+      ? new Map<string, string>()
+      : await options.explainFailures(failed);
+  const withCause = (error: string, key: string) => {
+    const cause = causes.get(key);
+    return cause === undefined ? error : `${error} (${cause})`;
+  };
   return {
-    outcomes: outcomes.sort(compareRelations),
-    history: await recordOperations(warehouse, environment, history, {
-      // After Ctrl-C the user is waiting: the write gets a bounded time, then gives up.
-      ...(options.signal?.aborted === true ? { signal: AbortSignal.timeout(INTERRUPTED_HISTORY_MS) } : {}),
-    }),
+    outcomes: outcomes
+      .map((outcome) =>
+        outcome.kind === "failed"
+          ? { ...outcome, error: withCause(outcome.error, `${outcome.schema}.${outcome.name}`) }
+          : outcome,
+      )
+      .sort(compareRelations),
+    history: await recordOperations(
+      warehouse,
+      environment,
+      history.map((record) =>
+        record.status === "FAILED" && record.error !== undefined
+          ? { ...record, error: withCause(record.error, `${record.schema}.${record.view}`) }
+          : record,
+      ),
+      {
+        // After Ctrl-C the user is waiting: the write gets a bounded time, then gives up.
+        ...(options.signal?.aborted === true ? { signal: AbortSignal.timeout(INTERRUPTED_HISTORY_MS) } : {}),
+      },
+    ),
   };
 }

@@ -24,6 +24,10 @@ export function viewKey(schema: string, name: string): string {
  * Everything bound to a relation through a view's rewrite rule (`pg_depend`, which every user reads
  * whole), and every late-binding view with its definition: late-binding views are not in `pg_depend`
  * (that is the point of them) and are matched by name afterwards. Leader-node catalog tables only.
+ *
+ * On Redshift a materialized view has `relkind = 'v'` like a plain view, and its rewrite rule reads
+ * its internal table, not its sources: what is found here is plain views. Materialized views built
+ * on a view are in SVV_MV_DEPENDENCY (below).
  */
 export function boundDependentsQuery(): string {
   return [
@@ -49,9 +53,12 @@ export function boundDependentsQuery(): string {
 
 /**
  * Materialized views built on materialized views: Redshift records them here, not in `pg_depend`
- * (a materialized view is a view over an internal table). A row says that `schema_name.name`
- * depends on `dependent_schema_name.dependent_name`. It works on Serverless, where STV_MV_DEPS
- * does not; regular users see only their own views.
+ * (a materialized view is a view over an internal table), and a materialized view cannot be built on
+ * a plain view. A row says that `schema_name.name` depends on
+ * `dependent_schema_name.dependent_name`. It works on Serverless, where STV_MV_DEPS does not.
+ * "Regular users can see only their own data": a materialized view another user built on a managed
+ * view is seen by superusers only; for anyone else its DROP fails on the warehouse (2BP01), and the
+ * view is reported failed, unchanged.
  * https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_MV_DEPENDENCY.html
  */
 export function materializedDependentsQuery(): string {
@@ -86,23 +93,8 @@ export function groupDependents(
 ): Map<string, Dependent[]> {
   const edges: Edge[] = [];
   const lateBinding: { schema: string; name: string; definition: string }[] = [];
-  for (const row of bound) {
-    const text = (value: unknown): string => {
-      const found = catalogText(value);
-      if (found === undefined) throw unexpectedRow("the dependents query (pg_depend, pg_class)", row);
-      return found;
-    };
-    const dependent = { schema: text(row.dependent_schema), name: text(row.dependent_name) };
-    const kind = text(row.dependent_kind);
-    if (kind === "l") lateBinding.push({ ...dependent, definition: text(row.definition) });
-    else
-      edges.push({
-        ref: viewKey(text(row.ref_schema), text(row.ref_name)),
-        dependent,
-        // Postgres (the emulator) says `m`; Redshift says `v` for both, and lists MV-on-MV below.
-        kind: kind === "m" ? "materialized_view" : "view",
-      });
-  }
+  // Materialized views first: should a warehouse also record one in pg_depend, where it looks like a
+  // plain view, it is named for what it is.
   for (const row of materialized) {
     const text = (value: unknown): string => {
       const found = catalogText(value);
@@ -114,6 +106,17 @@ export function groupDependents(
       dependent: { schema: text(row.dependent_schema), name: text(row.dependent_name) },
       kind: "materialized_view",
     });
+  }
+  for (const row of bound) {
+    const text = (value: unknown): string => {
+      const found = catalogText(value);
+      if (found === undefined) throw unexpectedRow("the dependents query (pg_depend, pg_class)", row);
+      return found;
+    };
+    const dependent = { schema: text(row.dependent_schema), name: text(row.dependent_name) };
+    const kind = text(row.dependent_kind);
+    if (kind === "l") lateBinding.push({ ...dependent, definition: text(row.definition) });
+    else edges.push({ ref: viewKey(text(row.ref_schema), text(row.ref_name)), dependent, kind: "view" });
   }
   const byRef = new Map<string, Edge[]>();
   for (const edge of edges) byRef.set(edge.ref, [...(byRef.get(edge.ref) ?? []), edge]);

@@ -109,6 +109,14 @@ export function formatStatusTable(rows: readonly StatusRow[], paint: Paint): str
       : []),
   ]);
   if (access.length > 0) lines.push("", "Access:", ...access.map((line) => paint.red(line)));
+  const sources = rows.flatMap((row) =>
+    row.source === undefined
+      ? []
+      : [
+          `  ${row.schema}.${row.view}: reads ${row.source.table}, which is ${row.source.state} (not Synced): it cannot be created or refreshed until zero-ETL has synced it`,
+        ],
+  );
+  if (sources.length > 0) lines.push("", "Sources:", ...sources.map((line) => paint.red(line)));
   const problems = rows.filter((row) => row.conditions.length > 0).length;
   const foreign = rows.filter((row) => row.foreignProject !== undefined).length;
   const stale = rows.filter(

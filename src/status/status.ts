@@ -12,6 +12,7 @@ import {
 import { type HistoryRead, readHistory } from "../state/history.js";
 import { readCatalog, readMvInfo, readPrivileges } from "../state/read-state.js";
 import { resolveSubmitted } from "../state/resolve-submitted.js";
+import { readSourceStates } from "../state/source-states.js";
 
 export interface StatusOptions extends WarehouseOptions {
   readonly onEvent?: (event: SessionEvent) => void;
@@ -35,25 +36,29 @@ export interface StatusReport {
   readonly views: readonly StatusRow[];
   /** Whether who can read each view was audited (`unexpected_access`, `missing_access`). */
   readonly access: "audited" | "unaudited";
+  /** Whether the zero-ETL states of the replicated tables were read (`source_not_synced`). */
+  readonly sources: "checked" | "unchecked";
   /** With `metrics`: what was published or rendered, or why publishing failed. */
   readonly metrics?: MetricsReport;
 }
 
 /**
- * One row per view of an environment, from three queries whatever the number of views or how often
- * they ran: the catalog's hashes, `SVV_MV_INFO`, and the operation history the tool writes after
- * every provision and refresh. A view with a problem has `conditions`.
+ * One row per view of an environment, from a fixed number of queries whatever the number of views or
+ * how often they ran, all at once: the catalog's hashes, `SVV_MV_INFO`, the operation history the
+ * tool writes after every provision and refresh, the grants, and the zero-ETL states of the
+ * replicated tables. A view with a problem has `conditions`.
  */
 export async function status(options: StatusOptions): Promise<StatusReport> {
   const emit = options.onEvent ?? (() => {});
   const session = await openSession(options);
   try {
     const { environment, prepared, target, warehouse, schemas } = session;
-    const [catalog, mvInfo, history, privileges] = await Promise.all([
+    const [catalog, mvInfo, history, privileges, sources] = await Promise.all([
       readCatalog(warehouse, environment, schemas),
       readMvInfo(warehouse, environment, schemas),
       readHistory(warehouse, environment, schemas),
       readPrivileges(warehouse, environment, schemas),
+      readSourceStates(warehouse, environment),
     ]);
     if (!privileges.complete)
       emit({
@@ -61,6 +66,15 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
         code: "access_unaudited",
         message: `Who can read the views was not audited: ${catalog.session.name} sees only its own grants (it is not a superuser and has no SYSLOG ACCESS UNRESTRICTED).`,
         hint: `Run status as a superuser, or have one run ALTER USER "${catalog.session.name}" SYSLOG ACCESS UNRESTRICTED; the other checks are complete.`,
+      });
+    if (sources.kind === "unreadable")
+      emit({
+        kind: "warning",
+        code: "source_states_unread",
+        message: `The zero-ETL states of the replicated tables were not read (SVV_INTEGRATION_TABLE_STATE): ${sources.error}`,
+        hint: catalog.session.superuser
+          ? "Views over a table that is not Synced cannot be reported (source_not_synced); the other checks are complete."
+          : `SVV_INTEGRATION_TABLE_STATE is visible to superusers only: run status as one, or have one run GRANT SELECT ON svv_integration_table_state TO "${catalog.session.name}". The other checks are complete.`,
       });
     if (history.kind === "unreadable")
       emit({
@@ -85,6 +99,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
       mvInfo,
       history: recorded,
       ...(privileges.complete ? { privileges } : {}),
+      ...(sources.kind === "read" ? { unsynced: sources.unsynced } : {}),
     });
     const metrics =
       options.metrics === undefined
@@ -105,6 +120,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
       ...(history.kind === "unreadable" ? { historyError: history.error } : {}),
       views,
       access: privileges.complete ? "audited" : "unaudited",
+      sources: sources.kind === "read" ? "checked" : "unchecked",
       ...(metrics === undefined ? {} : { metrics }),
     };
   } finally {

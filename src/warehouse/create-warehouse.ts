@@ -378,7 +378,8 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         const page = await call("ListStatements", () =>
           client.send(
             new ListStatementsCommand({
-              // ListStatements filters by warehouse and database only (it takes no credentials).
+              // Only the caller's IAM role's statements are listed (RoleLevel, default true), so
+              // another person's statements are not: see acquireProvisionLock.
               Database: connection.Database,
               ...(connection.ClusterIdentifier === undefined
                 ? {}

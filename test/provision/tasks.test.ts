@@ -22,6 +22,7 @@ const view = (name: string, schema = "analytics_prod"): DesiredView => ({
   project: "app",
   comments: [],
   commentsHash: "0".repeat(16),
+  source: { database: "app_zeroetl", schema: "app", table: "t" },
 });
 
 const bound: Dependent = { schema: "reports", name: "by_country", kind: "view" };

@@ -19,6 +19,7 @@ const view = (schema: string, name: string): DesiredView => ({
   project: "app",
   comments: [],
   commentsHash: "0".repeat(16),
+  source: { database: "app_zeroetl", schema: "app", table: "t" },
 });
 
 const desired = [

@@ -494,6 +494,7 @@ describe("Data API failures (warehouse client)", () => {
       project: "app",
       comments: [],
       commentsHash: "0".repeat(16),
+      source: { database: "app_zeroetl", schema: "app", table: "t" },
     };
     const plan: ProvisionPlan = {
       environment: "production",

@@ -40,11 +40,14 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-/** Every materialized view of the managed schemas (read between statements: the engine is serial). */
+/**
+ * Every relation of the managed schemas, all materialized views (read between statements: the
+ * engine is serial). pg_class shows them with relkind 'v', as Redshift does.
+ */
 async function relations(): Promise<Set<string>> {
   const rows = await harness.emulator.query(
     `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'm' AND n.nspname LIKE 'analytics_${ENVIRONMENT}%'`,
+     WHERE c.relkind = 'v' AND n.nspname LIKE 'analytics_${ENVIRONMENT}%'`,
   );
   return new Set(rows.map((row) => String(row.name)));
 }
