@@ -24,6 +24,12 @@ export interface ProblemLogEntry {
   readonly statementId: string | null;
   /** The warehouse's message, for a failed operation. */
   readonly error: string | null;
+  /**
+   * What the condition is about, in words, when it is not an operation: who can read the view that
+   * should not (`unexpected_access`) or cannot that should (`missing_access`), or the replicated table
+   * that is not Synced (`source_not_synced`).
+   */
+  readonly detail: string | null;
 }
 
 /**
@@ -52,6 +58,7 @@ export function problemLogEntries(
         stateText: row.stateText,
         statementId: operation?.statementId ?? null,
         error: operation?.error ?? null,
+        detail: conditionDetail(row, condition) ?? null,
       };
     }),
   );
@@ -68,7 +75,23 @@ function explainingOperation(row: StatusRow, condition: ErrorCondition): LastOpe
     case "orphan":
     case "conflict":
     case "needs_rebuild":
+    case "unexpected_access":
+    case "missing_access":
+    case "source_not_synced":
       return row.lastOperation ?? undefined;
+  }
+}
+
+function conditionDetail(row: StatusRow, condition: ErrorCondition): string | undefined {
+  switch (condition) {
+    case "unexpected_access":
+      return row.access === undefined ? undefined : `readable by ${row.access.unexpected.join(", ")}`;
+    case "missing_access":
+      return row.access === undefined ? undefined : `not readable by ${row.access.missing.join(", ")}`;
+    case "source_not_synced":
+      return row.source === undefined ? undefined : `${row.source.table} is ${row.source.state}`;
+    default:
+      return undefined;
   }
 }
 

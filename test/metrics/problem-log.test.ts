@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatProblemLogLine, problemLogEntries } from "../../src/metrics/problem-log.js";
+import { checkJson, readSchema } from "../helpers/json-schemas.js";
 import { HEALTHY_ROWS, ROWS_WITH_ONE_FAILED, statusRow } from "./status-rows.js";
 
 describe("problemLogEntries", () => {
@@ -20,6 +21,7 @@ describe("problemLogEntries", () => {
         stateText: "incremental refresh",
         statementId: "st-posts-create",
         error: 'permission denied for schema "analytics_dev"',
+        detail: null,
       },
       {
         environment: "production",
@@ -33,6 +35,7 @@ describe("problemLogEntries", () => {
         stateText: "incremental refresh",
         statementId: "st-posts-create",
         error: 'permission denied for schema "analytics_dev"',
+        detail: null,
       },
     ]);
     for (const line of lines) expect(line).not.toContain("\n");
@@ -76,6 +79,34 @@ describe("problemLogEntries", () => {
     });
   });
 
+  it("says what an access or source condition is about", async () => {
+    const entries = problemLogEntries(
+      [
+        statusRow({
+          schema: "analytics_dev_pii",
+          view: "users",
+          conditions: ["unexpected_access", "source_not_synced"],
+          access: {
+            readers: ['GROUP "analysts"', 'ROLE "pii_readers"'],
+            unexpected: ['GROUP "analysts"'],
+            missing: [],
+          },
+          source: { table: "app_zeroetl.app.users", state: "ResyncInitiated" },
+        }),
+      ],
+      { environment: "dev" },
+    );
+    expect(entries.map((entry) => [entry.condition, entry.detail])).toEqual([
+      ["unexpected_access", 'readable by GROUP "analysts"'],
+      ["source_not_synced", "app_zeroetl.app.users is ResyncInitiated"],
+    ]);
+    // The documented shape of a log line (docs/schemas/status.schema.json, $defs.problemLogEntry).
+    const schema = await readSchema("status.schema.json");
+    const entrySchema = { $schema: schema.$schema, $ref: "#/$defs/problemLogEntry", $defs: schema.$defs };
+    for (const entry of entries)
+      expect(checkJson(entrySchema, JSON.parse(formatProblemLogLine(entry)))).toEqual([]);
+  });
+
   it("keeps every key for an orphan with no history (null, not absent)", () => {
     const [entry] = problemLogEntries(
       [
@@ -105,6 +136,7 @@ describe("problemLogEntries", () => {
       stateText: "incremental refresh",
       statementId: null,
       error: null,
+      detail: null,
     });
   });
 
