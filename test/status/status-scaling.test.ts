@@ -143,11 +143,11 @@ describe("status cost", () => {
         ),
       ).toEqual([]);
     }
-    // Four queries (catalog, SVV_MV_INFO, history, privileges): each submitted once and read in one
-    // page; never the Data API's statement list.
-    expect(few.statements).toBe(4);
-    expect(few.calls).toEqual({ ExecuteStatement: 4, GetStatementResult: 4 });
-    expect(lots.statements).toBe(4);
+    // Five queries (catalog, SVV_MV_INFO, history, privileges, zero-ETL table states): each submitted
+    // once and read in one page; never the Data API's statement list.
+    expect(few.statements).toBe(5);
+    expect(few.calls).toEqual({ ExecuteStatement: 5, GetStatementResult: 5 });
+    expect(lots.statements).toBe(5);
     expect(lots.calls).toEqual(few.calls);
 
     // Two more rounds in the operation history, and a Data API statement history grown by hundreds of
@@ -171,7 +171,7 @@ describe("status cost", () => {
         (row) => row.lastOperation?.statementId !== `refresh-3-${row.view}` || row.conditions.length > 0,
       ),
     ).toEqual([]);
-    expect(later.statements).toBe(4);
+    expect(later.statements).toBe(5);
     expect(later.calls).toEqual(few.calls);
   });
 });

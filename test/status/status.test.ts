@@ -310,6 +310,7 @@ describe("status output", () => {
         environment: "dev",
         history: "recorded",
         access: "audited",
+        sources: "checked",
         views: rows(),
       }),
     );
@@ -320,6 +321,7 @@ describe("status output", () => {
         environment: "dev",
         history: "recorded",
         access: "audited",
+        sources: "checked",
         views: [{ ...rows()[0], conditions: ["bad"] }],
       }),
     ).toEqual(["/views/0/conditions/0: must be equal to one of the allowed values"]);
