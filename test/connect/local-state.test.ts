@@ -39,7 +39,7 @@ describe("localStateWarning", () => {
     expect(await localStateWarning(outside)).toBeUndefined();
   });
 
-  it("is said by the command that creates the folder, and not again", { timeout: 120_000 }, async () => {
+  it("is said by the command that creates the folder, and not again", async () => {
     const dir = await repository({ "prisma/schema.prisma": await exampleSchema() });
     const warnings = async () => {
       const events: SessionEvent[] = [];

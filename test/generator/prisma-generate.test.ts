@@ -30,7 +30,7 @@ async function prismaGenerate(dir: string, args: string[] = []) {
   try {
     const { stdout, stderr } = await run(process.execPath, [PRISMA, "generate", ...args], {
       cwd: dir,
-      timeout: 60_000,
+      timeout: 240_000,
       env: {
         ...process.env,
         PATH: `${path.join(dir, "node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}`,

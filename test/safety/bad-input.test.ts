@@ -554,7 +554,7 @@ describe("operation history faults (local emulator, through the CLI)", () => {
     const json = JSON.parse(status.stdout) as { history: string; views: { lastOperation: unknown }[] };
     expect(json.history).toBe("recorded");
     expect(json.views.map((view) => view.lastOperation)).toEqual([null, null, null, null]);
-  }, 60_000);
+  });
 
   it("history cannot be read: status warns, reports the rest, and says so in its JSON", async () => {
     const dir = await project();
@@ -569,7 +569,7 @@ describe("operation history faults (local emulator, through the CLI)", () => {
     const json = JSON.parse(status.stdout) as { history: string; views: { exists: boolean }[] };
     expect(json.history).toBe("unreadable");
     expect(json.views.filter((view) => view.exists)).toHaveLength(4);
-  }, 60_000);
+  });
 });
 
 describe("interrupted run", () => {
@@ -585,7 +585,7 @@ describe("interrupted run", () => {
     const again = await cli(dir, ["provision", "development", "--dry-run"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("4 to add");
-  }, 60_000);
+  });
 });
 
 function closedPort(): Promise<number> {

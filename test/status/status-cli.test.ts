@@ -80,5 +80,5 @@ describe("refresh and status (CLI)", () => {
     expect(lines.find((line) => line.includes(",units,"))).toMatch(
       /^learning_platform_development,units,non_pii,Unit,false,,,does not exist,refresh,FINISHED,[^,]+,[\d.]+,missing,[\w:-]+,,[^,]+@[^,]+,FINISHED,,FINISHED,,$/,
     );
-  }, 180_000);
+  });
 });
