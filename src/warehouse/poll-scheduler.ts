@@ -14,6 +14,11 @@ export const LIST_PAGE_SIZE = 100;
  * found within these pages are asked for with DescribeStatement instead.
  */
 const MAX_LIST_PAGES = 2;
+/**
+ * Statements due within this long of the earliest are polled with it (a little early), so that
+ * statements submitted together share one ListStatements rather than each getting a DescribeStatement.
+ */
+const COALESCE_MS = 50;
 /** Durations of finished statements kept per kind of statement, to time the first poll of the next. */
 const SAMPLES_KEPT = 25;
 /** Finished statements of a kind needed before their median times the first poll of the next. */
@@ -164,7 +169,7 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
   const arm = () => {
     if (ticking || tracked.size === 0) return;
     let at = Number.POSITIVE_INFINITY;
-    for (const entry of tracked.values()) at = Math.min(at, entry.nextAt);
+    for (const entry of tracked.values()) at = Math.min(at, Math.max(entry.nextAt, allowedAt(entry)));
     if (wake !== undefined && wake.at <= at) return;
     wake?.controller.abort();
     const controller = new AbortController();
@@ -253,7 +258,7 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     try {
       const at = time();
       const entries = [...tracked.values()];
-      const due = entries.filter((entry) => entry.nextAt <= at);
+      const due = entries.filter((entry) => entry.nextAt <= at + COALESCE_MS && at >= allowedAt(entry));
       const named = due.filter((entry) => entry.name !== undefined);
       const prefix = longestCommonPrefix(named.map((entry) => entry.name ?? ""));
       if (!listing || named.length < 2 || prefix === "") {
@@ -263,8 +268,9 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
       // Covered without being due only when that does not push back its own next poll.
       const extra = entries.filter(
         (entry) =>
-          entry.nextAt > at &&
+          !due.includes(entry) &&
           entry.name?.startsWith(prefix) === true &&
+          at >= allowedAt(entry) &&
           (entry.polls.length === 0 || entry.nextAt >= (entry.polls[entry.polls.length - 1] ?? 0) + windowMs),
       );
       const covered = [...named, ...extra];
