@@ -140,14 +140,14 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
   const scheduler = createPollScheduler({
     poll,
     describe: (id) => call("DescribeStatement", () => client.send(new DescribeStatementCommand({ Id: id }))),
-    list: (prefix, token) =>
+    list: (prefix, pageSize, token) =>
       call("ListStatements", () =>
         client.send(
           new ListStatementsCommand({
             ...listScope(),
             StatementName: prefix,
             Status: "ALL",
-            MaxResults: LIST_PAGE_SIZE,
+            MaxResults: pageSize,
             ...(token === undefined ? {} : { NextToken: token }),
           }),
         ),

@@ -19,6 +19,8 @@ const MAX_LIST_PAGES = 2;
  * statements submitted together share one ListStatements rather than each getting a DescribeStatement.
  */
 const COALESCE_MS = 50;
+/** Statements a list page holds beyond those polled: room for others' statements listed among them. */
+const PAGE_MARGIN = 10;
 /** Durations of finished statements kept per kind of statement, to time the first poll of the next. */
 const SAMPLES_KEPT = 25;
 /** Finished statements of a kind needed before their median times the first poll of the next. */
@@ -29,10 +31,14 @@ export interface PollSchedulerOptions {
   /** One DescribeStatement, retried and counted by the caller. */
   readonly describe: (id: string) => Promise<DescribeStatementResponse>;
   /**
-   * One ListStatements page of statements whose StatementName starts with `prefix` (any status),
-   * retried and counted by the caller.
+   * One ListStatements page of at most `pageSize` statements whose StatementName starts with `prefix`
+   * (any status), retried and counted by the caller.
    */
-  readonly list: (prefix: string, nextToken: string | undefined) => Promise<ListStatementsResponse>;
+  readonly list: (
+    prefix: string,
+    pageSize: number,
+    nextToken: string | undefined,
+  ) => Promise<ListStatementsResponse>;
   /** Waits `ms`, or less once `signal` is aborted (it resolves, never rejects). */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly now: () => number;
@@ -234,11 +240,14 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     wanted: ReadonlySet<string>,
   ): Promise<Map<string, StatementStatus> | undefined> => {
     const found = new Map<string, StatementStatus>();
+    // A summary carries the statement's SQL, so a page of 100 batches can weigh megabytes: ask for a
+    // little more than the statements wanted (newest first, they lead the list) rather than a full page.
+    const pageSize = Math.min(LIST_PAGE_SIZE, wanted.size + PAGE_MARGIN);
     let token: string | undefined;
     let pages = 0;
     try {
       do {
-        const page = await options.list(prefix, token);
+        const page = await options.list(prefix, pageSize, token);
         pages++;
         for (const statement of page.Statements ?? []) {
           if (statement.Id !== undefined && wanted.has(statement.Id))

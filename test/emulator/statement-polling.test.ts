@@ -93,7 +93,9 @@ describe("polling statements in flight", () => {
           onSubmitted: (id) => ids.push(id),
         }),
       );
-      while (hold.held.length < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Accepted by the emulator, and each handed to the client's scheduler (right after its id).
+      while (hold.held.length < 10 || ids.length < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setImmediate(resolve));
       emulator.resetStats();
 
       // First tick (250 ms): all ten still SUBMITTED, seen in one list.

@@ -395,7 +395,7 @@ describe("polling statements in flight together", () => {
     expect(mock.commandCalls(ListStatementsCommand)[0]?.args[0].input).toMatchObject({
       StatementName: "redshift-views:production:create:",
       Status: "ALL",
-      MaxResults: 100,
+      MaxResults: 12,
       ClusterIdentifier: "analytics-prod",
       Database: "analytics",
     });

@@ -61,7 +61,7 @@ function fakeApi(
   const listPrefixes: string[] = [];
   const statusOf = (statement: FakeStatement): StatementStatus =>
     clock.now() >= statement.endsAt ? (statement.status ?? "FINISHED") : "STARTED";
-  const pageSize = options.pageSize ?? 100;
+  const maxPageSize = options.pageSize ?? 100;
   return {
     statements,
     calls,
@@ -78,12 +78,17 @@ function fakeApi(
         UpdatedAt: new Date(status === "STARTED" ? clock.now() : statement.endsAt),
       };
     },
-    list: async (prefix: string, token: string | undefined): Promise<ListStatementsResponse> => {
+    list: async (
+      prefix: string,
+      size: number,
+      token: string | undefined,
+    ): Promise<ListStatementsResponse> => {
       calls.ListStatements++;
       listPrefixes.push(prefix);
       const matching = statements
         .filter((one) => one.name?.startsWith(prefix) === true && !options.hidden?.includes(one.id))
         .reverse();
+      const pageSize = Math.min(size, maxPageSize);
       const start = token === undefined ? 0 : Number(token);
       const page = matching.slice(start, start + pageSize);
       return {
