@@ -219,7 +219,11 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     options.onPolled(entry.id, status);
   };
 
-  const describeOne = async (entry: Tracked, at: number, own: boolean) => {
+  /**
+   * DescribeStatement of one statement: as its poll (`listed` false), or for the detail of an end a
+   * list just saw (`listed` true: the list was the poll). `own`: it was due.
+   */
+  const describeOne = async (entry: Tracked, at: number, own: boolean, listed = false) => {
     let description: DescribeStatementResponse;
     try {
       description = await options.describe(entry.id);
@@ -229,7 +233,7 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     }
     if (tracked.get(entry.id) !== entry) return;
     const status = toStatus(description.Status);
-    if (own) polled(entry, at, status);
+    if (!listed) polled(entry, at, status);
     if (TERMINAL.has(status)) settle(entry, { description });
     else reschedule(entry, at, status, own);
   };
@@ -284,18 +288,18 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
       );
       const covered = [...named, ...extra];
       const statuses = await listStatuses(prefix, new Set(covered.map((entry) => entry.id)));
-      const ended: Tracked[] = [];
+      const ended: { entry: Tracked; own: boolean }[] = [];
       const unlisted = due.filter((entry) => statuses?.has(entry.id) !== true);
       for (const entry of covered) {
         const status = statuses?.get(entry.id);
         if (status === undefined || tracked.get(entry.id) !== entry) continue;
         polled(entry, at, status);
-        if (TERMINAL.has(status)) ended.push(entry);
+        if (TERMINAL.has(status)) ended.push({ entry, own: due.includes(entry) });
         else reschedule(entry, at, status, due.includes(entry));
       }
       await Promise.all([
         ...unlisted.map((entry) => describeOne(entry, at, true)),
-        ...ended.map((entry) => describeOne(entry, at, false)),
+        ...ended.map(({ entry, own }) => describeOne(entry, at, own, true)),
       ]);
     } finally {
       ticking = false;
