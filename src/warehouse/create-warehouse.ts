@@ -168,8 +168,10 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
 
   /**
    * Which statements ListStatements looks at: this database on this cluster or workgroup. Only the
-   * caller's IAM role's statements are listed (RoleLevel, default true), so another person's
-   * statements are not: see acquireProvisionLock.
+   * caller's IAM role's statements are listed ("RoleLevel … If true, all statements run by the caller's
+   * IAM role are returned … The default is true",
+   * https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html), so another
+   * person's statements are not: see acquireProvisionLock.
    */
   function listScope() {
     return {

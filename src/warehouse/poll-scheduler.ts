@@ -83,6 +83,13 @@ export function statementKind(name: string | undefined): string {
   return name === undefined ? "" : name.slice(0, name.lastIndexOf(":") + 1);
 }
 
+/**
+ * The StatementName filter of ListStatements is a prefix: "You can list multiple statements by
+ * providing a prefix that matches the beginning of the statement name … Data API does a case-sensitive
+ * match of SQL statement names to the prefix value you provide"
+ * (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html), so the
+ * longest common prefix of the names polled lists them all and as few others as names allow.
+ */
 export function longestCommonPrefix(names: readonly string[]): string {
   const [first, ...rest] = names;
   if (first === undefined) return "";
