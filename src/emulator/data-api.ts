@@ -251,7 +251,10 @@ function statementOperations(options: DataApiOptions): Readonly<Record<string, O
       const token = stringMember(body, "NextToken");
       const { statements, more } = store.list({
         statementNamePrefix: stringMember(body, "StatementName"),
-        status: status === undefined || status === "ALL" ? undefined : (status as StatementStatus),
+        // "By default, only finished statements are shown." (API_ListStatements, above); `ALL` lists
+        // every status.
+        status:
+          status === undefined ? "FINISHED" : status === "ALL" ? undefined : (status as StatementStatus),
         beforeSeq: token === undefined ? undefined : decodeToken("ListStatements", token),
         database: stringMember(body, "Database"),
         clusterIdentifier: stringMember(body, "ClusterIdentifier"),

@@ -13,6 +13,7 @@ import {
 import { RedshiftViewsError } from "../errors.js";
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_CONCURRENCY, MAX_BATCH_STATEMENTS, MAX_STATEMENT_BYTES } from "./limits.js";
+import { createPollScheduler, LIST_PAGE_SIZE } from "./poll-scheduler.js";
 import { toRows } from "./result-values.js";
 import { DEFAULT_RETRY, withRetry } from "./retry.js";
 import type {
@@ -32,8 +33,9 @@ import type {
 import { GENERIC_HINTS, type WarehouseHints, warehouseError } from "./warehouse-errors.js";
 
 const DEFAULT_LIST_LIMIT = 5000;
-// First look after 250 ms, then every 500 ms: a statement's end is noticed within half a second, and
-// no statement is polled more than twice a second (benchmark 5 in docs/performance.md).
+// First look after 250 ms (or, once statements of the same kind have finished, at their median
+// duration), then every 500 ms: a statement's end is noticed within half a second, and no statement
+// is polled more than twice a second (benchmark 5 in docs/performance.md; see poll-scheduler.ts).
 export const DEFAULT_POLL: Required<PollOptions> = {
   initialDelayMs: 250,
   maxDelayMs: 500,
@@ -135,27 +137,64 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     });
   }
 
-  async function waitFor(id: string, signal: AbortSignal | undefined): Promise<DescribeStatementResponse> {
-    const started = now();
-    for (let wait = poll.initialDelayMs; ; wait = Math.min(poll.maxDelayMs, wait * poll.factor)) {
-      await sleep(wait, signal ?? options.signal);
-      if (options.signal?.aborted === true || signal?.aborted === true)
-        throw interrupted(`while waiting for statement ${id}`);
-      const description = await call("DescribeStatement", () =>
-        client.send(new DescribeStatementCommand({ Id: id })),
-      );
-      const status = toStatus(description.Status);
-      report({ kind: "polled", id, status });
-      if (TERMINAL.has(status)) return description;
-      if (now() - started > poll.timeoutMs)
-        throw new RedshiftViewsError(
-          "E_STATEMENT_TIMEOUT",
-          `Statement ${id} was still ${status} after ${Math.round(poll.timeoutMs / 1000)} s.`,
-          {
-            hint: `It keeps running on the warehouse; check it with \`aws redshift-data describe-statement --id ${id}\` or cancel it with \`aws redshift-data cancel-statement --id ${id}\`.`,
-          },
-        );
-    }
+  const scheduler = createPollScheduler({
+    poll,
+    describe: (id) => call("DescribeStatement", () => client.send(new DescribeStatementCommand({ Id: id }))),
+    list: (prefix, pageSize, token) =>
+      call("ListStatements", () =>
+        client.send(
+          new ListStatementsCommand({
+            ...listScope(),
+            StatementName: prefix,
+            Status: "ALL",
+            MaxResults: pageSize,
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+        ),
+      ),
+    sleep,
+    now,
+    onPolled: (id, status) => report({ kind: "polled", id, status }),
+    timedOut: (id, status) =>
+      new RedshiftViewsError(
+        "E_STATEMENT_TIMEOUT",
+        `Statement ${id} was still ${status} after ${Math.round(poll.timeoutMs / 1000)} s.`,
+        {
+          hint: `It keeps running on the warehouse; check it with \`aws redshift-data describe-statement --id ${id}\` or cancel it with \`aws redshift-data cancel-statement --id ${id}\`.`,
+        },
+      ),
+    interrupted: (id) => interrupted(`while waiting for statement ${id}`),
+  });
+
+  /**
+   * Which statements ListStatements looks at: this database on this cluster or workgroup. Only the
+   * caller's IAM role's statements are listed ("RoleLevel … If true, all statements run by the caller's
+   * IAM role are returned … The default is true",
+   * https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html), so another
+   * person's statements are not: see acquireProvisionLock.
+   */
+  function listScope() {
+    return {
+      Database: connection.Database,
+      ...(connection.ClusterIdentifier === undefined
+        ? {}
+        : { ClusterIdentifier: connection.ClusterIdentifier }),
+      ...(connection.WorkgroupName === undefined ? {} : { WorkgroupName: connection.WorkgroupName }),
+    };
+  }
+
+  function waitFor(
+    id: string,
+    name: string | undefined,
+    submittedAt: Date,
+    signal: AbortSignal | undefined,
+  ): Promise<DescribeStatementResponse> {
+    const signals = [signal, options.signal].filter((one): one is AbortSignal => one !== undefined);
+    return scheduler.wait(
+      id,
+      { name, submittedAt: submittedAt.getTime() },
+      signals.length <= 1 ? signals[0] : AbortSignal.any(signals),
+    );
   }
 
   function outcomeOf(
@@ -271,7 +310,8 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
     checkSize(sqls, statement?.name);
     return limit(async () => {
       const { id, submittedAt } = await send(sqls, statement, batch);
-      const outcome = outcomeOf(id, await waitFor(id, statement?.signal), sqls, statement?.name, submittedAt);
+      const description = await waitFor(id, statement?.name, submittedAt, statement?.signal);
+      const outcome = outcomeOf(id, description, sqls, statement?.name, submittedAt);
       report({ kind: "completed", outcome });
       return outcome;
     });
@@ -378,16 +418,10 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
         const page = await call("ListStatements", () =>
           client.send(
             new ListStatementsCommand({
-              // Only the caller's IAM role's statements are listed (RoleLevel, default true), so
-              // another person's statements are not: see acquireProvisionLock.
-              Database: connection.Database,
-              ...(connection.ClusterIdentifier === undefined
-                ? {}
-                : { ClusterIdentifier: connection.ClusterIdentifier }),
-              ...(connection.WorkgroupName === undefined ? {} : { WorkgroupName: connection.WorkgroupName }),
+              ...listScope(),
               StatementName: namePrefix,
               Status: status ?? "ALL",
-              MaxResults: 100,
+              MaxResults: LIST_PAGE_SIZE,
               ...(token === undefined ? {} : { NextToken: token }),
             }),
           ),

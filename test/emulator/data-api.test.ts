@@ -165,9 +165,17 @@ describe("statements through the real SDK client", () => {
     await run("SELECT 2", "listing-ok-2");
     await run("SELECT nope FROM nothing_here", "listing-bad");
     await run("SELECT 3", "other-name");
-    const byPrefix = await client.send(new ListStatementsCommand({ StatementName: "listing-" }));
+    const byPrefix = await client.send(
+      new ListStatementsCommand({ StatementName: "listing-", Status: "ALL" }),
+    );
     expect(byPrefix.Statements?.map((statement) => statement.StatementName)).toEqual([
       "listing-bad",
+      "listing-ok-2",
+      "listing-ok-1",
+    ]);
+    // "By default, only finished statements are shown."
+    const byDefault = await client.send(new ListStatementsCommand({ StatementName: "listing-" }));
+    expect(byDefault.Statements?.map((statement) => statement.StatementName)).toEqual([
       "listing-ok-2",
       "listing-ok-1",
     ]);
@@ -176,16 +184,23 @@ describe("statements through the real SDK client", () => {
     );
     expect(failed.Statements?.map((statement) => statement.StatementName)).toEqual(["listing-bad"]);
     const firstPage = await client.send(
-      new ListStatementsCommand({ StatementName: "listing-", MaxResults: 2 }),
+      new ListStatementsCommand({ StatementName: "listing-", Status: "ALL", MaxResults: 2 }),
     );
     expect(firstPage.Statements).toHaveLength(2);
     expect(firstPage.NextToken).toBeDefined();
     const secondPage = await client.send(
-      new ListStatementsCommand({ StatementName: "listing-", MaxResults: 2, NextToken: firstPage.NextToken }),
+      new ListStatementsCommand({
+        StatementName: "listing-",
+        Status: "ALL",
+        MaxResults: 2,
+        NextToken: firstPage.NextToken,
+      }),
     );
     expect(secondPage.Statements?.map((statement) => statement.StatementName)).toEqual(["listing-ok-1"]);
     expect(secondPage.NextToken).toBeUndefined();
-    const batches = await client.send(new ListStatementsCommand({ StatementName: "batch-atomic" }));
+    const batches = await client.send(
+      new ListStatementsCommand({ StatementName: "batch-atomic", Status: "ALL" }),
+    );
     expect(batches.Statements?.[0]).toMatchObject({ IsBatchStatement: true, Status: "FAILED" });
     expect(batches.Statements?.[0]?.QueryStrings).toHaveLength(4);
   });

@@ -223,8 +223,9 @@ export interface CountedRequests<T> {
   /** Every request the emulator received, per operation (DescribeStatement polls included). */
   readonly requests: Record<string, number>;
   /**
-   * The requests the code chose to make, per operation: all but the DescribeStatement polls, whose
-   * number depends on how fast the machine is, not on the code.
+   * The requests the code chose to make, per operation: all but the polls of statements in flight
+   * (DescribeStatement, and ListStatements when several are polled at once), whose number depends on
+   * how fast the machine is, not on the code.
    */
   readonly calls: Record<string, number>;
   /** SQL statements submitted (each statement of a batch counts). */
@@ -238,7 +239,7 @@ export async function countRequests<T>(
 ): Promise<CountedRequests<T>> {
   emulator.resetStats();
   const value = await run();
-  const { DescribeStatement: _polls, ...calls } = emulator.stats.operations;
+  const { DescribeStatement: _polls, ListStatements: _listPolls, ...calls } = emulator.stats.operations;
   return {
     value,
     requests: { ...emulator.stats.operations },

@@ -71,7 +71,8 @@ describe("provision against the emulator", () => {
     expect(planned.statements).toBe(2);
     expect(planned.requests.ExecuteStatement).toBe(2);
     expect(planned.requests.BatchExecuteStatement).toBeUndefined();
-    expect(planned.requests.ListStatements).toBeUndefined();
+    // Its two queries may be polled together with one ListStatements: a poll, whose number depends on
+    // the machine's speed like DescribeStatement's, so it is not counted here.
     // Provisioning a plan with nothing to do submits nothing more than the lock and the plan's reads.
     const again = await countRequests(harness.emulator, () => provision(options));
     expect(again.value.result).toBeUndefined();

@@ -367,6 +367,43 @@ describe("errors", () => {
   });
 });
 
+describe("polling statements in flight together", () => {
+  it("lists named statements due together with one ListStatements, retried on throttling", async () => {
+    const { mock, warehouse, events } = setup({ random: () => 0 });
+    let ids = 0;
+    mock.on(ExecuteStatementCommand).callsFake(() => ({ Id: `s${++ids}` }));
+    mock
+      .on(ListStatementsCommand)
+      .rejectsOnce(awsError("ThrottlingException", "Rate exceeded"))
+      .resolves({
+        Statements: [
+          { Id: "s2", StatementName: "redshift-views:production:create:b", Status: "FINISHED" },
+          { Id: "s1", StatementName: "redshift-views:production:create:a", Status: "FINISHED" },
+        ],
+      });
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake((input: DescribeStatementCommandInput) => ({ Id: input.Id, Status: "FINISHED" }));
+
+    const outcomes = await Promise.all([
+      warehouse.execute("SELECT 1", { name: statementName("production", "create", "a") }),
+      warehouse.execute("SELECT 2", { name: statementName("production", "create", "b") }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["finished", "finished"]);
+    // One tick: the list (throttled once, retried), then each ended statement described for its detail.
+    expect(warehouse.stats.calls).toEqual({ ExecuteStatement: 2, ListStatements: 2, DescribeStatement: 2 });
+    expect(mock.commandCalls(ListStatementsCommand)[0]?.args[0].input).toMatchObject({
+      StatementName: "redshift-views:production:create:",
+      Status: "ALL",
+      MaxResults: 12,
+      ClusterIdentifier: "analytics-prod",
+      Database: "analytics",
+    });
+    expect(events).toContainEqual(expect.objectContaining({ kind: "retrying", operation: "ListStatements" }));
+    expect(events).toContainEqual({ kind: "polled", id: "s1", status: "FINISHED" });
+  });
+});
+
 describe("concurrency", () => {
   it("never has more than `concurrency` statements in flight", async () => {
     const { mock, warehouse } = setup({ concurrency: 3, random: Math.random });
