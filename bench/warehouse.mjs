@@ -1,4 +1,4 @@
-// Shared set-up of benchmarks 3–5: synthesized projects, one embedded emulator (in memory; starting
+// Shared set-up of benchmarks 4–5: synthesized projects, one embedded emulator (in memory; starting
 // PGlite costs seconds, so benchmarks share it, each in its own environment) and warehouse clients
 // pointed at it, wired the way `provision` and `status` wire them.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ const dist = (file) => import(path.join(repo, "dist", file));
 const { startEmulator } = await dist("emulator/index.js");
 const { createWarehouse } = await dist("warehouse/index.js");
 const { prepareViews } = await dist("generate/generate.js");
-const { renderSourceSchema } = await dist("provision/session.js");
+const { sourceLocation } = await dist("connect/session.js");
 
 /** One grantee per tier, so each view's batch is DROP, CREATE, COMMENT, GRANT as in a configured project. */
 const GRANTS = {
@@ -53,7 +53,7 @@ export async function startLab() {
       if (prepared !== undefined)
         await emulator.seedSourceTables({
           schema: prepared.schema,
-          sourceSchema: renderSourceSchema(prepared, name),
+          source: sourceLocation(prepared, name),
           sampleRows: 0,
         });
       const target = {
