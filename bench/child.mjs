@@ -22,10 +22,10 @@ const tasks = {
   /** `generate()` (the library call `redshift-views generate` makes), warm: the second call is timed. */
   async generate({ cwd }) {
     const { generate } = await dist("generate/generate.js");
-    await generate({ cwd, generatorName: "views", write: true });
+    await generate({ cwd, generator: "views", write: true });
     rmSync(path.join(cwd, "generated-views"), { recursive: true, force: true });
     const started = performance.now();
-    await generate({ cwd, generatorName: "views", write: true });
+    await generate({ cwd, generator: "views", write: true });
     return { ms: performance.now() - started };
   },
   /** Prisma's `getDMMF` alone on the same schema text, warm: the second call is timed. */

@@ -59,9 +59,9 @@ export async function benchGenerator({ models, fields, rounds, standaloneRounds 
 
   let rerunFilesWritten;
   if (rerun) {
-    await generate({ cwd: withOurs, generatorName: "views", write: true });
+    await generate({ cwd: withOurs, generator: "views", write: true });
     const before = snapshotMtimes(path.join(withOurs, "generated-views"));
-    const again = await generate({ cwd: withOurs, generatorName: "views", write: true });
+    const again = await generate({ cwd: withOurs, generator: "views", write: true });
     const after = snapshotMtimes(path.join(withOurs, "generated-views"));
     const rewritten = again.actions.filter((action) => action.kind !== "unchanged").length;
     const touched = [...before].filter(([file, mtime]) => after.get(file) !== mtime).length;

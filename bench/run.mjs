@@ -49,31 +49,41 @@ async function section(title, key, run, describe) {
   });
 }
 
+// BENCH_QUICK=1: a smoke run of the whole pipeline on tiny sizes (figures meaningless), written to the
+// temporary folder instead of bench/results.json and docs/performance.md.
+const quick = process.env.BENCH_QUICK === "1";
+const small = quick ? { models: 10, rounds: 2 } : { models: 100, rounds: 7 };
+const large = quick ? { models: 20, rounds: 1 } : { models: 1000, rounds: 3 };
 await section(
-  "1–2. generator overhead and standalone generate, 100 models × 40 fields",
+  `1–2. generator overhead and standalone generate, ${small.models.toLocaleString("en-US")} models × 40 fields`,
   "generator100",
-  () => benchGenerator({ models: 100, fields: 40, rounds: 7 }),
+  () => benchGenerator({ ...small, fields: 40 }),
   describeGenerator,
 );
 await section(
-  "1–2. generator overhead and standalone generate, 1,000 models × 40 fields",
+  `1–2. generator overhead and standalone generate, ${large.models.toLocaleString("en-US")} models × 40 fields`,
   "generator1000",
-  () => benchGenerator({ models: 1000, fields: 40, rounds: 3, rerun: false }),
+  () => benchGenerator({ ...large, fields: 40, rerun: false }),
   describeGenerator,
 );
-await section("3. provisioning end to end", "provision", () => benchProvision(), describeProvision);
+await section(
+  "3. provisioning end to end",
+  "provision",
+  () => benchProvision(quick ? { views: 20, rounds: 2, sequentialViews: 4 } : {}),
+  describeProvision,
+);
+await section(
+  "4. scale: Data API calls, time and memory as views grow",
+  "scaling",
+  () => benchScaling(quick ? [6, 50] : undefined),
+  describeScaling,
+);
 const lab = await startLab();
 try {
   await section("5. completion latency", "completion", () => benchCompletion(lab), describeCompletion);
 } finally {
   await lab.stop();
 }
-await section(
-  "4. scale: Data API calls, time and memory as views grow",
-  "scaling",
-  () => benchScaling(),
-  describeScaling,
-);
 const totalSeconds = (performance.now() - started) / 1000;
 
 const rows = sections.flatMap((section) =>
@@ -132,9 +142,12 @@ const report = {
   rows,
   results,
 };
-const output = path.join(repo, "bench/results.json");
+const output = quick
+  ? path.join(os.tmpdir(), "bench-results.quick.json")
+  : path.join(repo, "bench/results.json");
 writeFileSync(output, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`Wrote ${path.relative(process.cwd(), output) || output}.`);
 
-writeFileSync(path.join(repo, "docs/performance.md"), renderPerformance(report));
-console.log("Wrote docs/performance.md.");
+const page = quick ? path.join(os.tmpdir(), "performance.quick.md") : path.join(repo, "docs/performance.md");
+writeFileSync(page, renderPerformance(report));
+console.log(`Wrote ${page}.`);

@@ -1,16 +1,12 @@
-// Shared set-up of benchmarks 4–5: synthesized projects, one embedded emulator (in memory; starting
-// PGlite costs seconds, so benchmarks share it, each in its own environment) and warehouse clients
-// pointed at it, wired the way `provision` and `status` wire them.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+// Set-up of the completion benchmark: one embedded emulator (in memory) and warehouse clients pointed
+// at it, wired the way `provision` and `status` wire them.
 import path from "node:path";
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
-import { repo, tempProject } from "./lib.mjs";
-import { synthesizeSchema } from "./synthesize-schema.mjs";
+import { repo } from "./lib.mjs";
 
 const dist = (file) => import(path.join(repo, "dist", file));
 const { startEmulator } = await dist("emulator/index.js");
 const { createWarehouse } = await dist("warehouse/index.js");
-const { prepareViews } = await dist("generate/generate.js");
 const { sourceLocation } = await dist("connect/session.js");
 
 /** One grantee per tier, so each view's batch is DROP, CREATE, COMMENT, GRANT as in a configured project. */
@@ -18,21 +14,6 @@ const GRANTS = {
   nonPii: [{ kind: "group", name: "analysts" }],
   pii: [{ kind: "role", name: "pii_readers" }],
 };
-
-/** A project of `models` exported models (each gives a non-PII and a PII view). */
-export function benchProject({ models, fields }) {
-  const cwd = tempProject("views", synthesizeSchema({ models, fields, generator: "prisma-redshift-views" }));
-  const schemaPath = path.join(cwd, "prisma/schema.prisma");
-  return {
-    cwd,
-    prepare: () => prepareViews({ cwd, generatorName: "views" }),
-    /** Rewrites the schema text (e.g. to reclassify a field). */
-    edit(change) {
-      writeFileSync(schemaPath, change(readFileSync(schemaPath, "utf8")));
-    },
-    remove: () => rmSync(cwd, { recursive: true, force: true }),
-  };
-}
 
 /** Starts the in-memory emulator and one Data API client for it (fake credentials, SDK retries off). */
 export async function startLab() {
@@ -82,19 +63,4 @@ export async function startLab() {
       await emulator.stop();
     },
   };
-}
-
-/** Sum of a `stats.calls` record. */
-export function totalCalls(calls) {
-  return Object.values(calls).reduce((sum, count) => sum + count, 0);
-}
-
-/** Calls made between two snapshots of `stats.calls`. */
-export function callsSince(before, after) {
-  const diff = {};
-  for (const [operation, count] of Object.entries(after)) {
-    const made = count - (before[operation] ?? 0);
-    if (made > 0) diff[operation] = made;
-  }
-  return diff;
 }
