@@ -58,7 +58,7 @@ async function observe(lab, env, { latencyMs, count, poll, tag }) {
 }
 
 export async function benchCompletion(lab, { latencies = [200, 700, 1300, 3100], perLatency = 3 } = {}) {
-  const env = await lab.environment("completion");
+  const env = lab.environment("completion");
   const probes = [];
   for (const latencyMs of latencies)
     probes.push(...(await observe(lab, env, { latencyMs, count: perLatency, tag: "default" })));
@@ -93,13 +93,14 @@ export function describeCompletion(result) {
     limit: 2,
     target: "≤ 2",
   });
-  const steady = max(
-    result.probes.filter((probe) => probe.longestGapMs !== undefined),
-    (probe) => probe.longestGapMs,
-  );
+  const gaps = result.probes.filter((probe) => probe.longestGapMs !== undefined);
+  const steady = gaps.length === 0 ? undefined : max(gaps, (probe) => probe.longestGapMs);
   rows.push({
     benchmark: "  longest interval between two polls of one statement",
-    measured: `${formatMs(steady)} incl. request time (${(1000 / steady).toFixed(1)} polls/s)`,
+    measured:
+      steady === undefined
+        ? "no statement was polled twice"
+        : `${formatMs(steady)} incl. request time (${(1000 / steady).toFixed(1)} polls/s)`,
   });
   rows.push({
     benchmark: `emulator latency overlaps: ${result.overlap.count} concurrent ${formatMs(result.overlap.latencyMs)} statements`,

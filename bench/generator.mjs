@@ -20,7 +20,14 @@ import { synthesizeSchema } from "./synthesize-schema.mjs";
 const { generate } = await import(path.join(repo, "dist/generate/generate.js"));
 const prismaBin = path.join(repo, "node_modules/prisma/build/index.js");
 
-export async function benchGenerator({ models, fields, rounds, standaloneRounds = rounds, rerun = true }) {
+export async function benchGenerator({
+  models,
+  fields,
+  rounds,
+  standaloneRounds = rounds,
+  warmUp = true,
+  rerun = true,
+}) {
   const wrapper = path.join(repo, "bench/measure-rss.mjs");
   const ours = `node ${wrapper} ${path.join(repo, "dist/generator/bin.js")}`;
   const noop = `node ${wrapper} ${path.join(repo, "bench/noop-generator.mjs")}`;
@@ -38,7 +45,7 @@ export async function benchGenerator({ models, fields, rounds, standaloneRounds 
   // `prisma generate` with ours and with the no-op, alternately, each its own `prisma` process.
   const overhead = interleave({
     rounds,
-    warmUp: true,
+    warmUp,
     a: () => {
       rmSync(path.join(withOurs, "generated-views"), { recursive: true, force: true });
       return prisma(withOurs);

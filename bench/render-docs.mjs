@@ -120,8 +120,9 @@ is explained by the rows under it where the benchmark splits its time.
    of 100 and 1,000 exported models × 40 fields: mixed scalar types, enums, optional fields, all four
    classification levels and unannotated fields, \`@map\`/\`@@map\`, composite keys. \`prisma generate\`
    with this package's generator vs with a no-op generator (\`bench/noop-generator.mjs\`), each run
-   through \`bench/measure-rss.mjs\` (which records the generator process's peak RSS), alternating, one
-   warm-up pair first. Target: ≤ 1.10×.
+   through \`bench/measure-rss.mjs\` (which records the generator process's peak RSS), alternating; at
+   100 × 40 one warm-up pair first, not kept (at 1,000 × 40 a run takes tens of seconds, so there are
+   few rounds, and a figure whose rounds disagree is unresolved). Target: ≤ 1.10×.
 2. **Standalone generate** (same file). The library's \`generate()\` (what \`redshift-views generate\`
    runs, writing every file) vs Prisma's \`getDMMF\` alone on the same schema text, each in a fresh
    process, each timed on its second call in that process (both warm), alternating. \`generate\` calls

@@ -52,7 +52,7 @@ async function section(title, key, run, describe) {
 // BENCH_QUICK=1: a smoke run of the whole pipeline on tiny sizes (figures meaningless), written to the
 // temporary folder instead of bench/results.json and docs/performance.md.
 const quick = process.env.BENCH_QUICK === "1";
-const small = quick ? { models: 10, rounds: 2 } : { models: 100, rounds: 7 };
+const small = quick ? { models: 10, rounds: 2 } : { models: 100, rounds: 5 };
 const large = quick ? { models: 20, rounds: 1 } : { models: 1000, rounds: 3 };
 await section(
   `1–2. generator overhead and standalone generate, ${small.models.toLocaleString("en-US")} models × 40 fields`,
@@ -63,7 +63,7 @@ await section(
 await section(
   `1–2. generator overhead and standalone generate, ${large.models.toLocaleString("en-US")} models × 40 fields`,
   "generator1000",
-  () => benchGenerator({ ...large, fields: 40, rerun: false }),
+  () => benchGenerator({ ...large, fields: 40, warmUp: false, rerun: false }),
   describeGenerator,
 );
 await section(
