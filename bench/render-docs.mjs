@@ -146,21 +146,23 @@ is explained by the rows under it where the benchmark splits its time.
    tool allows itself, at most 2 polls a second per statement (first poll after 250 ms, then every
    500 ms): the Data API's documentation gives account-wide request quotas but no per-statement
    polling limit. Target: ≤ 1.3×, end to end and for the apply alone.
-4. **Scale** (\`bench/scaling.mjs\`). 6, 50, 500 and 2,000 views (1,000 models × 10 fields; each model
-   gives a non-PII and a PII view). Data API calls are every request the SDK client sends, counted by
-   operation on a client of their own for each command (\`plan\`, \`status\`, \`provision\`) through the
-   library API. 2,000 views take the catalog's and the operation history's results past the
-   emulator's result page (1,000 rows, \`src/emulator/statement-results.ts\`): each page is a
-   \`GetStatementResult\` call and is counted; the target is that calls other than those extra pages
-   stay constant. DescribeStatement polls depend on how long a query runs, so they are counted too and
-   can move the figure. The time of \`plan\`, \`provision\` and \`status\` at 2,000 views is taken
-   without injected latency. The peak RSS is that of the CLI process (\`redshift-views provision
-   development --yes\`, then \`status development\`, through \`bench/measure-rss.mjs\`) on a fresh
-   project of 2,000 views, whose embedded emulator (PGlite) runs in the same process and is counted.
-   At 500 views one field of one model is reclassified (public → highly_restricted, which changes
-   both of that model's views) and the calls of the next \`provision\` are compared with what that many
-   views cost in the full apply. Targets: calls constant but for result pages; a one-model change
-   ≈ that model's views' calls.
+4. **Scale** (\`bench/scaling.mjs\`). 6, 50 and 2,000 views (up to 1,000 models × 10 fields; each model
+   gives a non-PII and a PII view). For each size the CLI (\`redshift-views provision development
+   --yes\`, then \`status development\`) runs in a fresh process of its own, through
+   \`bench/measure-rss.mjs\`, on a fresh project and the embedded emulator it starts itself (PGlite,
+   in the same process, so counted in the peak RSS), without injected latency: its time and peak RSS.
+   That warehouse is then opened in the benchmark's process and \`plan\` and \`status\` run through
+   the library API, each on a Data API client of its own that counts every request it sends, by
+   operation. 2,000 views take the catalog's and the operation history's results past the emulator's
+   result page (1,000 rows, \`src/emulator/statement-results.ts\`): each further page is a
+   \`GetStatementResult\` call and is counted (every size runs the same queries, so the calls beyond
+   the smallest size's are pages). The target is that the calls other than those pages stay constant;
+   DescribeStatement polls depend on how long a query runs, so a slower query's extra poll counts
+   against it. At 2,000 views one field of one model is then reclassified (public → highly_restricted,
+   which changes both of that model's views) and the calls of the next \`provision\` are compared with
+   what that change needs: the plan's reads, the dependents of the rebuilt views, the lock, and a
+   batch per view and for the history. Targets: calls constant but for result pages; a one-model
+   change ≈ those calls (≤ 1.5×).
 5. **Completion latency** (\`bench/completion.mjs\`). \`SELECT 1\` statements with 0.2, 0.7, 1.3 and
    3.1 s injected (3 concurrent each) at the default polling. Notice delay = when the client's
    \`completed\` event fired minus the emulator's \`UpdatedAt\` of the finished statement (same clock).

@@ -4,7 +4,8 @@
 import { existsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { repo, verdict } from "./lib.mjs";
+import { judgeRows } from "./judge.mjs";
+import { repo } from "./lib.mjs";
 import { renderPerformance, renderTable } from "./render-docs.mjs";
 
 // The AWS SDK warns on every run that future versions need Node 22; it says nothing about the figures.
@@ -43,6 +44,7 @@ async function section(title, key, run, describe) {
   process.stderr.write(` ${seconds.toFixed(1)} s\n`);
   sections.push({
     title,
+    key,
     rows: describe(results[key]),
     seconds,
     loadAverage: Number(os.loadavg()[0].toFixed(2)),
@@ -86,27 +88,7 @@ try {
 }
 const totalSeconds = (performance.now() - started) / 1000;
 
-const rows = sections.flatMap((section) =>
-  section.rows.map((row) => {
-    const judged = row.limit !== undefined && (row.ratio !== undefined || row.spread !== undefined);
-    return {
-      section: section.title,
-      benchmark: row.benchmark,
-      measured: row.measured,
-      target: row.limit === undefined ? "" : (row.target ?? `≤ ${row.limit.toFixed(2)}×`),
-      ratio: row.spread?.median ?? row.ratio,
-      ...(row.spread === undefined ? {} : { spread: row.spread }),
-      // A timed ratio is judged on its spread across rounds; a count is exact.
-      verdict: !judged
-        ? undefined
-        : row.spread !== undefined
-          ? verdict(row.spread, row.limit)
-          : row.ratio <= row.limit + 1e-9
-            ? "met"
-            : "missed",
-    };
-  }),
-);
+const rows = judgeRows(sections);
 
 console.log(renderTable(rows));
 const count = (kind) => rows.filter((row) => row.verdict === kind).length;
@@ -134,7 +116,8 @@ const report = {
   },
   totalSeconds: Math.round(totalSeconds),
   /** Each section's time and the 1-minute load average when it ended. */
-  sections: sections.map(({ title, seconds, loadAverage }) => ({
+  sections: sections.map(({ title, key, seconds, loadAverage }) => ({
+    key,
     title,
     seconds: Math.round(seconds),
     loadAverage,

@@ -123,14 +123,19 @@ export function totalCalls(calls) {
   return Object.values(calls).reduce((sum, count) => sum + count, 0);
 }
 
-/** Result pages after each statement's first (`GetStatementResult` calls beyond one per statement). */
-const extraPages = (calls) =>
-  Math.max(
-    0,
-    (calls.GetStatementResultCommand ?? 0) -
-      (calls.ExecuteStatementCommand ?? 0) -
-      (calls.BatchExecuteStatementCommand ?? 0),
-  );
+/**
+ * Result pages beyond those of the smallest size: every size runs the same queries (checked: the same
+ * ExecuteStatement count), so GetStatementResult calls beyond the smallest size's are further pages.
+ */
+function extraPages(runs, pick) {
+  const smallest = pick(runs[0]);
+  return runs.map((run) => {
+    const calls = pick(run);
+    if ((calls.ExecuteStatementCommand ?? 0) !== (smallest.ExecuteStatementCommand ?? 0))
+      throw new Error(`${run.views} views ran other queries than ${runs[0].views}: ${JSON.stringify(calls)}`);
+    return (calls.GetStatementResultCommand ?? 0) - (smallest.GetStatementResultCommand ?? 0);
+  });
+}
 
 const fmt = (calls) =>
   Object.entries(calls)
@@ -147,7 +152,7 @@ export function describeScaling({ runs }) {
   const sizes = runs.map((run) => run.views).join(" / ");
   const constant = (what, pick) => {
     const calls = runs.map((run) => totalCalls(pick(run)));
-    const pages = runs.map((run) => extraPages(pick(run)));
+    const pages = extraPages(runs, pick);
     const beyond = calls.map((count, index) => count - pages[index]);
     return [
       {
