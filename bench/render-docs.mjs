@@ -87,7 +87,7 @@ recorded below, and the spread is what shows how much it moved the figures.
 
 ## Latest figures
 
-From \`bench/results.json\` of the run of ${report.date}: Node ${machine.node}, ${machine.cpus} CPUs
+From \`bench/results.json\` of the run that ended at ${report.date}: Node ${machine.node}, ${machine.cpus} CPUs
 (${machine.cpuModel}), ${machine.memoryGb} GB; 1-minute load average ${machine.loadAverage.start.toFixed(1)} at the start and
 ${machine.loadAverage.end.toFixed(1)} at the end${contended ? " (a contended machine: other work ran beside the benchmarks)" : ""}. ${count("met")} targets met, ${count("missed")} missed,
 ${count("unresolved")} unresolved; the run took ${report.totalSeconds} s, plus \`npm run build\`.
