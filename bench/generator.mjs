@@ -1,15 +1,33 @@
 // Benchmarks 1 and 2: what the generator adds to `prisma generate`, and standalone `generate` vs the
-// bare cost of parsing the schema.
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+// bare cost of parsing the schema. Each side of each ratio is timed in its own process, the two sides
+// alternating, and the ratio is reported per round with its spread.
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import internals from "@prisma/internals";
-import { formatMs, median, offlineEngine, repo, tempProject, timeCommand } from "./lib.mjs";
+import {
+  formatMs,
+  interleave,
+  median,
+  offlineEngine,
+  pairedRatios,
+  ratioSpread,
+  repo,
+  runChild,
+  tempProject,
+  timeCommand,
+} from "./lib.mjs";
 import { synthesizeSchema } from "./synthesize-schema.mjs";
 
 const { generate } = await import(path.join(repo, "dist/generate/generate.js"));
 const prismaBin = path.join(repo, "node_modules/prisma/build/index.js");
 
-export async function benchGenerator({ models, fields, rounds, warmUp, rerun = true }) {
+export async function benchGenerator({
+  models,
+  fields,
+  rounds,
+  standaloneRounds = rounds,
+  warmUp = true,
+  rerun = true,
+}) {
   const wrapper = path.join(repo, "bench/measure-rss.mjs");
   const ours = `node ${wrapper} ${path.join(repo, "dist/generator/bin.js")}`;
   const noop = `node ${wrapper} ${path.join(repo, "bench/noop-generator.mjs")}`;
@@ -24,41 +42,33 @@ export async function benchGenerator({ models, fields, rounds, warmUp, rerun = t
       cwd,
       env: { ...env, BENCH_RSS_FILE: cwd === withOurs ? rssFile : noopRssFile },
     });
-  if (warmUp) {
-    prisma(withOurs);
-    prisma(withNoop);
-  }
-  writeFileSync(rssFile, "");
-  writeFileSync(noopRssFile, "");
-  const oursMs = [];
-  const noopMs = [];
-  for (let round = 0; round < rounds; round++) {
-    rmSync(path.join(withOurs, "generated-views"), { recursive: true, force: true });
-    oursMs.push(prisma(withOurs));
-    noopMs.push(prisma(withNoop));
-  }
+  // `prisma generate` with ours and with the no-op, alternately, each its own `prisma` process.
+  const overhead = interleave({
+    rounds,
+    warmUp,
+    a: () => {
+      rmSync(path.join(withOurs, "generated-views"), { recursive: true, force: true });
+      return prisma(withOurs);
+    },
+    b: () => prisma(withNoop),
+  });
   const peakKb = (file) => Math.max(...readFileSync(file, "utf8").trim().split("\n").map(Number));
   const generatorPeakRssMb = peakKb(rssFile) / 1024;
   const noopPeakRssMb = peakKb(noopRssFile) / 1024;
 
-  // Standalone: redshift-views generate (in process) vs getDMMF alone, on the same schema text.
-  const schemaPath = path.join(withOurs, "prisma/schema.prisma");
-  const text = readFileSync(schemaPath, "utf8");
-  const dmmfMs = [];
-  const generateMs = [];
-  for (let round = 0; round < rounds; round++) {
-    rmSync(path.join(withOurs, "generated-views"), { recursive: true, force: true });
-    let started = performance.now();
-    await internals.getDMMF({ datamodel: text });
-    dmmfMs.push(performance.now() - started);
-    started = performance.now();
-    await generate({ cwd: withOurs, generatorName: "views", write: true });
-    generateMs.push(performance.now() - started);
-  }
+  // Standalone: `generate()` vs `getDMMF` alone on the same schema text, alternately, each in a fresh
+  // process and each timed on its second call (both warm).
+  const standalone = interleave({
+    rounds: standaloneRounds,
+    a: () => runChild("generate", { cwd: withOurs }, env).ms,
+    b: () => runChild("getDmmf", { cwd: withOurs }, env).ms,
+  });
+
   let rerunFilesWritten;
   if (rerun) {
+    await generate({ cwd: withOurs, generator: "views", write: true });
     const before = snapshotMtimes(path.join(withOurs, "generated-views"));
-    const again = await generate({ cwd: withOurs, generatorName: "views", write: true });
+    const again = await generate({ cwd: withOurs, generator: "views", write: true });
     const after = snapshotMtimes(path.join(withOurs, "generated-views"));
     const rewritten = again.actions.filter((action) => action.kind !== "unchanged").length;
     const touched = [...before].filter(([file, mtime]) => after.get(file) !== mtime).length;
@@ -69,14 +79,14 @@ export async function benchGenerator({ models, fields, rounds, warmUp, rerun = t
   return {
     models,
     fields,
-    prismaGenerateMs: median(oursMs),
-    prismaGenerateNoopMs: median(noopMs),
-    overheadRatio: median(oursMs) / median(noopMs),
+    prismaGenerateMs: overhead.aMs,
+    prismaGenerateNoopMs: overhead.bMs,
+    overhead: ratioSpread(pairedRatios(overhead.aMs, overhead.bMs)),
     generatorPeakRssMb,
     noopPeakRssMb,
-    standaloneGenerateMs: median(generateMs),
-    getDmmfMs: median(dmmfMs),
-    standaloneRatio: median(generateMs) / median(dmmfMs),
+    standaloneGenerateMs: standalone.aMs,
+    getDmmfMs: standalone.bMs,
+    standalone: ratioSpread(pairedRatios(standalone.aMs, standalone.bMs)),
     rerunFilesWritten,
   };
 }
@@ -87,11 +97,12 @@ function snapshotMtimes(dir) {
 
 export function describeGenerator(result) {
   const size = `${result.models}×${result.fields}`;
+  const medians = (a, b) => `${formatMs(median(a))} vs ${formatMs(median(b))} (medians)`;
   return [
     {
       benchmark: `prisma generate with ours vs no-op generator (${size})`,
-      measured: `${formatMs(result.prismaGenerateMs)} vs ${formatMs(result.prismaGenerateNoopMs)}`,
-      ratio: result.overheadRatio,
+      measured: medians(result.prismaGenerateMs, result.prismaGenerateNoopMs),
+      spread: result.overhead,
       limit: 1.1,
     },
     {
@@ -99,9 +110,9 @@ export function describeGenerator(result) {
       measured: `${result.generatorPeakRssMb.toFixed(0)} MB (no-op generator: ${result.noopPeakRssMb.toFixed(0)} MB)`,
     },
     {
-      benchmark: `standalone generate vs getDMMF (${size})`,
-      measured: `${formatMs(result.standaloneGenerateMs)} vs ${formatMs(result.getDmmfMs)}`,
-      ratio: result.standaloneRatio,
+      benchmark: `standalone generate vs getDMMF, both warm (${size})`,
+      measured: medians(result.standaloneGenerateMs, result.getDmmfMs),
+      spread: result.standalone,
       limit: 1.5,
     },
   ].concat(

@@ -17,8 +17,8 @@ import { countRequests, startTestWarehouse, type TestWarehouse } from "../helper
 //
 // Here with 200 views against 5, seeded directly (the views' own rebuild statements in one
 // transaction, the history through its writer) rather than provisioned view by view: what is
-// measured is status, and the set-up must stay cheap on a busy machine. The 500-view figure, through
-// real provisioning, is benchmark 4 (`bench/scaling.mjs`, 6/50/500 views). Requests are counted by
+// measured is status, and the set-up must stay cheap on a busy machine. The 2,000-view figure, through
+// real provisioning, is benchmark 4 (`bench/scaling.mjs`, 6/50/2,000 views). Requests are counted by
 // kind, polls left out: how often a statement is polled depends on the machine's speed, not on the code.
 
 const MANY = 200;
