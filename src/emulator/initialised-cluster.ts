@@ -31,6 +31,8 @@ export async function openCluster(
     await db.waitReady;
     return { db, origin: "resumed" };
   }
+  // PGlite creates the data folder itself, but not its parents.
+  if (pgdata !== undefined) await mkdir(path.dirname(pgdata), { recursive: true });
   const file = cacheDir === undefined ? undefined : clusterFile(cacheDir);
   const template = file === undefined ? undefined : await readFile(file).catch(() => undefined);
   if (file !== undefined && template !== undefined) {
