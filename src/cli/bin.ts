@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from "node:v8";
+import { useBaselineWasmTier } from "./baseline-wasm.js";
 import { processIo } from "./io.js";
 import { runCli } from "./main.js";
 
@@ -7,10 +7,6 @@ import { runCli } from "./main.js";
 // about upgrading the SDK later, not about this run; the README's requirements say it once instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-// PGlite (Postgres) and Prisma's schema parser are WebAssembly. A command runs briefly, and V8's
-// optimising tier recompiles their hot functions in the background at a cost of more than a second of
-// CPU that such a run never earns back: its baseline code is enough. Set before any module is
-// compiled. The long-running `emulator` command keeps the optimising tier.
-if (!process.argv.slice(2).includes("emulator")) setFlagsFromString("--liftoff-only");
+useBaselineWasmTier(process.argv.slice(2));
 
 process.exitCode = await runCli(process.argv.slice(2), processIo());
