@@ -24,6 +24,7 @@ const { startLab } = await import("./warehouse.mjs");
 const { benchProvision, describeProvision } = await import("./provision.mjs");
 const { benchCompletion, describeCompletion } = await import("./completion.mjs");
 const { benchScaling, describeScaling } = await import("./scaling.mjs");
+const { benchFirstContact, describeFirstContact } = await import("./first-contact.mjs");
 
 const started = performance.now();
 const loadAtStart = os.loadavg()[0];
@@ -54,6 +55,12 @@ await section(
   "generator1000",
   () => benchGenerator({ models: 1000, fields: 40, rounds: 1, warmUp: false, rerun: false }),
   describeGenerator,
+);
+await section(
+  "6. first contact: the demo, one local command, check",
+  "firstContact",
+  () => benchFirstContact({ rounds: 3 }),
+  describeFirstContact,
 );
 const lab = await startLab();
 try {
