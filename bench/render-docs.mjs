@@ -170,6 +170,13 @@ is explained by the rows under it where the benchmark splits its time.
    statement. Also checked: 20 concurrent 500 ms statements all finish about 500 ms after submission,
    i.e. the emulator's injected latency overlaps across statements (a timer before the statement joins
    PGlite's queue).
+6. **First contact** (\`bench/first-contact.mjs\`). What a new user meets, timed from outside the tool:
+   \`npm run demo\` (\`scripts/demo.mjs\`: generate, provision, refresh and status of the example app)
+   on a fresh copy of the example (the built package, no \`.redshift-views/\`), once with an empty
+   initialised-cluster cache (the first run on a machine, right after \`npm ci\`) and once with it
+   filled; then, in the filled copy, \`redshift-views status development\` (one command against the
+   local emulator, 19 views) and \`redshift-views check\`. Each round is its own processes; the ratio
+   judged is each round's time over the target. Targets: demo ≤ 8 s, status ≤ 1.5 s, check ≤ 1 s.
 
 ## Reproducing
 

@@ -26,6 +26,7 @@ const { startLab } = await import("./warehouse.mjs");
 const { benchProvision, describeProvision } = await import("./provision.mjs");
 const { benchCompletion, describeCompletion } = await import("./completion.mjs");
 const { benchScaling, describeScaling } = await import("./scaling.mjs");
+const { benchFirstContact, describeFirstContact } = await import("./first-contact.mjs");
 
 const started = performance.now();
 const loadAtStart = os.loadavg()[0];
@@ -86,6 +87,12 @@ try {
 } finally {
   await lab.stop();
 }
+await section(
+  "6. first contact: the demo, one local command, check",
+  "firstContact",
+  () => benchFirstContact({ rounds: quick ? 1 : 5 }),
+  describeFirstContact,
+);
 const totalSeconds = (performance.now() - started) / 1000;
 
 const rows = judgeRows(sections);

@@ -23,6 +23,14 @@ export interface OpenedWarehouse {
   close(): Promise<void>;
 }
 
+/**
+ * How often a local target is polled, unless the caller says otherwise. The defaults suit the Data API
+ * (a round trip over the network, a rate limit per account); the embedded emulator runs in this
+ * process and finishes a view's statements in milliseconds, so a first wait of 250 ms would be most
+ * of a command's time. Still a backoff: a long statement is polled at most 10 times a second.
+ */
+const LOCAL_POLL = { initialDelayMs: 10, maxDelayMs: 100 } as const;
+
 /** The local emulator ignores credentials, but the SDK must sign requests with something. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
@@ -36,9 +44,10 @@ export async function openWarehouse(
   options: OpenWarehouseOptions = {},
 ): Promise<OpenedWarehouse> {
   const { env, client: given, ...warehouseOptions } = options;
-  const over = (client: RedshiftDataClient) =>
+  const over = (client: RedshiftDataClient, poll = warehouseOptions.poll) =>
     createWarehouse({
       ...warehouseOptions,
+      ...(poll === undefined ? {} : { poll }),
       client,
       connection: connectionFields(target),
       label: `environment "${target.environment}"`,
@@ -59,7 +68,7 @@ export async function openWarehouse(
     maxAttempts: 1,
   });
   return {
-    warehouse: over(client),
+    warehouse: over(client, { ...LOCAL_POLL, ...warehouseOptions.poll }),
     emulator,
     close: async () => {
       client.destroy();

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { RedshiftViewsError } from "../errors.js";
 import type { LoadedSchema } from "../schema/load-schema.js";
 import { replicatedSchema } from "../schema/source-schema.js";
@@ -12,6 +12,7 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
 import { Engine } from "./engine.js";
 import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
+import { type ClusterOrigin, defaultCacheDir, openCluster } from "./initialised-cluster.js";
 import { DEFAULT_SUPERUSER } from "./principals.js";
 import { accessKeyIdOf } from "./request-identity.js";
 import { SessionIsolation } from "./session-isolation.js";
@@ -38,6 +39,12 @@ export interface EmulatorOptions {
   readonly maxActiveStatements?: number | undefined;
   /** Open sessions before `ActiveSessionsExceededException`. Default 500 (see sessions.ts). */
   readonly maxActiveSessions?: number | undefined;
+  /**
+   * Where the freshly initialised cluster new databases start from is kept (see
+   * `initialised-cluster.ts`); `false`: run `initdb` for every new database. Default
+   * `REDSHIFT_VIEWS_CACHE_DIR`, else `node_modules/.cache/prisma-redshift-views`.
+   */
+  readonly cacheDir?: string | false | undefined;
   /** Clock (ms since epoch), for tests of the 24-hour retention and of sessions' expiry. Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
@@ -100,6 +107,8 @@ export interface RunningEmulator {
   readonly port: number;
   /** The Redshift database served. */
   readonly database: string;
+  /** How its database was opened: an existing data folder, the cached initialised cluster, or `initdb`. */
+  readonly cluster: ClusterOrigin;
   setFaults(faults: FaultOptions): void;
   /** A snapshot of the counters since start or the last `resetStats()`. */
   readonly stats: EmulatorStats;
@@ -140,14 +149,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const release = dataDir === undefined ? undefined : await lockDataDir(dataDir);
   let db: PGlite | undefined;
   try {
-    db = dataDir === undefined ? new PGlite() : new PGlite(path.join(dataDir, "pgdata"));
-    await db.waitReady;
+    const cacheDir =
+      options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir(process.env));
+    const opened = await openCluster(
+      dataDir === undefined ? undefined : path.join(dataDir, "pgdata"),
+      cacheDir,
+    );
+    db = opened.db;
     const store = new StatementStore(
       dataDir === undefined ? undefined : path.join(dataDir, "statements.json"),
       now,
     );
     await store.load();
-    return await serve(db, store, database, now, options, release);
+    return await serve(db, opened.origin, store, database, now, options, release);
   } catch (error) {
     await db?.close().catch(() => undefined);
     await release?.();
@@ -169,6 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 async function serve(
   db: PGlite,
+  cluster: ClusterOrigin,
   store: StatementStore,
   database: string,
   now: () => number,
@@ -315,6 +330,7 @@ async function serve(
     endpoint: `http://${urlHost}:${port}`,
     port,
     database,
+    cluster,
     setFaults(next) {
       faults = next;
       // Queued like a statement: statements submitted after this call see the new set. It fails only

@@ -95,6 +95,45 @@ describe("openWarehouse (local emulator)", () => {
   });
 });
 
+describe("openWarehouse (local emulator, default polling)", () => {
+  it("polls the embedded emulator from 10 ms, backing off to 100 ms, unless the caller sets polling", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "rv-warehouse-poll-"));
+    const target: ResolvedTarget = {
+      kind: "local",
+      environment: "development",
+      dataDir: path.join(dir, ".redshift-views", "development"),
+      database: "dev",
+      grants: { nonPii: [], pii: [] },
+    };
+    const waits: number[] = [];
+    // Records each wait and takes 1 ms instead, so the injected 200 ms latency spans several polls.
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    const opened = await openWarehouse(target, { sleep });
+    try {
+      opened.emulator?.setFaults({ latencyMs: 200 });
+      await opened.emulator?.seedDeployUser({ user: LOCAL_DEPLOY_USER, sources: [] });
+      expect((await opened.warehouse.execute("SELECT 1")).kind).toBe("finished");
+      expect(waits[0]).toBe(10);
+      expect(Math.max(...waits)).toBe(100);
+      expect(waits).toEqual([...waits].sort((a, b) => a - b));
+    } finally {
+      await opened.close();
+    }
+    waits.length = 0;
+    const given = await openWarehouse(target, { sleep, poll: { initialDelayMs: 7, maxDelayMs: 7 } });
+    try {
+      expect((await given.warehouse.execute("SELECT 1")).kind).toBe("finished");
+      expect(new Set(waits)).toEqual(new Set([7]));
+    } finally {
+      await given.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("openWarehouse (AWS)", () => {
   it("builds a client for a cluster target without starting an emulator", async () => {
     const opened = await openWarehouse({

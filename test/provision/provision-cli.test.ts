@@ -36,6 +36,7 @@ vi.mock("../../src/emulator/index.js", async (importOriginal) => {
         endpoint: shared.endpoint,
         port: shared.port,
         database: shared.database,
+        cluster: shared.cluster,
         setFaults: (faults) => shared.setFaults(faults),
         get stats() {
           return shared.stats;
