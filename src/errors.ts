@@ -40,7 +40,7 @@ export class RedshiftViewsErrors extends Error {
   }
 }
 
-export function formatLocation(location: ErrorLocation): string {
+function formatLocation(location: ErrorLocation): string {
   const parts: string[] = [];
   if (location.file !== undefined)
     parts.push(location.line === undefined ? location.file : `${location.file}:${location.line}`);

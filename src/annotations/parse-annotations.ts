@@ -2,7 +2,7 @@ import { isLevel, LEVELS, type Level } from "../classification/levels.js";
 import { closest } from "../text/suggest.js";
 
 export const EXPORT_TAG = "exportToAnalytics";
-export const CLASSIFICATION_TAG = "classification";
+const CLASSIFICATION_TAG = "classification";
 const OUR_TAGS = [EXPORT_TAG, CLASSIFICATION_TAG] as const;
 
 /** One `@tag` found in a `///` doc comment. */

@@ -4,7 +4,7 @@
  * that AWS rewords, names and status codes are part of the API. One table serves every client of the
  * tool (Data API, CloudWatch, RDS), and each of its rows has a test.
  */
-export type AwsFailureKind =
+type AwsFailureKind =
   /** The identity is known but lacks a permission (IAM said no). */
   | "access-denied"
   /** No usable credentials: none found, expired, or rejected. */
@@ -117,7 +117,7 @@ function byStatus(status: number | undefined): AwsFailureKind | undefined {
 }
 
 /** Removes access key ids and anything following `Credential=`/`Signature=` from a message. */
-export function scrubMessage(message: string): string {
+function scrubMessage(message: string): string {
   return (
     message
       .split("\n")[0]

@@ -8,10 +8,10 @@
  * comes first because `SVV_COLUMNS.remarks` shows only the first 256 characters.
  * https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_COLUMNS.html
  */
-export const MARKER_PREFIX = "prisma-redshift-views sha256=";
+const MARKER_PREFIX = "prisma-redshift-views sha256=";
 
 /** Between the marker and the first column's own description. */
-export const MARKER_SEPARATOR = " | ";
+const MARKER_SEPARATOR = " | ";
 
 export interface Marker {
   /** SHA-256 of the view's DDL and grants: a different one means a rebuild. */

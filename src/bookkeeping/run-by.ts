@@ -1,7 +1,7 @@
 import os from "node:os";
 
 /** Longest `user@host` written to the warehouse (the columns are VARCHAR(256)). */
-export const MAX_RUN_BY_LENGTH = 256;
+const MAX_RUN_BY_LENGTH = 256;
 
 /**
  * `user@host` of this process, as the lock and the operation history record who ran a command.

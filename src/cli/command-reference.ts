@@ -13,8 +13,8 @@ export async function commandReference(): Promise<string> {
   return sections.join("\n\n");
 }
 
-export const REFERENCE_START = "<!-- commands:start -->";
-export const REFERENCE_END = "<!-- commands:end -->";
+const REFERENCE_START = "<!-- commands:start -->";
+const REFERENCE_END = "<!-- commands:end -->";
 
 /** Replaces the text between the markers in a README. */
 export function withCommandReference(readme: string, reference: string): string {

@@ -22,7 +22,7 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
-export function colorsFor(isTTY: boolean, env: NodeJS.ProcessEnv): Colors {
+function colorsFor(isTTY: boolean, env: NodeJS.ProcessEnv): Colors {
   const disabled = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0";
   return pc.createColors(forced || (isTTY && !disabled));

@@ -6,7 +6,7 @@ export function isTruthy(value: string | undefined): boolean {
 }
 
 /** How often a long wait on the warehouse says it is still waiting. */
-export const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 10_000;
 
 export interface Progress {
   /** One item finished: prints its line with a counter. */

@@ -14,7 +14,7 @@ import { GRANTEE_PATTERN, parseGrantee } from "./grants.js";
  */
 
 /** Connection values, validated the same way whether they come from the file or from `REDSHIFT_*`. */
-export const CONNECTION_VALUE_PATTERNS = {
+const CONNECTION_VALUE_PATTERNS = {
   database: /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/,
   region: /^[a-z]{2}(-[a-z]+)+-\d+$/,
   clusterIdentifier: /^[A-Za-z][A-Za-z0-9-]{0,62}$/,
@@ -218,7 +218,6 @@ export type RedshiftViewsConfig = v.InferInput<typeof configSchema>;
 /** The config as validated: grantees parsed. */
 export type ValidatedConfig = v.InferOutput<typeof configSchema>;
 export type EnvironmentConfig = NonNullable<RedshiftViewsConfig["environments"]>[string];
-export type GrantsConfig = NonNullable<RedshiftViewsConfig["grants"]>;
 
 /** The keys allowed in each kind of object, for "did you mean" suggestions. */
 export const ALLOWED_KEYS = {
@@ -228,5 +227,3 @@ export const ALLOWED_KEYS = {
   local: Object.keys(localEnvironment.entries),
   redshift: Object.keys(redshiftEnvironment.pipe[0].entries),
 } as const;
-
-export { MAX_CONCURRENCY };

@@ -4,7 +4,7 @@ import type { ResolvedTarget } from "./types.js";
  * The name part of a Secrets Manager ARN (`…:secret:<name>`), which identifies the secret without
  * revealing the account; anything else is masked entirely.
  */
-export function secretLabel(secretArn: string): string {
+function secretLabel(secretArn: string): string {
   const marker = ":secret:";
   const at = secretArn.indexOf(marker);
   return at === -1 ? "****" : secretArn.slice(at + marker.length);

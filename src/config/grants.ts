@@ -1,6 +1,6 @@
 import type { Grantee, GrantOverrides } from "./types.js";
 
-export const GRANTEE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
+const GRANTEE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,126}$/;
 
 /** A whole config entry as `parseGrantee` accepts it (keywords in any case), for the JSON Schema. */
 export const GRANTEE_PATTERN =

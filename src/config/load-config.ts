@@ -6,7 +6,7 @@ import { DEFAULT_CONCURRENCY } from "../warehouse/index.js";
 import { parseConfig } from "./parse-config.js";
 import type { LoadedConfig } from "./types.js";
 
-export const CONFIG_NAME = "redshift-views";
+const CONFIG_NAME = "redshift-views";
 
 export interface LoadConfigOptions {
   /** Project root: where the config file is looked for and where `.redshift-views/` lives. */

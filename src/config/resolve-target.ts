@@ -8,10 +8,10 @@ import type { GrantOverrides, Grants, LoadedConfig, ParsedEnvironment, ResolvedT
 export const LOCAL_STATE_DIR = ".redshift-views";
 
 /** The environment that is local unless the config says otherwise. */
-export const DEFAULT_LOCAL_ENVIRONMENT = "development";
+const DEFAULT_LOCAL_ENVIRONMENT = "development";
 
 /** `REDSHIFT_*` variables that override the file, in the order they are reported. */
-export const ENV_OVERRIDES: readonly (readonly [ConnectionKey, string])[] = [
+const ENV_OVERRIDES: readonly (readonly [ConnectionKey, string])[] = [
   ["clusterIdentifier", "REDSHIFT_CLUSTER_IDENTIFIER"],
   ["workgroupName", "REDSHIFT_WORKGROUP_NAME"],
   ["database", "REDSHIFT_DATABASE"],

@@ -12,7 +12,7 @@ import { openWarehouse } from "./open-warehouse.js";
 import type { SessionEvent, WarehouseOptions } from "./options.js";
 
 /** Sample rows the local emulator puts in each replicated table, so refreshed views have data. */
-export const LOCAL_SAMPLE_ROWS = 20;
+const LOCAL_SAMPLE_ROWS = 20;
 
 /** Everything a warehouse command needs: the templates, the target and an open connection. */
 export interface WarehouseSession {
@@ -113,7 +113,7 @@ export async function seedLocalWarehouse(
 }
 
 /** The schemas this tool manages in an environment: `[nonPii, pii]`. */
-export function managedSchemas(prepared: PreparedViews, environment: string): [string, string] {
+function managedSchemas(prepared: PreparedViews, environment: string): [string, string] {
   const nonPii = renderTemplate(prepared.options.viewSchema, environment);
   const pii = renderTemplate(prepared.options.piiViewSchema, environment);
   if (nonPii === pii) {

@@ -31,10 +31,7 @@ interface PrincipalRow {
   readonly owner_role: string | null;
 }
 
-export async function findPrincipal(
-  session: AccessSession,
-  ref: PrincipalRef,
-): Promise<PrincipalRow | undefined> {
+async function findPrincipal(session: AccessSession, ref: PrincipalRef): Promise<PrincipalRow | undefined> {
   return session.asAdmin(async () => {
     const found = await session.q.query<PrincipalRow>(
       `SELECT postgres_role, owner_role FROM ${INTERNAL_SCHEMA}.principals WHERE kind = $1 AND name = $2`,

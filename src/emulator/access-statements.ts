@@ -70,7 +70,7 @@ export interface AccessContext {
 }
 
 /** Not supported by the emulator (stricter than Redshift, never more lenient): SQLSTATE 0A000. */
-export function unsupported(what: string, why: string): SqlError {
+function unsupported(what: string, why: string): SqlError {
   return new SqlError("0A000", `${what} is not supported by the emulator: ${why}`);
 }
 

@@ -83,7 +83,7 @@ const MAX_IDENTIFIER_BYTES = 127;
  * tables included where Redshift presents them differently from Postgres (`pg_class`, `pg_depend`:
  * see catalog.ts).
  */
-export const CATALOG_RELATIONS: readonly string[] = [
+const CATALOG_RELATIONS: readonly string[] = [
   "pg_class",
   "pg_depend",
   "svv_integration_table_state",

@@ -7,7 +7,7 @@ import {
 import { csvLine } from "./csv-records.js";
 
 /** The Data API's wire shapes for results (`GetStatementResult`), as JSON. */
-export type DataApiField =
+type DataApiField =
   | { readonly isNull: true }
   | { readonly stringValue: string }
   | { readonly longValue: number }

@@ -12,7 +12,7 @@ export interface SourceTable {
   readonly primaryKey: readonly string[];
 }
 
-export interface SourceColumn {
+interface SourceColumn {
   readonly field: string;
   readonly column: string;
   /** Postgres type standing for the Redshift type zero-ETL creates. */

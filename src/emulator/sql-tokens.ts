@@ -4,7 +4,7 @@
  * quotes, comments) for the dialect shim to rewrite statements without touching literals.
  */
 
-export type TokenKind =
+type TokenKind =
   | "whitespace"
   | "comment"
   | "string"

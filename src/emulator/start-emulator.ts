@@ -61,7 +61,7 @@ export interface EmulatorStats {
 }
 
 /** Where zero-ETL replicated a source, as names (never SQL text): the destination database and schema. */
-export interface SourceLocation {
+interface SourceLocation {
   readonly database: string;
   /**
    * The one schema every table is in (a MySQL source, or a PostgreSQL one named two-part), or

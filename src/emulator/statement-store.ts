@@ -8,7 +8,7 @@ const ACTIVE: ReadonlySet<StatementStatus> = new Set(["SUBMITTED", "PICKED", "ST
 export const isActive = (status: StatementStatus): boolean => ACTIVE.has(status);
 
 /** Results (and the statements themselves) are kept for 24 hours, as by the Data API. */
-export const RETENTION_MS = 24 * 60 * 60 * 1000;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * "The maximum retention time for a client token used in ExecuteStatement or BatchExecuteStatement API

@@ -9,7 +9,7 @@ export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 /** Longest name that still leaves room for a prefix inside Redshift's 127-byte identifiers. */
 export const ENVIRONMENT_NAME_MAX_LENGTH = 63;
 
-export function isValidEnvironmentName(name: string): boolean {
+function isValidEnvironmentName(name: string): boolean {
   return ENVIRONMENT_NAME_PATTERN.test(name) && name.length <= ENVIRONMENT_NAME_MAX_LENGTH;
 }
 

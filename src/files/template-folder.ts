@@ -34,7 +34,7 @@ export async function readTemplateFolder(outputDir: string): Promise<TemplateFil
  * Every file name must be a plain name inside the output folder: a table name such as
  * `../../escaped` must never make us write or delete outside it. Checked before touching the disk.
  */
-export function assertPlainFileNames(fileNames: readonly string[], outputDir: string): void {
+function assertPlainFileNames(fileNames: readonly string[], outputDir: string): void {
   const bad = fileNames.filter(
     (name) =>
       name === "" ||

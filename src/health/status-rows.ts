@@ -50,7 +50,7 @@ export type ErrorCondition =
   | "source_not_synced";
 
 /** Who can read a view, from the grants the session sees (see `Privileges.complete`). */
-export interface ViewAccess {
+interface ViewAccess {
   /** Principals with SELECT on the view and USAGE on its schema, as written after `TO`. */
   readonly readers: readonly string[];
   /** Readers that are not configured grantees of the view's tier. */
@@ -233,7 +233,7 @@ export function notRefreshedSinceCreated(row: StatusRow): boolean {
  * compares principals as granted, which is what the config names.
  * https://docs.aws.amazon.com/redshift/latest/dg/r_GRANT.html
  */
-export function viewAccess(
+function viewAccess(
   privileges: Privileges,
   schema: string,
   view: string,

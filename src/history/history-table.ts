@@ -5,7 +5,7 @@ import { quoteIdentifier } from "../sql/quote.js";
  * The operation history lives beside the provisioning lock, outside the managed schemas (plans never
  * see it, analysts are never granted it). One row per environment, view and operation: the latest.
  */
-export const HISTORY_SCHEMA = TOOL_SCHEMA;
+const HISTORY_SCHEMA = TOOL_SCHEMA;
 export const HISTORY_TABLE = "view_operations";
 export const HISTORY_RELATION = `${quoteIdentifier(HISTORY_SCHEMA)}.${quoteIdentifier(HISTORY_TABLE)}`;
 

@@ -13,13 +13,13 @@ import {
 } from "../warehouse/index.js";
 
 /** Where the lock rows live: outside the managed schemas, so plans never see the table. */
-export const LOCK_SCHEMA = TOOL_SCHEMA;
-export const LOCK_TABLE = "provision_lock";
+const LOCK_SCHEMA = TOOL_SCHEMA;
+const LOCK_TABLE = "provision_lock";
 const TABLE = `${quoteIdentifier(LOCK_SCHEMA)}.${quoteIdentifier(LOCK_TABLE)}`;
 const IN_FLIGHT: ReadonlySet<string> = new Set(["SUBMITTED", "PICKED", "STARTED"]);
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (environment VARCHAR(63) NOT NULL, holder VARCHAR(256) NOT NULL, acquired_at VARCHAR(32) NOT NULL, token VARCHAR(64) NOT NULL);`;
 
-export interface LockHolder {
+interface LockHolder {
   /** `user@host` of the run holding the lock. */
   readonly holder: string;
   /** ISO time it was taken. */
@@ -133,7 +133,7 @@ function lockUnavailable(environment: string, outcome: StatementOutcome): Redshi
   );
 }
 
-export function lockedError(environment: string, holder: LockHolder): RedshiftViewsError {
+function lockedError(environment: string, holder: LockHolder): RedshiftViewsError {
   return new RedshiftViewsError(
     "E_PROVISION_LOCKED",
     `${environment} is being provisioned by ${holder.holder} since ${holder.acquiredAt}; this run was refused so that the two do not rebuild the same views.`,

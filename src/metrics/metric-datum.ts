@@ -21,7 +21,7 @@ export type MetricName =
 /** The CloudWatch units these metrics use (a subset of `StandardUnit`). */
 export type MetricUnit = "Count" | "Seconds";
 
-export interface MetricDimension {
+interface MetricDimension {
   readonly name: string;
   readonly value: string;
 }

@@ -9,7 +9,7 @@ import type { MetricDatum } from "./metric-datum.js";
  * The size is counted on the uncompressed JSON body (the SDK gzips bodies over 10 KB, but the page
  * does not say which size the limit applies to), with 1 MB read as 10^6 bytes, the smaller reading.
  */
-export const PUT_METRIC_DATA_LIMITS = { maxMetrics: 1000, maxBytes: 1_000_000 } as const;
+const PUT_METRIC_DATA_LIMITS = { maxMetrics: 1000, maxBytes: 1_000_000 } as const;
 
 export interface PutMetricDataLimits {
   readonly maxMetrics: number;

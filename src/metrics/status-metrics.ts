@@ -69,7 +69,7 @@ export function statusMetrics(allRows: readonly StatusRow[], options: StatusMetr
  * computes the whole view, so it counts as a refresh. Failed, aborted and unconfirmed (SUBMITTED)
  * operations did not change the data and are ignored.
  */
-export function lastRecompute(row: StatusRow): LastOperation | undefined {
+function lastRecompute(row: StatusRow): LastOperation | undefined {
   const finished = [row.operations.create, row.operations.refresh].filter(
     (operation): operation is LastOperation => operation?.status === "FINISHED",
   );

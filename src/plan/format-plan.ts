@@ -3,7 +3,7 @@ import type { Paint } from "../text/align-columns.js";
 import type { PlanKind } from "./plan.js";
 import type { DependentJson, PlanViewJson, ProvisionPlanJson } from "./plan-json.js";
 
-export const KIND_HEADINGS: Record<PlanKind, string> = {
+const KIND_HEADINGS: Record<PlanKind, string> = {
   add: "Add",
   update: "Update (DROP + CREATE: recomputed from scratch)",
   comment: "Comments only (COMMENT ON COLUMN: no rebuild, no data change)",
@@ -25,7 +25,7 @@ const SIGNS: Record<PlanKind, string> = {
   foreign: "·",
 };
 
-export const TIER_LABELS: Record<Tier, string> = { non_pii: "non-PII", pii: "PII" };
+const TIER_LABELS: Record<Tier, string> = { non_pii: "non-PII", pii: "PII" };
 
 const COLOURS: Record<PlanKind, keyof Paint> = {
   add: "green",
@@ -137,7 +137,7 @@ function dependentLine(dependent: DependentJson): string {
   }
 }
 
-export function summaryLine(counts: Record<PlanKind, number>): string {
+function summaryLine(counts: Record<PlanKind, number>): string {
   const parts = [
     `${counts.add} to add`,
     `${counts.update} to update`,

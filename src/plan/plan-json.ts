@@ -24,7 +24,7 @@ export interface ProvisionPlanJson {
   readonly privilegesComplete?: boolean;
 }
 
-export interface SchemaAccessJson {
+interface SchemaAccessJson {
   readonly schema: string;
   readonly tier: Tier;
   /** As written after `TO`: granted USAGE whenever anything in the schema changes. */
@@ -66,7 +66,7 @@ export interface PlanViewJson {
   readonly legacy?: true;
 }
 
-export type DependentEffect = "blocks" | "dropped_with_it" | "unaffected";
+type DependentEffect = "blocks" | "dropped_with_it" | "unaffected";
 
 export interface DependentJson {
   readonly schema: string;
@@ -78,7 +78,7 @@ export interface DependentJson {
 }
 
 /** What a DROP of the view does to one dependent. */
-export function dependentEffect(dependent: Dependent, cascade: boolean): DependentEffect {
+function dependentEffect(dependent: Dependent, cascade: boolean): DependentEffect {
   if (dependent.kind === "late_binding_view") return "unaffected";
   return cascade ? "dropped_with_it" : "blocks";
 }

@@ -81,7 +81,7 @@ export interface ProvisionPlan {
  * and nobody else), unless the schema holds another project's views, whose grantees this project
  * does not know.
  */
-export interface SchemaAccess {
+interface SchemaAccess {
   readonly schema: string;
   readonly tier: Tier;
   /** Configured grantees of the tier: granted USAGE whenever anything in the schema changes. */
@@ -98,16 +98,12 @@ function isViewless(item: PlanItem): item is ViewlessItem {
   return item.kind === "drop" || item.kind === "unmanaged" || item.kind === "foreign";
 }
 
-export function itemSchema(item: PlanItem): string {
+function itemSchema(item: PlanItem): string {
   return isViewless(item) ? item.schema : item.view.schema;
 }
 
-export function itemName(item: PlanItem): string {
+function itemName(item: PlanItem): string {
   return isViewless(item) ? item.name : item.view.name;
-}
-
-export function itemTier(item: PlanItem): Tier | undefined {
-  return isViewless(item) ? undefined : item.view.tier;
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;

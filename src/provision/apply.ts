@@ -18,10 +18,10 @@ import { runTasks, thrownEnd } from "./run-tasks.js";
 import { planTasks, type Task } from "./tasks.js";
 
 /** How long an interrupted apply still waits for statements already submitted. */
-export const DEFAULT_GRACE_MS = 5000;
+const DEFAULT_GRACE_MS = 5000;
 
 /** The history write after an interrupt gets this long, so that Ctrl-C is not held up by a slow warehouse. */
-export const INTERRUPTED_HISTORY_MS = 10_000;
+const INTERRUPTED_HISTORY_MS = 10_000;
 
 export interface ApplyResult {
   readonly environment: string;
@@ -59,7 +59,7 @@ export interface ApplyOptions {
 }
 
 /** Causes, in plain words, of failures the warehouse's message does not make plain, by `schema.view`. */
-export type ExplainFailures = (
+type ExplainFailures = (
   views: readonly { readonly schema: string; readonly name: string }[],
 ) => Promise<ReadonlyMap<string, string>>;
 

@@ -126,7 +126,7 @@ function isInterruption(error: unknown): boolean {
 }
 
 /** Aborts `graceMs` after `signal` does (never, without one). */
-export function graceSignal(signal: AbortSignal | undefined, graceMs: number): AbortSignal {
+function graceSignal(signal: AbortSignal | undefined, graceMs: number): AbortSignal {
   const expired = new AbortController();
   // Every statement in flight waits on it: as many listeners as the concurrency allows.
   setMaxListeners(0, expired.signal);

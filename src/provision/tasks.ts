@@ -36,7 +36,7 @@ export interface TaskPlan {
   readonly drops: readonly Task[];
 }
 
-export interface SchemaTask {
+interface SchemaTask {
   readonly schema: string;
   readonly statements: readonly Statement[];
   readonly name: string;

@@ -6,7 +6,7 @@ import { RedshiftViewsError, RedshiftViewsErrors } from "../errors.js";
 import { MAX_IDENTIFIER_BYTES } from "../sql/quote.js";
 import { closest } from "../text/suggest.js";
 
-export const PACKAGE_NAME = "prisma-redshift-views";
+const PACKAGE_NAME = "prisma-redshift-views";
 
 /**
  * Where zero-ETL replicated the tables: the destination database and, in the two-part form, the one
@@ -14,7 +14,7 @@ export const PACKAGE_NAME = "prisma-redshift-views";
  * alone: each model is then read from the schema its `@@schema` names (else `public`), which is how
  * zero-ETL replicates a PostgreSQL database with several schemas. Names may contain the placeholder.
  */
-export interface SourceSchemaOption {
+interface SourceSchemaOption {
   readonly database: string;
   readonly schema: string | undefined;
 }
@@ -23,7 +23,7 @@ export interface SourceSchemaOption {
  * How views are named. `table`: after their table. `schema_prefixed`: tables outside the default
  * schema (`public`) get `<schema>_<table>`, so same-named tables of several schemas can all be exported.
  */
-export const VIEW_NAMINGS = ["table", "schema_prefixed"] as const;
+const VIEW_NAMINGS = ["table", "schema_prefixed"] as const;
 export type ViewNaming = (typeof VIEW_NAMINGS)[number];
 
 /** The generator block's settings, parsed once at the edge into types. */
@@ -54,11 +54,11 @@ export interface GeneratorBlockContext {
 }
 
 /** A project id: printable, no spaces (it is one word of the marker), at most 100 characters. */
-export const PROJECT_PATTERN = /^[A-Za-z0-9@][A-Za-z0-9._@/-]{0,99}$/;
+const PROJECT_PATTERN = /^[A-Za-z0-9@][A-Za-z0-9._@/-]{0,99}$/;
 
 export const DEFAULT_OUTPUT = "../generated-views";
-export const DEFAULT_VIEW_SCHEMA = `analytics_${PLACEHOLDER}`;
-export const DEFAULT_PII_VIEW_SCHEMA = `analytics_${PLACEHOLDER}_pii`;
+const DEFAULT_VIEW_SCHEMA = `analytics_${PLACEHOLDER}`;
+const DEFAULT_PII_VIEW_SCHEMA = `analytics_${PLACEHOLDER}_pii`;
 
 const KEYS = ["viewSchema", "piiViewSchema", "sourceSchema", "viewNaming", "project"] as const;
 const NAME_PART = /^[A-Za-z_][A-Za-z0-9_$]*$/;

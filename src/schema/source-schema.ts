@@ -3,7 +3,7 @@
  * URL names another one. Prisma does not pass that URL setting to generators; a source whose tables
  * all live in another schema names it in `sourceSchema`'s two-part form.
  */
-export const DEFAULT_SOURCE_SCHEMA = "public";
+const DEFAULT_SOURCE_SCHEMA = "public";
 
 /**
  * The schema zero-ETL replicates a model's table into: the one its `@@schema` names (zero-ETL keeps a

@@ -1,7 +1,7 @@
 import { quoteIdentifier, quoteLiteral } from "./quote.js";
 import type { Grantee, Relation, Statement } from "./statement.js";
 
-export function renderRelation(relation: Relation): string {
+function renderRelation(relation: Relation): string {
   return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.name)}`;
 }
 

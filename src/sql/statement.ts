@@ -33,5 +33,3 @@ export type Statement =
   | { readonly kind: "grant_usage"; readonly schema: string; readonly to: Principal }
   | { readonly kind: "revoke_usage"; readonly schema: string; readonly from: Grantee }
   | { readonly kind: "refresh_materialized_view"; readonly view: Relation };
-
-export type StatementKind = Statement["kind"];

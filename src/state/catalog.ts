@@ -14,7 +14,7 @@ export interface CatalogView {
 }
 
 /** Who the statements run as, as the warehouse sees it. */
-export interface SessionUser {
+interface SessionUser {
   readonly name: string;
   readonly superuser: boolean;
 }

@@ -13,9 +13,6 @@ export interface Dependent {
   readonly through?: { readonly schema: string; readonly name: string };
 }
 
-/** Dependents found for one view, keyed by `schema.name` of the view they read. */
-export type DependentsByView = ReadonlyMap<string, readonly Dependent[]>;
-
 export function viewKey(schema: string, name: string): string {
   return `${schema}.${name}`;
 }
@@ -70,7 +67,7 @@ export function materializedDependentsQuery(): string {
 }
 
 /** Whether a late-binding view's definition names `schema.name` (quoted or not, any case). */
-export function definitionReads(definition: string, schema: string, name: string): boolean {
+function definitionReads(definition: string, schema: string, name: string): boolean {
   const part = (identifier: string) => `(?:"${escapeRegExp(identifier)}"|\\b${escapeRegExp(identifier)}\\b)`;
   return new RegExp(`${part(schema)}\\s*\\.\\s*${part(name)}`, "i").test(definition);
 }

@@ -90,7 +90,7 @@ export async function readHistory(
 }
 
 /** The query's rows as view histories (pure), with every row or record that does not parse named. */
-export function parseHistoryRows(rows: readonly ResultRow[]): HistoryRead {
+function parseHistoryRows(rows: readonly ResultRow[]): HistoryRead {
   const problems: string[] = [];
   const views = rows.flatMap((row) => {
     const schema = text(row.schema_name);

@@ -2,7 +2,7 @@ import { type OperationRecord, VIEW_OPERATIONS, type ViewHistory } from "../hist
 import { statementNamePrefix, type Warehouse } from "../warehouse/index.js";
 
 /** The Data API keeps statements (and what became of them) for 24 hours. */
-export const DATA_API_RETENTION_MS = 24 * 60 * 60 * 1000;
+const DATA_API_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Operations recorded as SUBMITTED (left running by `refresh --no-wait`, or whose end a run did not

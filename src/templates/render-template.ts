@@ -9,7 +9,7 @@ import { HEADER_PREFIX } from "./render-view.js";
  * EJS runs any JavaScript in a tag, and strict mode still lets a tag read globals (`<%= process.pid %>`),
  * so a template whose tags are not all exactly the placeholder is refused before it is rendered.
  */
-export function assertOnlyPlaceholder(template: string): void {
+function assertOnlyPlaceholder(template: string): void {
   if (template.split(PLACEHOLDER).some((part) => part.includes("<%") || part.includes("%>"))) {
     throw new RedshiftViewsError(
       "E_TEMPLATE_INVALID",

@@ -1,4 +1,3 @@
-import { PLACEHOLDER } from "../environment/placeholder.js";
 import { quoteIdentifier } from "../sql/quote.js";
 import { renderStatement } from "../sql/render.js";
 import type { ViewSpec } from "../views/view-spec.js";
@@ -30,7 +29,7 @@ export function renderViewDdl(spec: ViewSpec): string {
  * The data dictionary of a view: one `COMMENT ON COLUMN` per column. In the template, so that a
  * changed doc comment shows up in review; never part of the hash, so that it changes no data.
  */
-export function renderViewComments(spec: ViewSpec): string[] {
+function renderViewComments(spec: ViewSpec): string[] {
   const relation = { schema: spec.viewSchema, name: spec.view };
   return spec.comments.map((comment) =>
     renderStatement({ kind: "comment_on_column", relation, column: comment.column, text: comment.text }),
@@ -41,5 +40,3 @@ export function renderViewComments(spec: ViewSpec): string[] {
 export function renderViewTemplate(spec: ViewSpec): string {
   return `${[renderHeader(spec), renderViewDdl(spec), ...renderViewComments(spec)].join("\n")}\n`;
 }
-
-export { PLACEHOLDER };

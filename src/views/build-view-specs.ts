@@ -8,7 +8,7 @@ export function templateFileName(view: string, tier: Tier): string {
 }
 
 /** `[restricted] The user's login e-mail.`: the level first, so analysts see it wherever they look. */
-export function columnComment(column: ClassifiedColumn): string {
+function columnComment(column: ClassifiedColumn): string {
   const level = `[${column.classification.level}]`;
   return column.description === undefined ? level : `${level} ${column.description}`;
 }

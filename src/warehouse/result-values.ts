@@ -2,7 +2,7 @@ import type { ColumnMetadata, Field } from "@aws-sdk/client-redshift-data";
 import type { ResultRow, ResultValue } from "./types.js";
 
 /** One typed Data API field as a plain value. */
-export function fieldValue(field: Field): ResultValue {
+function fieldValue(field: Field): ResultValue {
   if (field.isNull === true) return null;
   if (field.booleanValue !== undefined) return field.booleanValue;
   if (field.longValue !== undefined) return field.longValue;

@@ -7,7 +7,7 @@ export const DEFAULT_RETRY: Required<RetryOptions> = { maxAttempts: 8, baseDelay
  * Backoff before attempt `attempt + 1`: exponential, capped, with "equal jitter" (half fixed, half
  * random) so that many throttled callers spread out but none retries immediately.
  */
-export function backoffDelay(attempt: number, options: Required<RetryOptions>, random: () => number): number {
+function backoffDelay(attempt: number, options: Required<RetryOptions>, random: () => number): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -4,7 +4,7 @@
  * Data API's `Error`. Read at that position only, never searched for in the text.
  * https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation-serializable-isolation-troubleshooting.html
  */
-export function redshiftErrorNumber(error: string): string | undefined {
+function redshiftErrorNumber(error: string): string | undefined {
   return /^ERROR:\s*(\d{3,5})(?=\s|$)/.exec(error)?.[1];
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { assertEnvironmentName } from "../environment/environment-name.js";
 
-export const STATEMENT_NAME_PREFIX = "redshift-views";
+const STATEMENT_NAME_PREFIX = "redshift-views";
 /** The Data API's limit on StatementName. */
 export const STATEMENT_NAME_MAX_LENGTH = 500;
 

@@ -28,7 +28,7 @@ export interface ConformanceTarget {
 }
 
 /** What `npm run test:redshift` reads; docs/real-redshift.md explains each. */
-export const REDSHIFT_VARIABLES = {
+const REDSHIFT_VARIABLES = {
   workgroup: "REDSHIFT_VIEWS_TEST_WORKGROUP",
   cluster: "REDSHIFT_VIEWS_TEST_CLUSTER",
   database: "REDSHIFT_VIEWS_TEST_DATABASE",

@@ -16,7 +16,7 @@ import { type HttpReply, type ReceivedHttpRequest, signedService, startHttpServe
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html): at most
  * 1,000 metrics and 1 MB a request, 30 dimensions a metric, no `AWS/` namespace, finite values.
  */
-export interface PutMetricDataWire {
+interface PutMetricDataWire {
   readonly Namespace: string;
   readonly MetricData: readonly {
     readonly MetricName: string;
@@ -28,7 +28,7 @@ export interface PutMetricDataWire {
   }[];
 }
 
-export interface ReceivedPutMetricData {
+interface ReceivedPutMetricData {
   /** The decoded JSON body. */
   readonly request: PutMetricDataWire;
   readonly headers: http.IncomingHttpHeaders;
@@ -39,7 +39,7 @@ export interface ReceivedPutMetricData {
   readonly outcome: string;
 }
 
-export type CloudWatchFailure = "access-denied";
+type CloudWatchFailure = "access-denied";
 
 export interface CloudWatchFake {
   readonly endpoint: string;

@@ -31,7 +31,7 @@ export interface FakeIntegration {
   readonly createTime: Date;
 }
 
-export interface ReceivedRdsCall {
+interface ReceivedRdsCall {
   readonly action: string;
   /** The decoded form parameters, `Action` and `Version` included. */
   readonly params: Readonly<Record<string, string>>;
@@ -41,7 +41,7 @@ export interface ReceivedRdsCall {
   readonly outcome: string;
 }
 
-export type RdsAction = "DescribeIntegrations" | "ModifyIntegration";
+type RdsAction = "DescribeIntegrations" | "ModifyIntegration";
 
 export interface RdsFake {
   readonly endpoint: string;

@@ -269,7 +269,7 @@ export async function storedHashes(
  * Without `latencyMs`, that is every statement a finished run submitted, including those it stopped
  * waiting for.
  */
-export async function statementsLanded(emulator: RunningEmulator): Promise<void> {
+async function statementsLanded(emulator: RunningEmulator): Promise<void> {
   await emulator.query("SELECT 1");
 }
 

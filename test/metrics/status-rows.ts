@@ -4,7 +4,7 @@ import type { LastOperation, StatusRow } from "../../src/health/status-rows.js";
 export const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0, 0));
 
 /** An ISO time `seconds` before NOW. */
-export const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
+const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
 
 export function operation(
   kind: LastOperation["operation"],

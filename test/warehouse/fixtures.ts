@@ -5,7 +5,7 @@ import { connectionFields } from "../../src/connect/connection-fields.js";
 import { targetHints } from "../../src/connect/target-hints.js";
 import { type CreateWarehouseOptions, createWarehouse } from "../../src/warehouse/index.js";
 
-export const GRANTS = { nonPii: [], pii: [] };
+const GRANTS = { nonPii: [], pii: [] };
 export const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/redshift-AbCdEf";
 
 export const CLUSTER: ResolvedTarget = {
