@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { RedshiftViewsError, RedshiftViewsErrors, toRedshiftViewsErrors } from "../../src/errors.js";
 
-const CONFIG_INDEX = path.resolve(import.meta.dirname, "../../src/config/index.ts");
+const CONFIG_INDEX = path.resolve(import.meta.dirname, "../../src/index.ts");
 
 let dir: string;
 beforeEach(async () => {

@@ -96,7 +96,7 @@ describe("openWarehouse (local emulator)", () => {
 });
 
 describe("openWarehouse (local emulator, default polling)", () => {
-  it("polls the embedded emulator from 10 ms, backing off to 100 ms, unless the caller sets polling", async () => {
+  it("polls the embedded emulator every 100 ms once it has settled, unless the caller sets polling", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "rv-warehouse-poll-"));
     const target: ResolvedTarget = {
       kind: "local",
@@ -116,17 +116,21 @@ describe("openWarehouse (local emulator, default polling)", () => {
       opened.emulator?.setFaults({ latencyMs: 200 });
       await opened.emulator?.seedDeployUser({ user: LOCAL_DEPLOY_USER, sources: [] });
       expect((await opened.warehouse.execute("SELECT 1")).kind).toBe("finished");
-      expect(waits[0]).toBe(10);
-      expect(Math.max(...waits)).toBe(100);
-      expect(waits).toEqual([...waits].sort((a, b) => a - b));
+      // The scheduler sleeps until the next poll is due (its first polls depend on the clock and on the
+      // durations already seen), then settles at the local pace: every 100 ms, where a cluster is
+      // polled every 500 ms.
+      expect(waits.at(-1)).toBe(100);
+      expect(waits.filter((ms) => ms === 100).length).toBeGreaterThan(waits.length / 2);
     } finally {
       await opened.close();
     }
     waits.length = 0;
     const given = await openWarehouse(target, { sleep, poll: { initialDelayMs: 7, maxDelayMs: 7 } });
     try {
+      given.emulator?.setFaults({ latencyMs: 50 });
       expect((await given.warehouse.execute("SELECT 1")).kind).toBe("finished");
-      expect(new Set(waits)).toEqual(new Set([7]));
+      expect(waits).toContain(7);
+      expect(Math.max(...waits)).toBe(7);
     } finally {
       await given.close();
       await rm(dir, { recursive: true, force: true });
