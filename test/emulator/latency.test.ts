@@ -57,7 +57,7 @@ async function tableExists(name: string): Promise<boolean> {
   return rows[0]?.found === true;
 }
 
-const elapsedMs = (described: { CreatedAt?: Date; UpdatedAt?: Date }): number =>
+const elapsedMs = (described: { CreatedAt?: Date | undefined; UpdatedAt?: Date | undefined }): number =>
   (described.UpdatedAt?.getTime() ?? 0) - (described.CreatedAt?.getTime() ?? 0);
 
 describe("injected latency", () => {
