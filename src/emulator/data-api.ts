@@ -42,8 +42,10 @@ export interface DataApiOptions {
   readonly sessions: SessionRegistry;
   readonly database: string;
   readonly maxActiveStatements: number;
-  /** Starts running a created statement (after any injected latency). */
+  /** Starts running a created statement (after any `onStatement` gate). */
   readonly schedule: (record: StatementRecord) => void;
+  /** Shows at once the outcome of a statement whose execution ended but whose latency is not up. */
+  readonly revealEnded?: ((record: StatementRecord) => void) | undefined;
   readonly onStatementsSubmitted: (count: number) => void;
   readonly isStopping: () => boolean;
   readonly now: () => number;
@@ -289,6 +291,9 @@ function statementOperations(options: DataApiOptions): Readonly<Record<string, O
       const { record, part } = findStatement(store, requiredString(body, "Id"));
       if (part !== record)
         throw new ApiError("ValidationException", "Cancel the batch statement, not a sub-statement.");
+      // A statement whose execution ended is no longer running, whatever its latency still shows: it
+      // is refused as one that ended (see held-outcomes.ts).
+      options.revealEnded?.(record);
       if (!isActive(record.status)) {
         throw new ApiError(
           "ValidationException",

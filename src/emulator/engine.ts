@@ -9,6 +9,7 @@ import {
 import { bootstrapSql, INTERNAL_SCHEMA, TYPES_SCHEMA } from "./catalog.js";
 import type { DatabaseSchema } from "./database-schemas.js";
 import { CATALOG_SCHEMA, type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-shim.js";
+import { type HeldOutcomes, workingCopy } from "./held-outcomes.js";
 import { bindNamedParameters } from "./named-parameters.js";
 import { DEFAULT_SUPERUSER, postgresRoleFor, presentRoleNames } from "./principals.js";
 import type { Parsers, Queryable } from "./queryable.js";
@@ -37,6 +38,8 @@ export interface EngineOptions {
   readonly onInjectedFailure: () => void;
   /** Keeps Data API sessions' temporary tables and settings apart (see session-isolation.ts). */
   readonly isolation?: SessionIsolation | undefined;
+  /** Where statements executed with injected latency wait for their outcome to be shown. */
+  readonly outcomes?: HeldOutcomes | undefined;
 }
 
 /** Who a job runs as: a Redshift user, or the emulator itself (seeding, bookkeeping, `replicate`). */
@@ -44,9 +47,12 @@ type RunAs = Identity | undefined;
 
 /** What the transactions of one record share. */
 interface RecordRun {
+  /** The record the Data API shows: the one executed, or the one a working copy is executed for. */
+  readonly shown: StatementRecord;
   readonly raws: Map<StatementPart, RawResult>;
   /** When its first transaction started; undefined until then. */
   started: bigint | undefined;
+  startedAtMs?: number;
   identity: Identity | undefined;
   failure?: { readonly part: StatementPart; readonly error: SqlError };
 }
@@ -271,22 +277,45 @@ export class Engine {
    * them, as concurrent sessions would interleave on Redshift. A transaction itself runs whole: PGlite
    * has one connection (see docs/emulator.md, "Concurrency and isolation").
    */
-  execute(record: StatementRecord): Promise<void> {
+  execute(record: StatementRecord, latencyMs = 0): Promise<void> {
     if (record.status === "SUBMITTED") this.touch(record, "PICKED");
-    const run = this.executeRecord(record);
+    const run =
+      latencyMs > 0 && this.options.outcomes !== undefined
+        ? this.executeWithLatency(record, latencyMs, this.options.outcomes)
+        : this.executeRecord(record, record).then(() => undefined);
     this.running.add(run);
     return run.finally(() => this.running.delete(run));
   }
 
-  private async executeRecord(record: StatementRecord): Promise<void> {
+  /**
+   * Injected latency as the statement's duration (see held-outcomes.ts): executes a working copy now,
+   * while `record` shows STARTED, and hands the ended copy over to be revealed when the latency is up.
+   */
+  private async executeWithLatency(
+    record: StatementRecord,
+    latencyMs: number,
+    outcomes: HeldOutcomes,
+  ): Promise<void> {
+    const work = workingCopy(record);
+    const run = await this.executeRecord(work, record);
+    outcomes.hold(
+      record,
+      work,
+      { atMs: run.startedAtMs ?? this.options.now(), hrtimeNs: run.started ?? process.hrtime.bigint() },
+      latencyMs,
+    );
+  }
+
+  private async executeRecord(record: StatementRecord, shown: StatementRecord): Promise<RecordRun> {
     const parts = record.isBatch ? record.parts : [record];
     const transactions =
       record.isBatch && record.executionMode === "AUTO_COMMIT" ? parts.map((part) => [part]) : [parts];
-    const run: RecordRun = { raws: new Map(), started: undefined, identity: undefined };
+    const run: RecordRun = { shown, raws: new Map(), started: undefined, identity: undefined };
     for (const transaction of transactions) {
       if (!(await this.serial(() => this.runTransaction(record, transaction, run)))) break;
     }
     if (run.started !== undefined) await this.serial(() => this.finish(record, run));
+    return run;
   }
 
   /** Runs one transaction of a record; false when the record ended (failed, cancelled, stopped). */
@@ -295,7 +324,7 @@ export class Engine {
     parts: readonly StatementPart[],
     run: RecordRun,
   ): Promise<boolean> {
-    if (record.status === "ABORTED") return false;
+    if (record.status === "ABORTED" || run.shown.status === "ABORTED") return false;
     if (this.closing) {
       abortAll(
         record,
@@ -310,6 +339,8 @@ export class Engine {
     if (run.started === undefined) {
       run.started = process.hrtime.bigint();
       this.touch(record, "STARTED");
+      run.startedAtMs = record.updatedAt;
+      if (run.shown !== record) this.touch(run.shown, "STARTED");
     }
     try {
       // A session's temporary tables and settings are in reach only while its transaction runs.
@@ -338,7 +369,7 @@ export class Engine {
     part: StatementPart,
     run: RecordRun,
   ): Promise<void> {
-    if (record.cancelRequested === true) throw new Cancelled();
+    if (record.cancelRequested === true || run.shown.cancelRequested === true) throw new Cancelled();
     const partStarted = process.hrtime.bigint();
     this.touch(part, "STARTED");
     try {

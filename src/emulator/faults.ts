@@ -2,7 +2,10 @@ import { RedshiftViewsError } from "../errors.js";
 
 /** Faults the emulator injects, for tests and benchmarks of the tool's retry and polling logic. */
 export interface FaultOptions {
-  /** Every statement waits this long (ms) in SUBMITTED before it runs. Default 0. */
+  /**
+   * Every statement lasts at least this long (ms): it runs at once, and its outcome is shown once this
+   * long has passed since it started (see held-outcomes.ts). Default 0.
+   */
   readonly latencyMs?: number;
   /** Probability (0..1) that any API request is answered with HTTP 400 `ThrottlingException`. Default 0. */
   readonly throttleRate?: number;

@@ -12,6 +12,7 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { type DatabaseSchema, postgresSchemaFor } from "./database-schemas.js";
 import { Engine } from "./engine.js";
 import { type FaultOptions, seededRandom, toPattern } from "./faults.js";
+import { HeldOutcomes } from "./held-outcomes.js";
 import { type ClusterOrigin, defaultCacheDir, openCluster } from "./initialised-cluster.js";
 import { DEFAULT_SUPERUSER } from "./principals.js";
 import { accessKeyIdOf } from "./request-identity.js";
@@ -20,7 +21,7 @@ import { SessionRegistry } from "./sessions.js";
 import { type SkippedModel, type SourceTable, sourceTables, sourceTablesSql } from "./source-tables.js";
 import { formatStatementError, SqlError } from "./sql-error.js";
 import { quoteIdentifier } from "./sql-tokens.js";
-import { abortAll, type StatementRecord, StatementStore } from "./statement-store.js";
+import { type StatementRecord, StatementStore } from "./statement-store.js";
 
 export interface EmulatorOptions {
   /**
@@ -195,7 +196,7 @@ async function serve(
   let random = seededRandom(faults.seed ?? 1);
   let stats = emptyStats();
   let stopping = false;
-  const pendingTimers = new Map<NodeJS.Timeout, StatementRecord>();
+  const outcomes = new HeldOutcomes(store);
 
   const sessions = new SessionRegistry(store, now, options.maxActiveSessions);
   const engine = new Engine({
@@ -208,6 +209,7 @@ async function serve(
       stats = { ...stats, injectedFailures: stats.injectedFailures + 1 };
     },
     isolation: new SessionIsolation((sessionId) => sessions.isOpen(sessionId)),
+    outcomes,
   });
   await engine.bootstrap();
   await engine.setResyncing(faults.resyncing ?? []);
@@ -218,25 +220,9 @@ async function serve(
       ...(record.statementName === undefined ? {} : { name: record.statementName }),
       sqls: record.isBatch ? record.parts.map((part) => part.queryString) : [record.queryString],
     });
-    if (gate === undefined) runAfterLatency(record);
-    else
-      void gate.then(
-        () => runAfterLatency(record),
-        () => runAfterLatency(record),
-      );
-  };
-
-  const runAfterLatency = (record: StatementRecord): void => {
-    const latency = faults.latencyMs ?? 0;
-    if (latency <= 0) {
-      void engine.execute(record);
-      return;
-    }
-    const timer = setTimeout(() => {
-      pendingTimers.delete(timer);
-      void engine.execute(record);
-    }, latency);
-    pendingTimers.set(timer, record);
+    const run = (): void => void engine.execute(record, faults.latencyMs ?? 0);
+    if (gate === undefined) run();
+    else void gate.then(run, run);
   };
 
   const operations = dataApiOperations({
@@ -246,6 +232,7 @@ async function serve(
     database,
     maxActiveStatements: options.maxActiveStatements ?? DEFAULT_MAX_ACTIVE_STATEMENTS,
     schedule,
+    revealEnded: (record) => outcomes.revealEnded(record),
     onStatementsSubmitted: (count) => {
       stats = { ...stats, statementsSubmitted: stats.statementsSubmitted + count };
     },
@@ -372,12 +359,9 @@ async function serve(
         stopping = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
-        for (const [timer, record] of pendingTimers) {
-          clearTimeout(timer);
-          abortAll(record, "ERROR: the emulator stopped before the statement ran", now());
-        }
-        pendingTimers.clear();
         await engine.drain();
+        // Their execution committed: what they did is shown, not aborted.
+        outcomes.stop();
         await db.close();
         await store.flush();
         await closed;

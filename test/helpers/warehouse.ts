@@ -266,8 +266,8 @@ export async function storedHashes(
 /**
  * Resolves once every statement the emulator has accepted so far (and not held) has run: it runs
  * statements one at a time in the order it accepted them, so a query queued now runs after them.
- * Without `latencyMs`, that is every statement a finished run submitted, including those it stopped
- * waiting for.
+ * That is every statement a finished run submitted, including those it stopped waiting for; with
+ * `latencyMs`, their outcomes may not be shown yet (see docs/emulator.md, "Injected latency").
  */
 async function statementsLanded(emulator: RunningEmulator): Promise<void> {
   await emulator.query("SELECT 1");
