@@ -78,11 +78,11 @@ async function provisionEndToEnd({ views, latencyMs }) {
         if (statement !== undefined) statement.doneAt = at;
       }
     };
-    emulator.setFaults({ latencyMs });
+    await emulator.setFaults({ latencyMs });
     const started = performance.now();
     const report = await provision({ cwd, environment, client, env: {}, onEvent });
     const wallMs = performance.now() - started;
-    emulator.setFaults({});
+    await emulator.setFaults({});
     const outcomes = report.result?.outcomes ?? [];
     const applied = outcomes.filter((outcome) => outcome.kind === "applied").length;
     if (applied !== views) throw new Error(`expected ${views} views applied, got ${applied}`);
@@ -152,7 +152,7 @@ async function sequentialBaseline({ views, latencyMs, poll }) {
       await emulator.query(`DROP SCHEMA "${name}" CASCADE`);
     }
     const warehouse = createWarehouse({ poll, concurrency: 1 });
-    emulator.setFaults({ latencyMs });
+    await emulator.setFaults({ latencyMs });
     const started = performance.now();
     // The schemas first, then one view's batch after the other (a view's batches keep their order).
     for (const batch of batches) {
@@ -160,7 +160,7 @@ async function sequentialBaseline({ views, latencyMs, poll }) {
       if (outcome.kind !== "finished") throw new Error(`${batch.name}: ${JSON.stringify(outcome)}`);
     }
     const wallMs = performance.now() - started;
-    emulator.setFaults({});
+    await emulator.setFaults({});
     return { views, latencyMs, poll, batches: batches.length, wallMs };
   } finally {
     await stop();

@@ -15,8 +15,10 @@ export const LIST_PAGE_SIZE = 100;
  */
 const MAX_LIST_PAGES = 2;
 /**
- * Statements due within this long of the earliest are polled with it (a little early), so that
- * statements submitted together share one ListStatements rather than each getting a DescribeStatement.
+ * Statements due within this long after the earliest are polled together when the last of them is due
+ * (the earliest a little late, none early: a poll that comes before a statement's end costs it a whole
+ * further interval), so that statements submitted together share one ListStatements rather than each
+ * getting a DescribeStatement.
  */
 const COALESCE_MS = 50;
 /** Statements a list page holds beyond those polled: room for others' statements listed among them. */
@@ -140,7 +142,7 @@ function toStatus(value: string | undefined): StatementStatus {
  *
  * First poll: at `initialDelayMs` after submission, or, once at least three statements of the same
  * kind (StatementName up to its last `:`) have finished in this client, at the median of their
- * durations (the warehouse's CreatedAt to UpdatedAt), followed `initialDelayMs` later by a second for
+ * durations (the warehouse's CreatedAt to UpdatedAt) counted from when the submission was answered, followed `initialDelayMs` later by a second for
  * those a little slower than the median. Then every `maxDelayMs` (the ramp grows by `factor`).
  *
  * If ListStatements fails (an IAM policy may allow DescribeStatement only), the client stops listing
@@ -181,8 +183,14 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
 
   const arm = () => {
     if (ticking || tracked.size === 0) return;
-    let at = Number.POSITIVE_INFINITY;
-    for (const entry of tracked.values()) at = Math.min(at, Math.max(entry.nextAt, allowedAt(entry)));
+    const dueAt = (entry: Tracked) => Math.max(entry.nextAt, allowedAt(entry));
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const entry of tracked.values()) earliest = Math.min(earliest, dueAt(entry));
+    let at = earliest;
+    for (const entry of tracked.values()) {
+      const due = dueAt(entry);
+      if (due <= earliest + COALESCE_MS) at = Math.max(at, due);
+    }
     if (wake !== undefined && wake.at <= at) return;
     wake?.controller.abort();
     const controller = new AbortController();
@@ -278,7 +286,7 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     try {
       const at = time();
       const entries = [...tracked.values()];
-      const due = entries.filter((entry) => entry.nextAt <= at + COALESCE_MS && at >= allowedAt(entry));
+      const due = entries.filter((entry) => entry.nextAt <= at && at >= allowedAt(entry));
       const named = due.filter((entry) => entry.name !== undefined);
       const prefix = longestCommonPrefix(named.map((entry) => entry.name ?? ""));
       if (!listing || named.length < 2 || prefix === "") {
@@ -328,7 +336,9 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
           name: statement.name,
           kind,
           startedAt: statement.submittedAt,
-          nextAt: statement.submittedAt + (tuned ?? poll.initialDelayMs),
+          // The tuned first poll counts from now, when the warehouse has answered the submission (so
+          // its CreatedAt, from which the durations were measured, is already past).
+          nextAt: tuned === undefined ? statement.submittedAt + poll.initialDelayMs : time() + tuned,
           gap:
             tuned === undefined
               ? Math.min(poll.maxDelayMs, poll.initialDelayMs * poll.factor)
