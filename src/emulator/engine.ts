@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PGlite, Results } from "@electric-sql/pglite";
 import {
   type AccessSession,
@@ -6,7 +7,15 @@ import {
   isSuperuser,
   requirePrincipals,
 } from "./access-control.js";
-import { bootstrapSql, INTERNAL_SCHEMA, TYPES_SCHEMA } from "./catalog.js";
+import {
+  bootstrapSql,
+  INTERNAL_SCHEMA,
+  recordSetupSql,
+  SESSION_SEARCH_PATH_SQL,
+  SETUP_RECORDED_SQL,
+  setupIsCurrentSql,
+  TYPES_SCHEMA,
+} from "./catalog.js";
 import type { DatabaseSchema } from "./database-schemas.js";
 import { CATALOG_SCHEMA, type ShimEffect, type ShimmedStatement, translateSql } from "./dialect-shim.js";
 import { bindNamedParameters } from "./named-parameters.js";
@@ -91,7 +100,13 @@ export class Engine {
     this.admin = session.rows[0]?.role ?? this.admin;
     this.postgresDatabase = session.rows[0]?.database ?? this.postgresDatabase;
     await this.restoreAdmin();
-    await this.db.exec(bootstrapSql(this.database, this.admin));
+    const setup = bootstrapSql(this.database, this.admin);
+    const digest = createHash("sha256").update(setup).digest("hex");
+    // A data folder opened again already holds the setup: rerunning it costs a short command a third of
+    // a second, so it runs only when it changed (another version) or something it made is gone.
+    // Grants are not reset either: a restarted Redshift cluster keeps them.
+    if (await this.setupIsCurrent(digest)) await this.db.exec(SESSION_SEARCH_PATH_SQL);
+    else await this.db.exec(`${setup}\n${recordSetupSql(digest)}`);
     const schemas = await this.db.query<{
       postgres_schema: string;
       database_name: string;
@@ -105,6 +120,13 @@ export class Engine {
       });
     }
     await this.loadTypes();
+  }
+
+  private async setupIsCurrent(digest: string): Promise<boolean> {
+    const recorded = await this.db.query<{ present: boolean }>(SETUP_RECORDED_SQL);
+    if (recorded.rows[0]?.present !== true) return false;
+    const current = await this.db.query<{ current: boolean }>(setupIsCurrentSql(digest));
+    return current.rows.length === 1 && current.rows[0]?.current === true;
   }
 
   /** Runs `job` after every job queued before it (PGlite has one connection). */
