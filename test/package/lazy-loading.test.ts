@@ -87,5 +87,7 @@ describe("what is loaded", () => {
     const again = await packagesLoaded("status-again", status, where);
     expect(again).toContain("@electric-sql/pglite");
     expect(again.filter((name) => name.startsWith("@prisma/"))).toEqual([]);
+    // Without --metrics nor a redshift-views.config file: no CloudWatch client, no config loader.
+    expect(again.filter((name) => ["@aws-sdk/client-cloudwatch", "c12", "jiti"].includes(name))).toEqual([]);
   });
 });
