@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { loadConfig as loadC12Config } from "c12";
 import { RedshiftViewsError } from "../errors.js";
 import { DEFAULT_CONCURRENCY } from "../warehouse/index.js";
 import { parseConfig } from "./parse-config.js";
@@ -34,19 +33,23 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 
   let loaded: { config: unknown; _configFile?: string | undefined };
   try {
-    loaded = await loadC12Config({
-      name: CONFIG_NAME,
-      cwd: projectRoot,
-      ...(explicit === undefined ? {} : { configFile: explicit }),
-      rcFile: false,
-      globalRc: false,
-      dotenv: false,
-      packageJson: false,
-      envName: false,
-      extend: false,
-      giget: false,
-      configFileRequired: explicit !== undefined,
-    });
+    // c12 and the TypeScript loader it brings (jiti) are loaded only when there is a file they could
+    // find: most projects have none, and a short command feels their loading.
+    if (explicit === undefined && !mayHoldConfigFile(projectRoot)) loaded = { config: {} };
+    else
+      loaded = await (await import("c12")).loadConfig({
+        name: CONFIG_NAME,
+        cwd: projectRoot,
+        ...(explicit === undefined ? {} : { configFile: explicit }),
+        rcFile: false,
+        globalRc: false,
+        dotenv: false,
+        packageJson: false,
+        envName: false,
+        extend: false,
+        giget: false,
+        configFileRequired: explicit !== undefined,
+      });
   } catch (error) {
     const file = explicit ?? path.join(projectRoot, `${CONFIG_NAME}.config.*`);
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
@@ -70,4 +73,22 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     };
   const parsed = parseConfig(loaded.config, file);
   return { file, projectRoot, ...parsed, env };
+}
+
+/**
+ * Whether c12 could find a config file in `projectRoot`: it looks only for `redshift-views.config`
+ * (with one of its extensions, or as a folder with an index) there, and for `redshift-views` and
+ * `redshift-views.config` in `.config/`.
+ */
+function mayHoldConfigFile(projectRoot: string): boolean {
+  const starting = (dir: string, prefix: string) => {
+    try {
+      return readdirSync(dir).some((name) => name.startsWith(prefix));
+    } catch {
+      return false;
+    }
+  };
+  return (
+    starting(projectRoot, `${CONFIG_NAME}.config`) || starting(path.join(projectRoot, ".config"), CONFIG_NAME)
+  );
 }

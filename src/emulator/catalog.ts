@@ -18,8 +18,53 @@ const HIDDEN_SCHEMAS = [
   TYPES_SCHEMA,
 ];
 
+/** The schemas the setup fills (see bootstrapSql). */
+const SETUP_SCHEMAS = [INTERNAL_SCHEMA, TYPES_SCHEMA, CATALOG_SCHEMA].map(quoteLiteral).join(", ");
+
 /**
- * Idempotent setup run at every start. Staleness: statement-level triggers on the tables a
+ * What the setup has made, counted: relations, functions and types in its schemas, and the superuser.
+ * A setup object dropped since (the schemas are the emulator's own, but the superuser can reach them)
+ * changes the count, so the setup is run again.
+ */
+const SETUP_OBJECTS = `(SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN (${SETUP_SCHEMAS}))
+  + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN (${SETUP_SCHEMAS}))
+  + (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname IN (${SETUP_SCHEMAS}))
+  + (SELECT count(*) FROM pg_roles WHERE rolname = ${quoteLiteral(DEFAULT_SUPERUSER)} AND rolsuper)`;
+
+/**
+ * The search path `ALTER DATABASE` gives new sessions, for the session that ran the setup (and one that
+ * skipped it, in case the database's setting was changed since).
+ */
+export const SESSION_SEARCH_PATH_SQL = `SET search_path TO "$user", public, ${CATALOG_SCHEMA}, ${TYPES_SCHEMA};`;
+
+const SETUP_RECORD = `${INTERNAL_SCHEMA}.setup`;
+
+/**
+ * Records that the setup with this SQL (its SHA-256) has run, with what it made, so a data folder
+ * opened again skips it while both are the same (see setupIsCurrentSql).
+ */
+export function recordSetupSql(sqlSha256: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${SETUP_RECORD} (sql_sha256 text NOT NULL, objects bigint NOT NULL);
+REVOKE ALL ON ${SETUP_RECORD} FROM PUBLIC;
+DELETE FROM ${SETUP_RECORD};
+INSERT INTO ${SETUP_RECORD} (sql_sha256, objects) SELECT ${quoteLiteral(sqlSha256)}, ${SETUP_OBJECTS};
+`;
+}
+
+/** Whether a setup was recorded (one row, `present`). */
+export const SETUP_RECORDED_SQL = `SELECT to_regclass(${quoteLiteral(SETUP_RECORD)}) IS NOT NULL AS present`;
+
+/**
+ * Whether the setup recorded is the one with this SQL and everything it made is still there (rows
+ * with `current`; none when nothing is recorded).
+ */
+export function setupIsCurrentSql(sqlSha256: string): string {
+  return `SELECT (sql_sha256 = ${quoteLiteral(sqlSha256)} AND objects = ${SETUP_OBJECTS}) AS current FROM ${SETUP_RECORD}`;
+}
+
+/**
+ * Idempotent setup run at every start but when already made (see recordSetupSql). Staleness: statement-level triggers on the tables a
  * materialized view reads stamp a sequence number on every write; a view is stale when a source was
  * stamped after the view's last refresh (or it never was refreshed). Refreshing a materialized view
  * stamps it too, so views over views go stale when their source is refreshed.
@@ -392,7 +437,7 @@ BEGIN
   EXECUTE format('ALTER DATABASE %I SET search_path TO "$user", public, ${CATALOG_SCHEMA}, ${TYPES_SCHEMA}', current_database());
 END
 $do$;
-SET search_path TO "$user", public, ${CATALOG_SCHEMA}, ${TYPES_SCHEMA};
+${SESSION_SEARCH_PATH_SQL}
 `;
 }
 

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { cacheDirBeside } from "../cache/cache-dir.js";
 
 /** How a database was opened: an existing data folder, a copy of the cached cluster, or a new `initdb`. */
 export type ClusterOrigin = "resumed" | "cache" | "initdb";
@@ -65,12 +66,7 @@ export function clusterFile(cacheDir: string): string {
  * not installed under a `node_modules` folder: no cache then.
  */
 export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const given = env.REDSHIFT_VIEWS_CACHE_DIR;
-  if (given !== undefined && given !== "") return path.resolve(given);
-  const entry = pgliteEntry();
-  const at = entry.lastIndexOf(`${path.sep}node_modules${path.sep}`);
-  if (at < 0) return undefined;
-  return path.join(entry.slice(0, at), "node_modules", ".cache", "prisma-redshift-views");
+  return cacheDirBeside("@electric-sql/pglite", env);
 }
 
 /** Dumped right after `initdb`, before the emulator creates anything in it. */

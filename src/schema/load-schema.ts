@@ -3,6 +3,13 @@ import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import type { DMMF, GeneratorConfig } from "@prisma/generator-helper";
 import { RedshiftViewsError } from "../errors.js";
+import {
+  probeConfig,
+  readCachedSchema,
+  type SchemaPathInput,
+  schemaCacheLocation,
+  writeCachedSchema,
+} from "./schema-cache.js";
 import { stripDatasourceUrls } from "./strip-datasource-urls.js";
 
 /** Prisma's parser, loaded on first use: importing it takes about a second. */
@@ -36,8 +43,24 @@ export interface LoadSchemaOptions {
  * no engine, no network.
  */
 export async function loadSchema(options: LoadSchemaOptions): Promise<LoadedSchema> {
-  const found = await findSchema(options);
-  return parseSchemaFiles(found.schemaPath, found.files);
+  // What Prisma's config and `env("…")` read.
+  const env = process.env;
+  // Loading Prisma's config and parser costs most of a short command: an unchanged project's parsed
+  // schema is read back instead (see schema-cache.ts for what counts as a change).
+  const cache = schemaCacheLocation(options.cwd, options.schemaPath, env);
+  const config = cache === undefined ? undefined : probeConfig(options.cwd, PRISMA_CONFIG_FILES, env);
+  if (cache !== undefined && config !== undefined) {
+    const cached = await readCachedSchema(cache, config, env);
+    if (cached !== undefined) return cached;
+  }
+  const input: SchemaPathInput =
+    options.schemaPath !== undefined
+      ? { cliProvidedPath: path.resolve(options.cwd, options.schemaPath) }
+      : await defaultSchemaPathInput(options.cwd);
+  const found = await findSchema(options, input);
+  const schema = await parseSchemaFiles(found.schemaPath, found.files);
+  if (cache !== undefined && config !== undefined) await writeCachedSchema(cache, config, input, schema, env);
+  return schema;
 }
 
 /** Parses schema files already in memory (used by tests and by the Prisma generator entry). */
@@ -73,11 +96,10 @@ export async function parseSchemaFiles(
   }
 }
 
-async function findSchema(options: LoadSchemaOptions): Promise<{ schemaPath: string; files: SchemaFile[] }> {
-  const schemaPathInput =
-    options.schemaPath !== undefined
-      ? { cliProvidedPath: path.resolve(options.cwd, options.schemaPath) }
-      : await defaultSchemaPathInput(options.cwd);
+async function findSchema(
+  options: LoadSchemaOptions,
+  schemaPathInput: SchemaPathInput,
+): Promise<{ schemaPath: string; files: SchemaFile[] }> {
   try {
     const result = await (await prismaInternals()).getSchemaWithPath({
       schemaPath: schemaPathInput,
@@ -102,9 +124,7 @@ const PRISMA_CONFIG_FILES = ["ts", "mts", "cts", "js", "mjs", "cjs"].flatMap((ex
 ]);
 
 /** `prisma.config.ts` may move the schema; honour it when the config loads, otherwise use the defaults. */
-async function defaultSchemaPathInput(
-  cwd: string,
-): Promise<{ configProvidedPath: string } | { baseDir: string }> {
+async function defaultSchemaPathInput(cwd: string): Promise<SchemaPathInput> {
   // Loading @prisma/config costs over a second; most projects have no config file for it to read.
   if (!PRISMA_CONFIG_FILES.some((file) => existsSync(path.join(cwd, file)))) return { baseDir: cwd };
   try {

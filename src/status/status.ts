@@ -4,11 +4,7 @@ import { openSession } from "../connect/session.js";
 import { desiredViews } from "../desired/desired-views.js";
 import { buildStatusRows, type StatusRow } from "../health/status-rows.js";
 import { HISTORY_RELATION, historyHint } from "../history/history-table.js";
-import {
-  type MetricsDestination,
-  type MetricsReport,
-  reportMetrics,
-} from "../metrics/status-report-metrics.js";
+import type { MetricsDestination, MetricsReport } from "../metrics/status-report-metrics.js";
 import { type HistoryRead, readHistory } from "../state/history.js";
 import { readCatalog, readMvInfo, readPrivileges } from "../state/read-state.js";
 import { resolveSubmitted } from "../state/resolve-submitted.js";
@@ -104,7 +100,8 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
     const metrics =
       options.metrics === undefined
         ? undefined
-        : await reportMetrics({
+        : // The CloudWatch client is loaded only to publish.
+          await (await import("../metrics/status-report-metrics.js")).reportMetrics({
             destination: options.metrics,
             environment,
             rows: views,

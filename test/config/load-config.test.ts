@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -33,6 +33,23 @@ describe("loadConfig", () => {
     expect(loaded.environments).toEqual({});
     expect(loaded.concurrency).toBe(20);
     expect(loaded.grants).toEqual({ nonPii: [], pii: [] });
+  });
+
+  it("finds the config files c12 finds without being asked: .config/, YAML, a folder with an index", async () => {
+    const found = async (file: string, text: string) => {
+      const where = await mkdtemp(path.join(os.tmpdir(), "rv-config-found-"));
+      try {
+        await mkdir(path.dirname(path.join(where, file)), { recursive: true });
+        await writeFile(path.join(where, file), text);
+        return (await loadConfig({ cwd: where, env: {} })).concurrency;
+      } finally {
+        await rm(where, { recursive: true, force: true });
+      }
+    };
+    expect(await found(".config/redshift-views.json", '{"concurrency": 3}')).toBe(3);
+    expect(await found(".config/redshift-views.config.json", '{"concurrency": 4}')).toBe(4);
+    expect(await found("redshift-views.config.yaml", "concurrency: 5\n")).toBe(5);
+    expect(await found("redshift-views.config/index.js", "export default { concurrency: 6 };\n")).toBe(6);
   });
 
   it("loads a JSON config", async () => {
