@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import type { DMMF, GeneratorConfig } from "@prisma/generator-helper";
 import { RedshiftViewsError } from "../errors.js";
+import type { LoadedSchema, SchemaFile } from "./loaded-schema.js";
 import {
   probeConfig,
   readCachedSchema,
@@ -17,19 +17,7 @@ async function prismaInternals() {
   return (await import("@prisma/internals")).default;
 }
 
-/** A schema file as read from disk: absolute path and text. */
-export type SchemaFile = readonly [path: string, content: string];
-
-/** A Prisma schema (one file or a folder of files) parsed without running the Prisma CLI. */
-export interface LoadedSchema {
-  /** The file or folder the schema was loaded from (absolute). */
-  readonly schemaPath: string;
-  readonly files: readonly SchemaFile[];
-  readonly datamodel: DMMF.Datamodel;
-  readonly generators: readonly GeneratorConfig[];
-  /** The datasource's provider (`mysql`, `postgresql`, …), when the schema has a datasource block. */
-  readonly provider: string | undefined;
-}
+export type { LoadedSchema, SchemaFile } from "./loaded-schema.js";
 
 export interface LoadSchemaOptions {
   /** `--schema`: a file or a multi-file schema folder. Default: Prisma's own lookup from `cwd`. */

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { DMMF, GeneratorConfig } from "@prisma/generator-helper";
 import { cacheDirBeside } from "../cache/cache-dir.js";
-import type { LoadedSchema, SchemaFile } from "./load-schema.js";
+import type { LoadedSchema, SchemaFile } from "./loaded-schema.js";
 
 /** Where Prisma is told to look for the schema (the argument of its `getSchemaWithPath`). */
 export type SchemaPathInput =
