@@ -11,12 +11,14 @@ const { describeGenerator } = await import("./generator.mjs");
 const { describeProvision } = await import("./provision.mjs");
 const { describeCompletion } = await import("./completion.mjs");
 const { describeScaling } = await import("./scaling.mjs");
+const { describeFirstContact } = await import("./first-contact.mjs");
 const describe = {
   generator100: describeGenerator,
   generator1000: describeGenerator,
   provision: describeProvision,
   scaling: describeScaling,
   completion: describeCompletion,
+  firstContact: describeFirstContact,
 };
 
 const file = path.join(repo, "bench/results.json");
