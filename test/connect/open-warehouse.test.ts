@@ -96,7 +96,7 @@ describe("openWarehouse (local emulator)", () => {
 });
 
 describe("openWarehouse (local emulator, default polling)", () => {
-  it("polls the embedded emulator every 100 ms once it has settled, unless the caller sets polling", async () => {
+  it("polls the embedded emulator from 10 ms, then every 100 ms at most twice in 200 ms, unless the caller sets polling", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "rv-warehouse-poll-"));
     const target: ResolvedTarget = {
       kind: "local",
@@ -106,31 +106,41 @@ describe("openWarehouse (local emulator, default polling)", () => {
       grants: { nonPii: [], pii: [] },
     };
     const waits: number[] = [];
-    // Records each wait and takes 1 ms instead, so the injected 200 ms latency spans several polls.
+    // The client's clock moves only by its own waits, each recorded and taking 1 ms instead: the waits
+    // are the schedule itself, whatever the machine's speed, and the injected 200 ms latency (real
+    // time, in the emulator) spans several polls.
+    let clock = 0;
+    const now = () => clock;
     const sleep = async (ms: number) => {
       waits.push(ms);
+      clock += ms;
       await new Promise((resolve) => setTimeout(resolve, 1));
     };
-    const opened = await openWarehouse(target, { sleep });
+    const opened = await openWarehouse(target, { sleep, now });
     try {
       opened.emulator?.setFaults({ latencyMs: 200 });
       await opened.emulator?.seedDeployUser({ user: LOCAL_DEPLOY_USER, sources: [] });
       expect((await opened.warehouse.execute("SELECT 1")).kind).toBe("finished");
-      // The scheduler sleeps until the next poll is due (its first polls depend on the clock and on the
-      // durations already seen), then settles at the local pace: every 100 ms, where a cluster is
-      // polled every 500 ms.
+      // First poll after 10 ms, the waits growing to every 100 ms, and never a third poll within
+      // 200 ms (2 × the longest wait): at most 10 polls a second, where a cluster gets 2.
+      expect(waits[0]).toBe(10);
       expect(waits.at(-1)).toBe(100);
-      expect(waits.filter((ms) => ms === 100).length).toBeGreaterThan(waits.length / 2);
+      const polledAt = waits.map((_, index) => waits.slice(0, index + 1).reduce((a, b) => a + b, 0));
+      for (let index = 2; index < polledAt.length; index++)
+        expect((polledAt[index] ?? 0) - (polledAt[index - 2] ?? 0)).toBeGreaterThanOrEqual(200);
     } finally {
       await opened.close();
     }
     waits.length = 0;
-    const given = await openWarehouse(target, { sleep, poll: { initialDelayMs: 7, maxDelayMs: 7 } });
+    const given = await openWarehouse(target, {
+      sleep,
+      now,
+      poll: { initialDelayMs: 7, maxDelayMs: 7 },
+    });
     try {
       given.emulator?.setFaults({ latencyMs: 50 });
       expect((await given.warehouse.execute("SELECT 1")).kind).toBe("finished");
-      expect(waits).toContain(7);
-      expect(Math.max(...waits)).toBe(7);
+      expect(new Set(waits)).toEqual(new Set([7]));
     } finally {
       await given.close();
       await rm(dir, { recursive: true, force: true });
