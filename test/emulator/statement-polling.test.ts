@@ -44,7 +44,7 @@ function steppedClock() {
     /** Waits (in real time) until the client sleeps again: what it was doing is done. */
     async idle(): Promise<void> {
       for (let waited = 0; timers.length === 0; waited++) {
-        if (waited > 2000) throw new Error("the client never slept");
+        if (waited > 20_000) throw new Error("the client never slept");
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
