@@ -6,6 +6,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
 import { createWarehouse, statementName } from "../../src/warehouse/index.js";
+import { sleepingClock } from "../helpers/sleeping-clock.js";
 import { holdStatements } from "../helpers/warehouse.js";
 import { AS_SUPERUSER, clientFor } from "./helpers.js";
 
@@ -27,23 +28,12 @@ afterAll(async () => {
 
 /** A clock that moves only when the test says; sleeps wait for it. */
 function steppedClock() {
-  let now = 0;
-  const timers: { at: number; resolve: () => void }[] = [];
+  const clock = sleepingClock();
   return {
-    now: () => now,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
-      return new Promise((resolve) => {
-        const timer = { at: now + ms, resolve };
-        timers.push(timer);
-        signal?.addEventListener("abort", () => {
-          timers.splice(timers.indexOf(timer), 1);
-          resolve();
-        });
-      });
-    },
+    ...clock,
     /** Waits (in real time) until the client sleeps again: what it was doing is done. */
     async idle(): Promise<void> {
-      for (let waited = 0; timers.length === 0; waited++) {
+      for (let waited = 0; clock.pending() === 0; waited++) {
         if (waited > 20_000) throw new Error("the client never slept");
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -51,12 +41,9 @@ function steppedClock() {
     /** Once the client sleeps, wakes the earliest sleeper; returns the time it woke at. */
     async step(): Promise<number> {
       await this.idle();
-      timers.sort((a, b) => a.at - b.at);
-      const next = timers.shift();
-      if (next === undefined) throw new Error("unreachable");
-      now = Math.max(now, next.at);
-      next.resolve();
-      return now;
+      const at = clock.wakeEarliest();
+      if (at === undefined) throw new Error("unreachable");
+      return at;
     },
   };
 }

@@ -12,32 +12,17 @@ import {
   statementKind,
 } from "../../src/warehouse/poll-scheduler.js";
 import type { StatementStatus } from "../../src/warehouse/types.js";
+import { sleepingClock } from "../helpers/sleeping-clock.js";
 
 /** A clock that moves only when every pending sleep but the earliest has been given its turn. */
 function fakeClock() {
-  let now = 0;
-  const timers: { at: number; resolve: () => void }[] = [];
+  const clock = sleepingClock();
   return {
-    now: () => now,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
-      return new Promise((resolve) => {
-        const timer = { at: now + ms, resolve };
-        timers.push(timer);
-        signal?.addEventListener("abort", () => {
-          timers.splice(timers.indexOf(timer), 1);
-          resolve();
-        });
-      });
-    },
+    ...clock,
     /** Lets pending promises run, then fires the earliest timer; false when none is left. */
     async step(): Promise<boolean> {
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-      timers.sort((a, b) => a.at - b.at);
-      const next = timers.shift();
-      if (next === undefined) return false;
-      now = Math.max(now, next.at);
-      next.resolve();
-      return true;
+      return clock.wakeEarliest() !== undefined;
     },
   };
 }
