@@ -91,6 +91,28 @@ export function bootstrapSql(database: string, admin: string): string {
 CREATE SCHEMA IF NOT EXISTS ${INTERNAL_SCHEMA};
 CREATE SCHEMA IF NOT EXISTS ${TYPES_SCHEMA};
 CREATE SEQUENCE IF NOT EXISTS ${INTERNAL_SCHEMA}.change_seq;
+-- Moves whenever a temporary relation is created, altered or dropped (see session-isolation.ts).
+CREATE SEQUENCE IF NOT EXISTS ${INTERNAL_SCHEMA}.temp_ddl;
+-- The session isolation's look at the backend before and after each statement (session-isolation.ts):
+-- the temp_ddl mark; the temporary relations, views before what they read, only when the mark is not
+-- \`known\`; whether SQL prepared statements exist. A function with a generic plan: planning the query
+-- costs more than running it, and a function's plan is made once.
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.temp_snapshot(known text)
+RETURNS TABLE (mark text, relations json, prepared boolean) LANGUAGE plpgsql
+SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan AS $fn$
+BEGIN
+  RETURN QUERY
+  SELECT m.mark,
+    (SELECT json_agg(json_build_object('oid', c.oid::int, 'relname', c.relname, 'relkind', c.relkind)
+       ORDER BY CASE c.relkind WHEN 'v' THEN 0 WHEN 'm' THEN 1 ELSE 2 END, c.oid)
+     FROM pg_class c
+     WHERE m.mark IS DISTINCT FROM known
+       AND c.relnamespace = pg_my_temp_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i')),
+    EXISTS (SELECT 1 FROM pg_prepared_statements p WHERE p.from_sql)
+  FROM (SELECT t.last_value::text || t.is_called::text AS mark FROM ${INTERNAL_SCHEMA}.temp_ddl t) m;
+END
+$fn$;
+REVOKE EXECUTE ON FUNCTION ${INTERNAL_SCHEMA}.temp_snapshot(text) FROM PUBLIC;
 CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.table_writes (relid oid PRIMARY KEY, write_seq bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.mv_meta (
   relid oid PRIMARY KEY, auto_refresh boolean NOT NULL, refreshed_seq bigint, state integer NOT NULL
@@ -228,6 +250,10 @@ DECLARE
   folded text;
 BEGIN
   FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
+    IF r.schema_name = 'pg_temp' THEN
+      PERFORM nextval('${INTERNAL_SCHEMA}.temp_ddl');
+      CONTINUE;
+    END IF;
     SELECT x.postgres_schema INTO folded FROM ${INTERNAL_SCHEMA}.schemas x
     WHERE x.postgres_schema = r.schema_name
        OR (r.object_type = 'schema' AND quote_ident(x.postgres_schema) = r.object_identity);
@@ -247,6 +273,9 @@ DECLARE
   r record;
   folded text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d WHERE d.is_temporary) THEN
+    PERFORM nextval('${INTERNAL_SCHEMA}.temp_ddl');
+  END IF;
   IF session_user = ${adminLiteral} THEN RETURN; END IF;
   FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() LOOP
     SELECT x.postgres_schema INTO folded FROM ${INTERNAL_SCHEMA}.schemas x

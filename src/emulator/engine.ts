@@ -37,6 +37,9 @@ import { explainSql, isExplainable } from "./zero-etl-states.js";
 
 class Cancelled extends Error {}
 
+/** The savepoint around statements run together (see `Engine.runParts`). */
+const TOGETHER_SAVEPOINT = "redshift_emulator_together";
+
 export interface EngineOptions {
   readonly db: PGlite;
   readonly database: string;
@@ -377,8 +380,7 @@ export class Engine {
       run.identity ??= await this.login(record.user, record.loginName, record.autoCreateUser);
       const identity = run.identity;
       await this.inTransaction(identity, async (tx) => {
-        const session = this.session(tx, identity);
-        for (const part of parts) await this.runPart(session, record, part, run);
+        await this.runParts(tx, this.session(tx, identity), record, parts, run);
       });
       return true;
     } catch (error) {
@@ -387,6 +389,89 @@ export class Engine {
     } finally {
       await this.options.isolation?.leave(this.db, record);
     }
+  }
+
+  /**
+   * A transaction's statements, in order. A batch's consecutive `COMMENT ON` statements that the shim
+   * passes through unchanged (no effects, no parameters) go to Postgres together, in one message: a
+   * view's batch comments on each of its columns, and one call each costs the emulator more than the
+   * comment itself. They run in a savepoint; if one fails, the savepoint is rolled back and they run
+   * again one at a time, so the failure is reported for the statement that failed, exactly as
+   * without grouping. Statements run together share their duration equally (docs/emulator.md).
+   */
+  private async runParts(
+    tx: Pick<Transaction, "exec">,
+    session: AccessSession,
+    record: StatementRecord,
+    parts: readonly StatementPart[],
+    run: RecordRun,
+  ): Promise<void> {
+    let index = 0;
+    while (index < parts.length) {
+      const group = this.commentRun(record, parts, index);
+      if (group.length > 1 && (await this.runTogether(tx, record, group, run))) {
+        index += group.length;
+        continue;
+      }
+      const end = index + Math.max(group.length, 1);
+      for (; index < end; index++) {
+        const part = parts[index];
+        if (part !== undefined) await this.runPart(session, record, part, run);
+      }
+    }
+  }
+
+  /** The parts from `start` on that may run together (see `runParts`), each with its Postgres SQL. */
+  private commentRun(
+    record: StatementRecord,
+    parts: readonly StatementPart[],
+    start: number,
+  ): { part: StatementPart; sql: string }[] {
+    const group: { part: StatementPart; sql: string }[] = [];
+    if ((record.parameters ?? []).length > 0) return group;
+    const failPattern = this.options.failPattern();
+    for (const part of parts.slice(start)) {
+      if (failPattern !== undefined && part.queryString.search(failPattern) >= 0) break;
+      let statements: ShimmedStatement[];
+      try {
+        statements = this.translate(part.queryString);
+      } catch {
+        break;
+      }
+      const [statement] = statements;
+      if (statements.length !== 1 || statement === undefined || statement.effects.length > 0) break;
+      if (!/^COMMENT\s+ON\s/i.test(statement.sql)) break;
+      group.push({ part, sql: statement.sql });
+    }
+    return group;
+  }
+
+  /** Runs `group` in one message; false (nothing changed) when one of them failed. */
+  private async runTogether(
+    tx: Pick<Transaction, "exec">,
+    record: StatementRecord,
+    group: readonly { part: StatementPart; sql: string }[],
+    run: RecordRun,
+  ): Promise<boolean> {
+    if (record.cancelRequested === true || run.shown.cancelRequested === true) throw new Cancelled();
+    const started = process.hrtime.bigint();
+    for (const { part } of group) this.touch(part, "STARTED");
+    await tx.exec(`SAVEPOINT ${TOGETHER_SAVEPOINT}`);
+    try {
+      await tx.exec(group.map(({ sql }) => sql).join(";\n"));
+    } catch {
+      await tx.exec(`ROLLBACK TO SAVEPOINT ${TOGETHER_SAVEPOINT}`);
+      return false;
+    }
+    await tx.exec(`RELEASE SAVEPOINT ${TOGETHER_SAVEPOINT}`);
+    const share = Number(process.hrtime.bigint() - started) / group.length;
+    for (const { part } of group) {
+      part.resultRows = 0;
+      part.hasResultSet = false;
+      part.durationNs = share;
+      this.touch(part, "FINISHED");
+    }
+    return true;
   }
 
   private async runPart(

@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import { INTERNAL_SCHEMA } from "./catalog.js";
 import type { Queryable } from "./queryable.js";
 import { quoteIdentifier } from "./sql-tokens.js";
 
@@ -42,6 +43,7 @@ export class SessionIsolation {
   /** The run-time settings in force: a fresh session's between statements. */
   private current: ReadonlyMap<string, string> | undefined;
   private nextName = 1;
+  private readonly temp = new TempRelations();
 
   /** `isOpen(id)`: whether a session may still run statements (not closed or expired). */
   constructor(private readonly isOpen: (sessionId: string) => boolean) {}
@@ -56,7 +58,7 @@ export class SessionIsolation {
       this.current = this.fresh;
     }
     const current = this.current ?? this.fresh;
-    const state = await snapshot(db);
+    const state = await this.temp.snapshot(db);
     const closed = [...this.kept.keys()].filter((id) => !this.isOpen(id));
     // Left by SQL that ran outside any statement (the emulator's own `query()`): not any session's.
     const strays = state.relations.filter((relation) => !this.hidden.has(relation.oid));
@@ -87,7 +89,7 @@ export class SessionIsolation {
   /** After a statement: its session's state put aside, or a sessionless statement's discarded. */
   async leave(db: PGlite, statement: IsolatedStatement): Promise<void> {
     const fresh = this.fresh ?? new Map<string, string>();
-    const state = await snapshot(db);
+    const state = await this.temp.snapshot(db);
     const settings = mayChangeSettings(statement) ? await readSettings(db) : (this.current ?? fresh);
     const own = state.relations.filter((relation) => !this.hidden.has(relation.oid));
     const { sessionId } = statement;
@@ -151,17 +153,34 @@ const RELATION_KEYWORDS: Readonly<Record<string, string>> = {
 
 const TEMP_RELATIONS = `c.relnamespace = pg_my_temp_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i')`;
 
-/** The temporary relations (views before what they read) and whether SQL prepared statements exist. */
-async function snapshot(q: Queryable): Promise<{ relations: readonly TempRelation[]; prepared: boolean }> {
-  const found = await q.query<{ relations: TempRelation[] | null; prepared: boolean }>(
-    `SELECT
-       (SELECT json_agg(json_build_object('oid', c.oid::int, 'relname', c.relname, 'relkind', c.relkind)
-          ORDER BY CASE c.relkind WHEN 'v' THEN 0 WHEN 'm' THEN 1 ELSE 2 END, c.oid)
-        FROM pg_class c WHERE ${TEMP_RELATIONS}) AS relations,
-       EXISTS (SELECT 1 FROM pg_prepared_statements WHERE from_sql) AS prepared`,
-  );
-  const row = found.rows[0];
-  return { relations: row?.relations ?? [], prepared: row?.prepared ?? false };
+interface Snapshot {
+  readonly relations: readonly TempRelation[];
+  readonly prepared: boolean;
+}
+
+/**
+ * The temporary relations (views before what they read) and whether SQL prepared statements exist.
+ * Reading `pg_class` (and planning the query that reads it) costs more than most statements; so it
+ * is read only when the emulator's event triggers have seen a temporary relation created,
+ * altered or dropped since the last scan (the `temp_ddl` sequence moved; see catalog.ts), and the
+ * last scan's relations are used otherwise.
+ */
+class TempRelations {
+  private mark: string | undefined;
+  private relations: readonly TempRelation[] = [];
+
+  async snapshot(q: Queryable): Promise<Snapshot> {
+    const found = await q.query<{ mark: string; relations: TempRelation[] | null; prepared: boolean }>(
+      `SELECT mark, relations, prepared FROM ${INTERNAL_SCHEMA}.temp_snapshot($1)`,
+      [this.mark ?? null],
+    );
+    const row = found.rows[0];
+    if (row !== undefined && row.mark !== this.mark) {
+      this.mark = row.mark;
+      this.relations = row.relations ?? [];
+    }
+    return { relations: this.relations, prepared: row?.prepared ?? false };
+  }
 }
 
 async function relationByOid(tx: Queryable, oid: number): Promise<TempRelation | undefined> {

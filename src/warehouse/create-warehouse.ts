@@ -154,7 +154,7 @@ export function createWarehouse(options: CreateWarehouseOptions): Warehouse {
       ),
     sleep,
     now,
-    onPolled: (id, status) => report({ kind: "polled", id, status }),
+    onPolled: (id, status, sentAt) => report({ kind: "polled", id, status, sentAt }),
     timedOut: (id, status) =>
       new RedshiftViewsError(
         "E_STATEMENT_TIMEOUT",

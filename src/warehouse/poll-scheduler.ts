@@ -44,8 +44,8 @@ export interface PollSchedulerOptions {
   /** Waits `ms`, or less once `signal` is aborted (it resolves, never rejects). */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly now: () => number;
-  /** Each statement covered by a poll, with the status the poll saw. */
-  readonly onPolled: (id: string, status: StatementStatus) => void;
+  /** Each statement covered by a poll, with the status the poll saw and when the poll was sent. */
+  readonly onPolled: (id: string, status: StatementStatus, sentAt: number) => void;
   /** What a statement still running after `poll.timeoutMs` is rejected with. */
   readonly timedOut: (id: string, status: StatementStatus) => Error;
   /** What a statement whose wait was aborted is rejected with. */
@@ -140,10 +140,14 @@ function toStatus(value: string | undefined): StatementStatus {
  * due is covered only when that does not push back its own next poll. The DescribeStatement that
  * fetches a listed statement's end is not a poll (it asks for the result, as GetStatementResult does).
  *
- * First poll: at `initialDelayMs` after submission, or, once at least three statements of the same
- * kind (StatementName up to its last `:`) have finished in this client, at the median of their
- * durations (the warehouse's CreatedAt to UpdatedAt) counted from when the submission was answered, followed `initialDelayMs` later by a second for
- * those a little slower than the median. Then every `maxDelayMs` (the ramp grows by `factor`).
+ * First poll: once at least three statements of the same kind (StatementName up to its last `:`)
+ * have finished in this client, at the median of their durations (the warehouse's CreatedAt to
+ * UpdatedAt) counted from when the submission was answered. Before that, if statements of other kinds
+ * have finished, at the median of theirs, but no later than the untuned schedule's second poll
+ * (`initialDelayMs × factor`, at most `maxDelayMs`): a run's lock, catalog reads, schemas and history
+ * are one statement or two of their kind, and on one warehouse they take alike. A timed first poll is
+ * followed `initialDelayMs` later by a second for those a little slower. With nothing finished yet,
+ * at `initialDelayMs` after submission. Then every `maxDelayMs` (the ramp grows by `factor`).
  *
  * If ListStatements fails (an IAM policy may allow DescribeStatement only), the client stops listing
  * and describes each statement.
@@ -153,6 +157,8 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
   const windowMs = 2 * poll.maxDelayMs;
   const tracked = new Map<string, Tracked>();
   const samples = new Map<string, number[]>();
+  /** The latest durations of every kind. */
+  let anyKind: number[] = [];
   let listing = true;
   let ticking = false;
   let wake: { at: number; controller: AbortController } | undefined;
@@ -167,9 +173,13 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     return before === undefined ? Number.NEGATIVE_INFINITY : before + windowMs;
   };
 
+  // The untuned schedule's second poll: a first poll timed from other kinds' durations comes no later.
+  const secondPollAt = Math.min(poll.maxDelayMs, poll.initialDelayMs * poll.factor);
   const firstDelay = (kind: string) => {
     const kept = samples.get(kind) ?? [];
-    return kept.length >= MIN_SAMPLES ? (median(kept) ?? poll.initialDelayMs) : undefined;
+    if (kept.length >= MIN_SAMPLES) return median(kept);
+    const all = median(anyKind);
+    return all === undefined ? undefined : Math.min(all, secondPollAt);
   };
 
   const learn = (kind: string, description: DescribeStatementResponse) => {
@@ -179,6 +189,7 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
     if (!Number.isFinite(duration) || duration < 0) return;
     const kept = [...(samples.get(kind) ?? []), duration];
     samples.set(kind, kept.slice(-SAMPLES_KEPT));
+    anyKind = [...anyKind, duration].slice(-SAMPLES_KEPT);
   };
 
   const arm = () => {
@@ -231,7 +242,7 @@ export function createPollScheduler(options: PollSchedulerOptions): PollSchedule
 
   const polled = (entry: Tracked, at: number, status: StatementStatus) => {
     entry.polls = [...entry.polls.slice(-1), at];
-    options.onPolled(entry.id, status);
+    options.onPolled(entry.id, status, at);
   };
 
   /**

@@ -96,7 +96,13 @@ export type WarehouseEvent =
       /** The SQL submitted, for `--verbose`. */
       readonly sqls: readonly string[];
     }
-  | { readonly kind: "polled"; readonly id: string; readonly status: StatementStatus }
+  | {
+      readonly kind: "polled";
+      readonly id: string;
+      readonly status: StatementStatus;
+      /** The client's clock (`now`) when the poll was sent; the event comes when its answer is in. */
+      readonly sentAt: number;
+    }
   | { readonly kind: "completed"; readonly outcome: StatementOutcome }
   | {
       readonly kind: "retrying";

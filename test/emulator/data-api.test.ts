@@ -131,6 +131,52 @@ describe("statements through the real SDK client", () => {
     expect(await emulator.query("SELECT to_regclass('public.batch_probe') AS t")).toEqual([{ t: null }]);
   });
 
+  it("runs a batch's consecutive comments as it runs any statements: the failing one is the one reported", async () => {
+    await run("CREATE TABLE public.comment_probe (a int, b int)");
+    const comments = (column: string, text: string) =>
+      `COMMENT ON COLUMN public.comment_probe.${column} IS '${text}'`;
+    const { Id } = await client.send(
+      new BatchExecuteStatementCommand({
+        ...connection,
+        Sqls: [
+          comments("a", "first"),
+          comments("b", "second"),
+          comments("missing", "third"),
+          comments("a", "fourth"),
+        ],
+      }),
+    );
+    const failed = await waitFor(client, Id);
+    expect(failed.Status).toBe("FAILED");
+    expect(failed.SubStatements?.map((sub) => sub.Status)).toEqual([
+      "FINISHED",
+      "FINISHED",
+      "FAILED",
+      "ABORTED",
+    ]);
+    expect(failed.SubStatements?.[2]?.Error).toContain(
+      'column "missing" of relation "public.comment_probe" does not exist',
+    );
+    expect(sqlStateOf(failed.SubStatements?.[2]?.Error ?? "")).toBe("42703");
+    const described = () =>
+      emulator.query(
+        "SELECT col_description('public.comment_probe'::regclass, 1) AS a, col_description('public.comment_probe'::regclass, 2) AS b",
+      );
+    expect(await described()).toEqual([{ a: null, b: null }]);
+    const { Id: okId } = await client.send(
+      new BatchExecuteStatementCommand({
+        ...connection,
+        Sqls: [comments("a", "first"), comments("b", "second")],
+      }),
+    );
+    const ok = await waitFor(client, okId);
+    expect(ok.SubStatements?.map((sub) => [sub.Status, sub.ResultRows, sub.HasResultSet])).toEqual([
+      ["FINISHED", 0, false],
+      ["FINISHED", 0, false],
+    ]);
+    expect(await described()).toEqual([{ a: "first", b: "second" }]);
+  });
+
   it("runs several statements of one ExecuteStatement together, or none of them", async () => {
     const described = await run(
       "CREATE TABLE public.multi_probe (id int); SELECT * FROM public.missing_table",

@@ -63,6 +63,33 @@ describe("the initialised-cluster cache", () => {
     SLOW,
   );
 
+  it(
+    "is what a new database starts from, in memory as on disk, with PGlite's buffers kept small",
+    async () => {
+      await originOf(undefined);
+      // A cached cluster that holds a marker table: a database loaded from it has the table; one
+      // initialised anew would not.
+      const { db } = await openCluster(undefined, cacheDir);
+      await db.exec("CREATE TABLE cached_cluster_marker (id int)");
+      const dump = await db.dumpDataDir("none");
+      await db.close();
+      await writeFile(clusterFile(cacheDir), Buffer.from(await dump.arrayBuffer()));
+      for (const pgdata of [undefined, path.join(dir, "data", "pgdata")]) {
+        const opened = await openCluster(pgdata, cacheDir);
+        try {
+          expect(opened.origin).toBe("cache");
+          const found = await opened.db.query("SELECT to_regclass('cached_cluster_marker')::text AS marker");
+          expect(found.rows).toEqual([{ marker: "cached_cluster_marker" }]);
+          const buffers = await opened.db.query("SHOW shared_buffers");
+          expect(buffers.rows).toEqual([{ shared_buffers: "16MB" }]);
+        } finally {
+          await opened.db.close();
+        }
+      }
+    },
+    SLOW,
+  );
+
   it("is named by PGlite's version, and found beside the installed PGlite unless REDSHIFT_VIEWS_CACHE_DIR says", async () => {
     const { version } = JSON.parse(
       await readFile(path.resolve("node_modules/@electric-sql/pglite/package.json"), "utf8"),

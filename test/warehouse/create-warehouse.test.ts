@@ -400,7 +400,12 @@ describe("polling statements in flight together", () => {
       Database: "analytics",
     });
     expect(events).toContainEqual(expect.objectContaining({ kind: "retrying", operation: "ListStatements" }));
-    expect(events).toContainEqual({ kind: "polled", id: "s1", status: "FINISHED" });
+    expect(events).toContainEqual({
+      kind: "polled",
+      id: "s1",
+      status: "FINISHED",
+      sentAt: expect.any(Number),
+    });
   });
 });
 

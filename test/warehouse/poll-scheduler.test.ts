@@ -232,21 +232,39 @@ describe("poll scheduler", () => {
 
   it("times the first poll of a statement at the median duration of those of its kind that finished", async () => {
     const { polls, submit, settle } = setup();
+    let submittedAt = 0;
     for (const [index, duration] of [900, 1000, 1100].entries())
-      await settle(submit(`warm${index}`, duration, `run:create:w${index}`));
+      submittedAt = (await settle(submit(`warm${index}`, duration, `run:create:w${index}`))).noticedAt;
     const { noticedAt } = await settle(submit("next", 1000, "run:create:next"));
-    // Submitted at 4000 (three runs noticed at 1250, 2500 and 3750: 1250 each); first poll at +1000.
-    expect(polls.get("next")?.[0]).toBe(noticedAt);
-    expect(noticedAt - 3750).toBe(1000);
-    // Another kind still starts at the generic 250 ms.
+    // First poll at the median of the three, 1000 ms after submission: it sees the end.
+    expect(polls.get("next")).toEqual([noticedAt]);
+    expect(noticedAt - submittedAt).toBe(1000);
+    // Another kind, none of it finished yet, starts at the median of all kinds (1000 ms) but no later
+    // than the untuned schedule's second poll (500 ms).
     const other = await settle(submit("other", 100, "run:history:h"));
-    expect(other.noticedAt - (3750 + 1000)).toBe(250);
+    expect(other.noticedAt - noticedAt).toBe(500);
+  });
+
+  it("times a first statement of its kind from the others that finished, then from its own", async () => {
+    const { polls, submit, settle } = setup();
+    // Nothing finished yet: the untuned schedule (250, 750).
+    const lock = await settle(submit("lock", 300, "run:lock:l"));
+    expect(lock.noticedAt).toBe(750);
+    // One statement of another kind took 300 ms: the next kind's first poll is at +300.
+    const read = await settle(submit("read", 300, "run:catalog:c"));
+    expect(polls.get("read")).toEqual([750 + 300]);
+    expect(read.noticedAt).toBe(1050);
+    // Slower than that: polled again 250 ms later, as after any timed first poll.
+    const schema = await settle(submit("schema", 520, "run:schema:s"));
+    expect(polls.get("schema")).toEqual([1050 + 300, 1050 + 550]);
+    expect(schema.noticedAt).toBe(1600);
   });
 
   it("polls a statement a little slower than the median again soon, within the rate", async () => {
     const { polls, submit, settle } = setup();
-    for (const index of [0, 1, 2]) await settle(submit(`warm${index}`, 1000, `run:create:w${index}`));
-    const submittedAt = 3750;
+    let submittedAt = 0;
+    for (const index of [0, 1, 2])
+      submittedAt = (await settle(submit(`warm${index}`, 1000, `run:create:w${index}`))).noticedAt;
     const { noticedAt } = await settle(submit("slow", 1100, "run:create:slow"));
     expect(polls.get("slow")).toEqual([submittedAt + 1000, submittedAt + 1250]);
     expect(noticedAt).toBe(submittedAt + 1250);
