@@ -169,17 +169,20 @@ is explained by the rows under it where the benchmark splits its time.
    3.1 s injected (3 concurrent each) at the default polling. Notice delay = when the client's
    \`completed\` event fired minus the emulator's \`UpdatedAt\` of the finished statement (same clock).
    Polls are the client's \`polled\` events (a \`DescribeStatement\`, or a \`ListStatements\` that
-   covered the statement), taken when each poll's answer arrives: the client spaces polls from when
-   it sends them, so a late answer followed by a quick one can put a third answer in a 1 s window.
+   covered the statement), counted at their \`sentAt\`, when each poll was sent: the rate is the
+   client's to keep, while answers arrive with the warehouse's jitter (a late answer and a prompt one
+   can land close together).
    Targets: ≤ 1 s; ≤ 2 polls in any second per statement. Also checked: 20 concurrent 500 ms
    statements all finish about 500 ms after submission, i.e. the emulator's injected latency is each
    statement's duration while the others proceed (docs/emulator.md, "Injected latency").
 6. **First contact** (\`bench/first-contact.mjs\`). What a new user meets, timed from outside the tool:
    \`npm run demo\` (\`scripts/demo.mjs\`: generate, provision, refresh and status of the example app)
    on a fresh copy of the example (the built package, no \`.redshift-views/\`), once with an empty
-   initialised-cluster cache (the first run on a machine, right after \`npm ci\`) and once with it
-   filled; then, in the filled copy, \`redshift-views status development\` (one command against the
-   local emulator, 19 views) and \`redshift-views check\`. Each round is its own processes; the ratio
+   initialised-cluster cache (as for a project that installed the package from the registry, before
+   its first local command) and once with it filled (as after \`npm ci\` in this repository, whose
+   \`prepare\` fills it); then, in the filled copy, \`redshift-views status development\` (one command
+   against the local emulator, 19 views), run with \`node\` and as the README types it with \`npx\`
+   (which adds npm's own start), and \`redshift-views check\`. Each round is its own processes; the ratio
    judged is each round's time over the target. Targets: demo ≤ 8 s, status ≤ 1.5 s, check ≤ 1 s.
 
 ## Reproducing

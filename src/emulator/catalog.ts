@@ -200,9 +200,31 @@ CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.track_sources(view_oid oid) RETURN
   WHERE s.relkind IN ('r', 'p')
 $fn$;
 
+-- A materialized view created (is_created, with its AUTO REFRESH setting) or refreshed: its state
+-- (populated when Postgres computed it), the writes to its sources tracked from now on, and its own
+-- write. One call, whose statements' plans are made once per backend.
+CREATE OR REPLACE FUNCTION ${INTERNAL_SCHEMA}.mv_built(view_oid oid, is_created boolean, auto boolean)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
+BEGIN
+  IF is_created THEN
+    INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
+    SELECT view_oid, auto, CASE WHEN c.relispopulated THEN nextval('${INTERNAL_SCHEMA}.change_seq') END, 1
+    FROM pg_class c WHERE c.oid = view_oid
+    ON CONFLICT (relid) DO UPDATE SET auto_refresh = excluded.auto_refresh,
+      refreshed_seq = excluded.refreshed_seq, state = excluded.state;
+  ELSE
+    INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
+    VALUES (view_oid, false, nextval('${INTERNAL_SCHEMA}.change_seq'), 1)
+    ON CONFLICT (relid) DO UPDATE SET refreshed_seq = excluded.refreshed_seq, state = 1;
+  END IF;
+  PERFORM ${INTERNAL_SCHEMA}.track_sources(view_oid);
+  PERFORM ${INTERNAL_SCHEMA}.stamp(view_oid);
+END
+$fn$;
+
 -- Only the engine (as the emulator) records writes and tracks tables.
 REVOKE EXECUTE ON FUNCTION ${INTERNAL_SCHEMA}.stamp(oid), ${INTERNAL_SCHEMA}.track_table(oid),
-  ${INTERNAL_SCHEMA}.track_sources(oid) FROM PUBLIC;
+  ${INTERNAL_SCHEMA}.track_sources(oid), ${INTERNAL_SCHEMA}.mv_built(oid, boolean, boolean) FROM PUBLIC;
 
 -- The replicated (zero-ETL destination) databases are read-only to every user, superusers included;
 -- only the emulator itself (session_user = admin: seeding and replicate()) writes them. DML is refused

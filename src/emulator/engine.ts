@@ -749,32 +749,16 @@ export class Engine {
             );
           }
         }
-        await session.asAdmin(async () => {
-          await q.query(
-            `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
-             SELECT $1::oid, $2, CASE WHEN c.relispopulated THEN nextval('${INTERNAL_SCHEMA}.change_seq') END, 1
-             FROM pg_class c WHERE c.oid = $1::oid
-             ON CONFLICT (relid) DO UPDATE SET auto_refresh = excluded.auto_refresh,
-               refreshed_seq = excluded.refreshed_seq, state = excluded.state`,
-            [oid, effect.autoRefresh],
-          );
-          await q.query(`SELECT ${INTERNAL_SCHEMA}.track_sources($1::oid)`, [oid]);
-          await q.query(`SELECT ${INTERNAL_SCHEMA}.stamp($1::oid)`, [oid]);
-        });
+        await session.asAdmin(() =>
+          q.query(`SELECT ${INTERNAL_SCHEMA}.mv_built($1::oid, true, $2)`, [oid, effect.autoRefresh]),
+        );
         return;
       }
       case "materializedViewRefreshed": {
         const oid = await this.materializedViewOid(q, effect.relation);
-        await session.asAdmin(async () => {
-          await q.query(
-            `INSERT INTO ${INTERNAL_SCHEMA}.mv_meta (relid, auto_refresh, refreshed_seq, state)
-             VALUES ($1::oid, false, nextval('${INTERNAL_SCHEMA}.change_seq'), 1)
-             ON CONFLICT (relid) DO UPDATE SET refreshed_seq = excluded.refreshed_seq, state = 1`,
-            [oid],
-          );
-          await q.query(`SELECT ${INTERNAL_SCHEMA}.track_sources($1::oid)`, [oid]);
-          await q.query(`SELECT ${INTERNAL_SCHEMA}.stamp($1::oid)`, [oid]);
-        });
+        await session.asAdmin(() =>
+          q.query(`SELECT ${INTERNAL_SCHEMA}.mv_built($1::oid, false, NULL)`, [oid]),
+        );
         return;
       }
       case "autoRefreshChanged": {

@@ -2,7 +2,7 @@ import path from "node:path";
 import { describeTarget, grantsKey } from "../config/index.js";
 import type { SessionEvent, WarehouseOptions } from "../connect/options.js";
 import { openSession, type WarehouseSession } from "../connect/session.js";
-import { desiredViews } from "../desired/desired-views.js";
+import { type DesiredView, desiredViews } from "../desired/desired-views.js";
 import { syncTemplates } from "../generate/generate.js";
 import { historyHint } from "../history/history-table.js";
 import { acquireProvisionLock, type ProvisionLock } from "../lock/provision-lock.js";
@@ -75,16 +75,34 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
   const session = await openSession(options);
   try {
     // Taken before planning, so the plan shown is the one applied; a dry run only reads.
-    const lock = dryRun
+    const locking = dryRun
       ? undefined
-      : await acquireProvisionLock(session.warehouse, {
+      : acquireProvisionLock(session.warehouse, {
           environment: session.environment,
           force: options.force === true,
           ...(options.runBy === undefined ? {} : { holder: options.runBy }),
         });
+    // Local work, done while the lock's statement runs on the warehouse (once its request is on its
+    // way: a turn of the event loop later); whatever happens to it, the lock is taken and released as
+    // usual.
+    const [locked, computed] = await Promise.allSettled([
+      locking,
+      new Promise((resolve) => setImmediate(resolve)).then(() =>
+        desiredViews(
+          session.prepared.specs,
+          session.environment,
+          session.target.grants,
+          session.prepared.options.project,
+        ),
+      ),
+    ]);
+    if (locked.status === "rejected") throw locked.reason;
+    const lock = locked.value;
     try {
+      if (computed.status === "rejected") throw computed.reason;
+      const desired = computed.value;
       await regenerateIfDrifted(session, emit);
-      const plan = await readPlan(session, cascade);
+      const plan = await readPlan(session, desired, cascade);
       emit({ kind: "planned", plan: plan.json });
       if (dryRun || !hasChanges(plan.plan)) return { ...plan.json, dryRun };
       // Known before anything is submitted: a view owned by someone else cannot be dropped or commented.
@@ -130,10 +148,9 @@ export async function plan(
   return report;
 }
 
-async function readPlan(session: WarehouseSession, cascade: boolean) {
+async function readPlan(session: WarehouseSession, desired: readonly DesiredView[], cascade: boolean) {
   const { environment, prepared, target, warehouse, schemas } = session;
   const { project } = prepared.options;
-  const desired = desiredViews(prepared.specs, environment, target.grants, project);
   const [catalog, privileges] = await Promise.all([
     readCatalog(warehouse, environment, schemas),
     readPrivileges(warehouse, environment, schemas),
