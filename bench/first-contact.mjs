@@ -41,11 +41,6 @@ export function benchFirstContact({ rounds = 3 } = {}) {
             times.status.push(
               timeCommand(process.execPath, [bin, "status", "development"], { cwd: dir, env }),
             );
-            // As the README has a new user type it: npm's own start and its look at node_modules
-            // come on top of the tool's.
-            times.statusNpx.push(
-              timeCommand("npx", ["redshift-views", "status", "development"], { cwd: dir, env }),
-            );
             times.check.push(timeCommand(process.execPath, [bin, "check"], { cwd: dir, env }));
           }
         } finally {
@@ -53,6 +48,15 @@ export function benchFirstContact({ rounds = 3 } = {}) {
         }
       }
     }
+    // As the README has a new user type it: npm's own start and its look at node_modules come on
+    // top of the tool's. In the repository itself (npx does not resolve the tool in a copy whose
+    // node_modules is a link), after a demo there (untimed) has provisioned its views.
+    const env = { ...process.env, REDSHIFT_VIEWS_CACHE_DIR: path.join(cacheRoot, "warm") };
+    timeCommand(process.execPath, ["scripts/demo.mjs"], { cwd: repo, env });
+    for (let round = 0; round < rounds; round++)
+      times.statusNpx.push(
+        timeCommand("npx", ["redshift-views", "status", "development"], { cwd: repo, env }),
+      );
   } finally {
     rmSync(cacheRoot, { recursive: true, force: true });
   }

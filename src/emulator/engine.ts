@@ -458,7 +458,8 @@ export class Engine {
     for (const { part } of group) this.touch(part, "STARTED");
     await tx.exec(`SAVEPOINT ${TOGETHER_SAVEPOINT}`);
     try {
-      await tx.exec(group.map(({ sql }) => sql).join(";\n"));
+      // Each on lines of its own: a statement that ends in a `--` comment must not swallow the `;`.
+      await tx.exec(group.map(({ sql }) => sql).join("\n;\n"));
     } catch {
       await tx.exec(`ROLLBACK TO SAVEPOINT ${TOGETHER_SAVEPOINT}`);
       return false;
