@@ -14,15 +14,10 @@ const { sourceLocation } = await dist("connect/session.js");
 const { createWarehouse } = await dist("warehouse/index.js");
 const { acquireProvisionLock } = await dist("lock/provision-lock.js");
 const { HISTORY_SETUPS } = await dist("history/history-table.js");
-const { RedshiftDataClient } = await import("@aws-sdk/client-redshift-data");
+const { benchClient } = await import("./data-api-client.mjs");
 
 const emulator = await startEmulator({});
-const client = new RedshiftDataClient({
-  endpoint: emulator.endpoint,
-  region: "us-east-1",
-  credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-  maxAttempts: 1,
-});
+const client = benchClient(emulator.endpoint);
 await emulator.query("CREATE GROUP analysts");
 await emulator.query("CREATE ROLE pii_readers");
 const prepared = await prepareViews({ cwd, generatorName: "views" });

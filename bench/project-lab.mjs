@@ -3,6 +3,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { benchClient, countedClient } from "./data-api-client.mjs";
 import { repo, tempProject } from "./lib.mjs";
 import { synthesizeSchema } from "./synthesize-schema.mjs";
 
@@ -19,7 +20,6 @@ const dist = (file) => import(path.join(repo, "dist", file));
  */
 export async function projectLab({ views, environment, fields = 40 }) {
   const { createWarehouse } = await dist("warehouse/index.js");
-  const { RedshiftDataClient } = await import("@aws-sdk/client-redshift-data");
   const cwd = tempProject(
     "views",
     synthesizeSchema({ models: views / 2, fields, generator: "prisma-redshift-views" }),
@@ -56,12 +56,7 @@ export async function projectLab({ views, environment, fields = 40 }) {
     query: (sql) => ask({ kind: "query", sql }),
     stop: () => ask({ kind: "stop" }),
   };
-  const client = new RedshiftDataClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-    maxAttempts: 1,
-  });
+  const client = benchClient(endpoint);
   const connection = { clusterIdentifier: "local", dbUser: "awsuser", database };
   writeFileSync(
     path.join(cwd, "redshift-views.config.json"),
@@ -79,20 +74,7 @@ export async function projectLab({ views, environment, fields = 40 }) {
     client,
     cwd,
     countedClient() {
-      const counted = new RedshiftDataClient({
-        endpoint: emulator.endpoint,
-        region: "us-east-1",
-        credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-        maxAttempts: 1,
-      });
-      counted.calls = {};
-      counted.middlewareStack.add(
-        (next, context) => (args) => {
-          counted.calls[context.commandName] = (counted.calls[context.commandName] ?? 0) + 1;
-          return next(args);
-        },
-        { step: "initialize", name: "benchCallCounter" },
-      );
+      const counted = countedClient(emulator.endpoint);
       clients.push(counted);
       return counted;
     },

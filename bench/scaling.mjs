@@ -5,31 +5,12 @@
 // calls of a provision that changes one model among the most views.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
+import { countedClient } from "./data-api-client.mjs";
 import { formatMs, repo, tempProject, timeCommand } from "./lib.mjs";
 import { synthesizeSchema } from "./synthesize-schema.mjs";
 
 const { plan, provision, status } = await import(path.join(repo, "dist/index.js"));
 const { startEmulator } = await import(path.join(repo, "dist/emulator/index.js"));
-
-/** A Data API client for `endpoint` whose `calls` counts every request it sends, by operation. */
-function countedClient(endpoint) {
-  const client = new RedshiftDataClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-    maxAttempts: 1,
-  });
-  client.calls = {};
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      client.calls[context.commandName] = (client.calls[context.commandName] ?? 0) + 1;
-      return next(args);
-    },
-    { step: "initialize", name: "benchCallCounter" },
-  );
-  return client;
-}
 
 /**
  * One size: the CLI provisions a fresh project of `views` views on its embedded emulator in a process

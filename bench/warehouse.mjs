@@ -1,7 +1,7 @@
 // Set-up of the completion benchmark: one embedded emulator (in memory) and warehouse clients pointed
 // at it, wired the way the commands wire theirs.
 import path from "node:path";
-import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
+import { benchClient } from "./data-api-client.mjs";
 import { repo } from "./lib.mjs";
 
 const dist = (file) => import(path.join(repo, "dist", file));
@@ -11,12 +11,7 @@ const { createWarehouse } = await dist("warehouse/index.js");
 /** Starts the in-memory emulator and one Data API client for it (fake credentials, SDK retries off). */
 export async function startLab() {
   const emulator = await startEmulator({});
-  const client = new RedshiftDataClient({
-    endpoint: emulator.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-    maxAttempts: 1,
-  });
+  const client = benchClient(emulator.endpoint);
   return {
     emulator,
     /** Warehouse clients of the emulator, with names of the environment `name`. */
