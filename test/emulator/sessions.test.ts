@@ -103,6 +103,20 @@ describe("a session", () => {
     expect((await run(asUser("bob"), "SELECT * FROM lone")).Error).toMatch(/relation "lone" does not exist/);
   });
 
+  it("drops them however they were made: CREATE TABLE AS, SELECT INTO, a temporary view", async () => {
+    // Found through the event triggers that mark every change to temporary relations (session-isolation.ts).
+    for (const [sql, name] of [
+      ["CREATE TEMP TABLE lone_as AS SELECT 1 AS a", "lone_as"],
+      ["SELECT 1 AS a INTO TEMP lone_into", "lone_into"],
+      ["CREATE TEMP VIEW lone_view AS SELECT 1 AS a", "lone_view"],
+    ] as const) {
+      expect((await run(asUser("bob"), sql)).Error).toBeUndefined();
+      expect((await run(asUser("bob"), `SELECT * FROM ${name}`)).Error).toMatch(
+        new RegExp(`relation "${name}" does not exist`),
+      );
+    }
+  });
+
   it("keeps its settings; a statement without a session starts from a fresh session's", async () => {
     const fresh = await value(asUser("bob"), "SELECT current_setting('TimeZone')");
     const session = await openSession("bob", "SET timezone TO 'Asia/Tokyo'");
